@@ -1,0 +1,56 @@
+# Jingmin: `make demo` sets up and serves the demo; `make test` runs every check.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PG_URL ?= postgres://postgres@127.0.0.1:5432/jingmin
+# The demo runs with development settings; production reads its own environment (docs/operations.md).
+DEMO_ENV := JINGMIN_DEBUG=1 JINGMIN_HTTPS=0
+TEST_ENV := JINGMIN_HTTPS=0
+
+.PHONY: demo test setup lint typecheck catalog test-sqlite test-postgres serve screenshots clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed" if sys.version_info < (3, 11) else 0)'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+locale/zh_Hans/LC_MESSAGES/django.mo: locale/zh_Hans/LC_MESSAGES/django.po $(VENV)/.installed
+	$(PY) manage.py compile_catalogs
+
+setup: $(VENV)/.installed node_modules/.installed locale/zh_Hans/LC_MESSAGES/django.mo
+
+demo: setup
+	$(DEMO_ENV) $(PY) manage.py migrate --no-input -v 0
+	$(DEMO_ENV) $(PY) manage.py seed_demo --if-empty
+	$(DEMO_ENV) $(PY) manage.py demo_banner --url http://127.0.0.1:8000/
+	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000 --noreload
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: setup
+	JINGMIN_DEBUG=1 $(VENV)/bin/mypy .
+
+catalog: setup
+	JINGMIN_DEBUG=1 $(PY) manage.py check_catalog
+
+test-sqlite: setup
+	$(TEST_ENV) $(VENV)/bin/pytest
+
+test-postgres: setup
+	$(TEST_ENV) DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest
+
+test: lint typecheck catalog test-sqlite test-postgres
+
+screenshots: setup
+	$(DEMO_ENV) $(PY) scripts/screenshots.py
+
+clean:
+	rm -rf $(VENV) node_modules var

@@ -1,0 +1,209 @@
+"""Jingmin's one settings module, driven by the environment.
+
+Every value a deployment may change is read from an environment variable here; nothing else in the
+code reads the environment. `docs/operations.md` lists the variables. SQLite is the embedded
+default so that a fresh clone runs at once; production sets DATABASE_URL to PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env_str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+DEBUG = env_bool("JINGMIN_DEBUG", False)
+
+# A development key is only acceptable when DEBUG is on; production must bring its own.
+_DEV_SECRET = "dev-only-insecure-key-jingmin-never-use-in-production-0123456789abcdef"  # noqa: S105 (development only, refused without DEBUG)
+SECRET_KEY = env_str("SECRET_KEY") or (_DEV_SECRET if DEBUG else "")
+if not SECRET_KEY:
+    raise ImproperlyConfigured("SECRET_KEY must be set when JINGMIN_DEBUG is off.")
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+# Keys for field encryption (Fernet, newest first so that old values stay readable after a
+# rotation) and for the keyed hashes that make encrypted identifiers findable.
+FIELD_ENCRYPTION_KEYS = env_list("JINGMIN_FIELD_KEYS")
+LOOKUP_HASH_KEY = env_str("JINGMIN_LOOKUP_KEY")
+if not FIELD_ENCRYPTION_KEYS or not LOOKUP_HASH_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "JINGMIN_FIELD_KEYS and JINGMIN_LOOKUP_KEY must be set when JINGMIN_DEBUG is off."
+        )
+    # Development only: fixed keys so that a demo database stays readable between runs.
+    FIELD_ENCRYPTION_KEYS = FIELD_ENCRYPTION_KEYS or ["ZGV2LW9ubHktZmllbGQta2V5LWpsbmdtaW4tMDAwMDA="]
+    LOOKUP_HASH_KEY = LOOKUP_HASH_KEY or "dev-only-lookup-key"
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "jingmin.core",
+    "jingmin.org",
+    "jingmin.audit",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "jingmin.audit.middleware.AuditContextMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "jingmin.org.middleware.SessionPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+ASGI_APPLICATION = "config.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "jingmin.core.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+(BASE_DIR / "var" / "static").mkdir(parents=True, exist_ok=True)
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'jingmin.sqlite3'}"),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers work beside the writer; IMMEDIATE transactions take the write lock at
+    # BEGIN, so two writers queue instead of failing with "database is locked" mid-transaction.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+    }
+else:
+    DATABASES["default"]["TEST"] = {"NAME": env_str("DATABASE_TEST_NAME", "test_jingmin")}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "org.User"
+LOGIN_URL = "org:signin"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "org:signin"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "jingmin.org.passwords.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
+]
+
+# Sign-in policy (MLPS level 3 practice): lock after repeated failures, time out idle sessions.
+SIGNIN_MAX_FAILURES = env_int("JINGMIN_SIGNIN_MAX_FAILURES", 5)
+SIGNIN_LOCKOUT_MINUTES = env_int("JINGMIN_SIGNIN_LOCKOUT_MINUTES", 30)
+SESSION_IDLE_TIMEOUT_MINUTES = env_int("JINGMIN_SESSION_IDLE_MINUTES", 30)
+SESSION_COOKIE_AGE = env_int("JINGMIN_SESSION_MAX_HOURS", 12) * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+OTP_TOTP_ISSUER = env_str("JINGMIN_OTP_ISSUER", "Jingmin")
+
+# Audit rows younger than this can never be purged (the GUIDE's minimum is 180 days).
+AUDIT_RETENTION_DAYS = max(180, env_int("JINGMIN_AUDIT_RETENTION_DAYS", 180))
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "var" / "static"
+# Front-end packages come from the npm registry (package-lock.json) and are served from here.
+STATICFILES_DIRS = [("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist")]
+# Hashed, compressed file names in production; plain names where assets are found on the fly
+# (development, tests), so that no collectstatic is needed there.
+STATIC_MANIFEST = env_bool("JINGMIN_STATIC_MANIFEST", not DEBUG)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if STATIC_MANIFEST
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
+MEDIA_ROOT = Path(env_str("JINGMIN_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+
+# Transport security: on unless the deployment says it terminates without TLS (tests, demo).
+HTTPS = env_bool("JINGMIN_HTTPS", not DEBUG)
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = env_int("JINGMIN_HSTS_SECONDS", 31536000) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+if env_bool("JINGMIN_BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("JINGMIN_LOG_LEVEL", "INFO")},
+}
+
+# Demo data: one documented password for every demo account.
+DEMO_PASSWORD = env_str("JINGMIN_DEMO_PASSWORD", "Jingmin@2026")

@@ -1,0 +1,23 @@
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from jingmin.audit.labels import ACTION_LABELS
+
+
+class AuditFilterForm(forms.Form):
+    account = forms.CharField(label=_("Account"), required=False)
+    action = forms.ChoiceField(
+        label=_("Action"), required=False, choices=[("", _("All actions")), *ACTION_LABELS.items()]
+    )
+    target = forms.CharField(label=_("Record"), required=False)
+    ip = forms.GenericIPAddressField(label=_("Address"), required=False)
+    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("since") and data.get("until") and data["since"] > data["until"]:
+            self.add_error("until", _("The end date is before the start date."))
+        return data

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jingmin.audit.exports import EXPORT_LIMIT, audit_export_xlsx
+from jingmin.audit.forms import AuditFilterForm
+from jingmin.audit.labels import ACTION_LABELS
+from jingmin.audit.selectors import audit_search
+from jingmin.core.http import StaffRequest
+from jingmin.org.roles import Cap, can
+from jingmin.org.selectors import require
+
+PAGE_SIZE = 50
+
+
+def _filters(form: AuditFilterForm) -> dict[str, Any]:
+    if not form.is_valid():
+        return {}
+    return {name: value for name, value in form.cleaned_data.items() if value}
+
+
+@login_required
+def audit_log(request: StaffRequest) -> HttpResponse:
+    actor = request.user
+    require(actor, Cap.VIEW_AUDIT)
+    form = AuditFilterForm(request.GET or None)
+    rows = audit_search(actor=actor, **_filters(form))
+    # Keyset paging by row number: the log only grows, and OFFSET would slow with its size.
+    before = request.GET.get("before", "")
+    if before.isdigit():
+        rows = rows.filter(seq__lt=int(before))
+    page = list(rows[: PAGE_SIZE + 1])
+    more = len(page) > PAGE_SIZE
+    page = page[:PAGE_SIZE]
+    query = request.GET.copy()
+    query.pop("before", None)
+    context = {
+        "form": form,
+        "rows": [(row, ACTION_LABELS.get(row.action, row.action)) for row in page],
+        "next_before": page[-1].seq if more and page else None,
+        "query": query.urlencode(),
+        "can_export": can(actor, Cap.EXPORT_AUDIT),
+    }
+    template = "audit/_rows.html" if request.headers.get("HX-Request") else "audit/log.html"
+    return render(request, template, context)
+
+
+@login_required
+def audit_export(request: StaffRequest) -> HttpResponseBase:
+    actor = request.user
+    require(actor, Cap.EXPORT_AUDIT)
+    form = AuditFilterForm(request.GET or None)
+    filters = _filters(form)
+    rows = audit_search(actor=actor, **filters)
+    if rows[EXPORT_LIMIT : EXPORT_LIMIT + 1].exists():
+        messages.error(
+            request,
+            _("More than %(limit)d rows match. Narrow the dates or filters and export again.")
+            % {"limit": EXPORT_LIMIT},
+        )
+        return redirect(f"{request.path.rsplit('/export', 1)[0]}/?{request.GET.urlencode()}")
+    stream = audit_export_xlsx(actor=actor, rows=rows, filters=filters)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response = StreamingHttpResponse(
+        stream, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.xlsx"'
+    return response

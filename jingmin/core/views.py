@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jingmin.audit.selectors import audit_search, own_signins
+from jingmin.core.http import StaffRequest
+from jingmin.org.models import Unit, UnitKind, User
+from jingmin.org.roles import Cap, can
+from jingmin.org.selectors import locked_accounts, staff_list, unit_list
+
+
+@login_required
+def home(request: StaffRequest) -> HttpResponse:
+    """The signed-in home page: what this person's scope holds and what needs their attention."""
+    actor = request.user
+    cards: list[dict[str, object]] = []
+    if can(actor, Cap.VIEW_ORG):
+        units = unit_list(actor=actor)
+        for kind in (UnitKind.STATION, UnitKind.DISTRICT):
+            cards.append({"label": kind.label, "value": units.filter(kind=kind).count(), "url": "org:units"})
+        cards.append(
+            {
+                "label": User._meta.verbose_name_plural,
+                "value": staff_list(actor=actor, active=True).count(),
+                "url": "org:staff",
+            }
+        )
+    if can(actor, Cap.SECURE_ACCOUNTS):
+        cards.append(
+            {"label": _("Locked accounts"), "value": locked_accounts(actor=actor).count(), "url": "org:staff"}
+        )
+    if can(actor, Cap.VIEW_AUDIT):
+        since = timezone.now() - timedelta(days=1)
+        recent = audit_search(actor=actor).filter(at__gte=since)
+        cards.append(
+            {"label": _("Audit rows in the last 24 hours"), "value": recent.count(), "url": "audit:log"}
+        )
+        cards.append(
+            {
+                "label": _("Failed sign-ins in the last 24 hours"),
+                "value": recent.filter(action="auth.signin_failed").count(),
+                "url": "audit:log",
+            }
+        )
+    previous = own_signins(actor=actor).filter(action="auth.signin")[1:2].first()
+    ancestors = Unit.objects.filter(pk__in=[int(p) for p in actor.unit.path.strip("/").split("/")]).order_by(
+        "depth"
+    )
+    return render(
+        request, "core/home.html", {"cards": cards, "previous_signin": previous, "ancestors": ancestors}
+    )
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    """For the load balancer and `make demo`: the process answers and the database is reachable."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})

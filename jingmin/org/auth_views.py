@@ -1,0 +1,235 @@
+"""Sign-in, second factor, sign-out and the person's own security page."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+
+import segno
+from django.contrib import messages
+from django.contrib.auth import login, logout, update_session_auth_hash
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+
+from jingmin.audit.selectors import own_signins
+from jingmin.core.errors import ServiceError
+from jingmin.core.forms import form_add_service_error
+from jingmin.core.http import StaffRequest
+from jingmin.org.forms import PasswordChangeForm, SigninForm, TokenForm
+from jingmin.org.middleware import LAST_SEEN_KEY
+from jingmin.org.models import User
+from jingmin.org.roles import requires_second_factor
+from jingmin.org.signin import (
+    Outcome,
+    confirmed_device,
+    password_change,
+    signin_check_otp,
+    signin_check_password,
+    signin_succeeded,
+    signout_recorded,
+    totp_confirm,
+    totp_enrolment_device,
+    totp_remove,
+)
+
+PENDING_KEY = "jm_signin_pending"
+PENDING_SECONDS = 300
+
+
+def _safe_next(request: HttpRequest, candidate: str | None) -> str:
+    if candidate and url_has_allowed_host_and_scheme(candidate, {request.get_host()}, request.is_secure()):
+        return candidate
+    return reverse("core:home")
+
+
+def _pending_user(request: HttpRequest) -> User | None:
+    pending = request.session.get(PENDING_KEY)
+    if not pending or time.time() - pending["at"] > PENDING_SECONDS:
+        request.session.pop(PENDING_KEY, None)
+        return None
+    return User.objects.select_related("unit").filter(pk=pending["uid"], is_active=True).first()
+
+
+def _complete(request: HttpRequest, user: User, *, with_otp: bool) -> HttpResponse:
+    target = _safe_next(request, request.session.get(PENDING_KEY, {}).get("next") or request.POST.get("next"))
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    request.session[LAST_SEEN_KEY] = time.time()
+    if with_otp:
+        device = confirmed_device(user)
+        if device is not None:
+            otp_login(request, device)
+    signin_succeeded(user=user, second_factor=with_otp)
+    return redirect(target)
+
+
+def _locked_message(until: datetime | None) -> str:
+    when = formats.date_format(timezone.localtime(until), "DATETIME_FORMAT") if until else ""
+    return _(
+        "This account is locked after repeated failed sign-ins until %(time)s. "
+        "Try again then, or ask your security administrator to unlock it."
+    ) % {"time": when}
+
+
+@never_cache
+@sensitive_post_parameters("password")
+def signin(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("core:home")
+    form = SigninForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        result = signin_check_password(
+            username=form.cleaned_data["username"], password=form.cleaned_data["password"]
+        )
+        user = result.user
+        if result.outcome == Outcome.OK and user is not None:
+            return _complete(request, user, with_otp=False)
+        if result.outcome in (Outcome.NEEDS_OTP, Outcome.NEEDS_ENROLMENT) and user is not None:
+            request.session.cycle_key()
+            request.session[PENDING_KEY] = {
+                "uid": user.pk,
+                "at": time.time(),
+                "next": request.POST.get("next", ""),
+            }
+            step = "org:signin_otp" if result.outcome == Outcome.NEEDS_OTP else "org:signin_enrol"
+            return redirect(step)
+        if result.outcome == Outcome.LOCKED:
+            form.add_error(None, _locked_message(result.locked_until))
+        elif result.outcome == Outcome.INACTIVE:
+            form.add_error(None, _("This account has been deactivated. Ask your system administrator."))
+        elif result.remaining is not None:
+            form.add_error(
+                None,
+                _("Wrong user name or password. %(count)d attempts left before the account is locked.")
+                % {"count": result.remaining},
+            )
+        else:
+            form.add_error(None, _("Wrong user name or password."))
+    return render(request, "org/signin.html", {"form": form, "next": request.GET.get("next", "")})
+
+
+@never_cache
+def signin_otp(request: HttpRequest) -> HttpResponse:
+    user = _pending_user(request)
+    if user is None:
+        messages.warning(request, _("The sign-in took too long. Please enter your password again."))
+        return redirect("org:signin")
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        result = signin_check_otp(user=user, token=form.cleaned_data["token"])
+        if result.outcome == Outcome.OK:
+            return _complete(request, user, with_otp=True)
+        if result.outcome == Outcome.LOCKED:
+            request.session.pop(PENDING_KEY, None)
+            messages.error(request, _locked_message(result.locked_until))
+            return redirect("org:signin")
+        form.add_error(
+            "token",
+            _("The code is not correct. %(count)d attempts left before the account is locked.")
+            % {"count": result.remaining or 0},
+        )
+    return render(request, "org/signin_otp.html", {"form": form, "person": user})
+
+
+def _enrolment_context(user: User) -> dict[str, object]:
+    device = totp_enrolment_device(user=user)
+    uri = device.config_url
+    secret = uri.split("secret=")[1].split("&")[0]
+    return {"qr_svg": segno.make(uri, micro=False).svg_inline(scale=4), "secret": secret, "person": user}
+
+
+@never_cache
+def signin_enrol(request: HttpRequest) -> HttpResponse:
+    """First sign-in of an administrator: set up the authenticator before anything else."""
+    user = _pending_user(request)
+    if user is None:
+        messages.warning(request, _("The sign-in took too long. Please enter your password again."))
+        return redirect("org:signin")
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            totp_confirm(user=user, token=form.cleaned_data["token"])
+        except ServiceError as exc:
+            form_add_service_error(form, exc)
+        else:
+            return _complete(request, user, with_otp=True)
+    return render(request, "org/signin_enrol.html", {"form": form, **_enrolment_context(user)})
+
+
+@require_POST
+def signout(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        signout_recorded(user=request.user, reason="user")
+    logout(request)
+    messages.success(request, _("You have signed out."))
+    return redirect("org:signin")
+
+
+@login_required
+@sensitive_post_parameters()
+def password_change_view(request: StaffRequest) -> HttpResponse:
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            password_change(
+                user=request.user,
+                old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password1"],
+            )
+        except ServiceError as exc:
+            form_add_service_error(form, exc)
+        else:
+            update_session_auth_hash(request, request.user)
+            messages.success(request, _("Your password has been changed."))
+            return redirect("org:security")
+    return render(request, "org/password_change.html", {"form": form})
+
+
+@login_required
+def security(request: StaffRequest) -> HttpResponse:
+    user = request.user
+    context: dict[str, object] = {
+        "device": confirmed_device(user),
+        "otp_required": requires_second_factor(user.role),
+        "signins": own_signins(actor=user)[:10],
+    }
+    return render(request, "org/security.html", context)
+
+
+@login_required
+def otp_setup(request: StaffRequest) -> HttpResponse:
+    """Any person may add a second factor from their security page."""
+    user = request.user
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            device = totp_confirm(user=user, token=form.cleaned_data["token"])
+        except ServiceError as exc:
+            form_add_service_error(form, exc)
+        else:
+            otp_login(request, device)
+            messages.success(
+                request, _("Your authenticator is set up. You will be asked for a code at each sign-in.")
+            )
+            return redirect("org:security")
+    return render(request, "org/otp_setup.html", {"form": form, **_enrolment_context(user)})
+
+
+@login_required
+@require_POST
+def otp_remove(request: StaffRequest) -> HttpResponse:
+    try:
+        totp_remove(user=request.user)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Your authenticator has been removed."))
+    return redirect("org:security")

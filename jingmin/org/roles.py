@@ -1,0 +1,70 @@
+"""Roles and what each may do.
+
+One role per account: the three administrators are kept apart (三员分立), so that no one account
+can both change the system and read or clean up the record of that change. Business roles see the
+business data of their own unit's subtree; what they may do is listed here, in one place, and the
+views and services ask `can(user, Cap.X)` instead of testing roles themselves.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from jingmin.org.models import User
+
+
+class Role(models.TextChoices):
+    CLERK = "clerk", _("Intake clerk")
+    OFFICER = "officer", _("Community officer")
+    CHIEF = "chief", _("Station chief")
+    LEADER = "leader", _("Bureau leader")
+    INSPECTOR = "inspector", _("Inspector")
+    SYSADMIN = "sysadmin", _("System administrator")
+    SECADMIN = "secadmin", _("Security administrator")
+    AUDITOR = "auditor", _("Audit administrator")
+
+
+ADMIN_ROLES = frozenset({Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR})
+BUSINESS_ROLES = frozenset(set(Role) - ADMIN_ROLES)
+
+
+class Cap(StrEnum):
+    VIEW_ORG = "org.view"  # the unit tree of one's scope
+    VIEW_STAFF = "org.view_staff"  # the staff directory of one's scope
+    MANAGE_UNITS = "org.manage_units"
+    MANAGE_ACCOUNTS = "org.manage_accounts"  # create accounts, edit profiles, deactivate
+    ASSIGN_ROLES = "org.assign_roles"  # change roles, including the administrators'
+    SECURE_ACCOUNTS = "org.secure_accounts"  # unlock, reset password and second factor
+    VIEW_AUDIT = "audit.view"
+    EXPORT_AUDIT = "audit.export"
+
+
+_BUSINESS = {Cap.VIEW_ORG, Cap.VIEW_STAFF}
+
+CAPABILITIES: dict[str, frozenset[Cap]] = {
+    Role.CLERK: frozenset(_BUSINESS),
+    Role.OFFICER: frozenset(_BUSINESS),
+    Role.CHIEF: frozenset(_BUSINESS),
+    Role.LEADER: frozenset(_BUSINESS),
+    Role.INSPECTOR: frozenset(_BUSINESS),
+    Role.SYSADMIN: frozenset({Cap.VIEW_ORG, Cap.VIEW_STAFF, Cap.MANAGE_UNITS, Cap.MANAGE_ACCOUNTS}),
+    Role.SECADMIN: frozenset({Cap.VIEW_ORG, Cap.VIEW_STAFF, Cap.ASSIGN_ROLES, Cap.SECURE_ACCOUNTS}),
+    Role.AUDITOR: frozenset({Cap.VIEW_AUDIT, Cap.EXPORT_AUDIT}),
+}
+
+
+def can(user: User | AnonymousUser, cap: Cap) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return cap in CAPABILITIES.get(user.role, frozenset())
+
+
+def requires_second_factor(role: str) -> bool:
+    return role in ADMIN_ROLES

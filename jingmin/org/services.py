@@ -1,0 +1,214 @@
+"""Changes to the organisation and to staff accounts.
+
+Each function is one atomic change: it checks the actor's capability and scope, writes, and
+appends the audit row in the same transaction.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from jingmin.audit.services import audit_record, field_changes
+from jingmin.core.errors import ServiceError
+from jingmin.org.models import ALLOWED_PARENT_KINDS, Unit, UnitKind, User
+from jingmin.org.roles import ADMIN_ROLES, Cap, Role
+from jingmin.org.selectors import require
+
+
+def _require_in_scope(actor: User, unit: Unit) -> None:
+    if not unit.is_within(actor.unit):
+        raise ServiceError(_("That unit is outside your scope."), code="out_of_scope", field="unit")
+
+
+def _validate_password(password: str, user: User, field: str = "password") -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ServiceError(" ".join(exc.messages), code="weak_password", field=field) from exc
+
+
+def unit_create(*, actor: User | None, parent: Unit | None, kind: str, name: str, code: str) -> Unit:
+    """Add a unit under `parent`. `actor` is None only for the bootstrap and the demo loader."""
+    if actor is not None:
+        require(actor, Cap.MANAGE_UNITS)
+        if parent is None:
+            raise ServiceError(_("Choose the unit the new one belongs to."), code="required", field="parent")
+        _require_in_scope(actor, parent)
+    allowed = ALLOWED_PARENT_KINDS[kind]
+    if (parent is None and allowed) or (parent is not None and parent.kind not in allowed):
+        raise ServiceError(
+            _("A %(kind)s cannot be placed there.") % {"kind": UnitKind(kind).label},
+            code="bad_parent",
+            field="parent",
+        )
+    name, code = name.strip(), code.strip()
+    if not name:
+        raise ServiceError(_("The name is required."), code="required", field="name")
+    if not code:
+        raise ServiceError(_("The unit code is required."), code="required", field="code")
+    try:
+        with transaction.atomic():
+            # The path needs the new id; a unique placeholder keeps the constraint satisfied.
+            unit = Unit.objects.create(parent=parent, kind=kind, name=name, code=code, path=f"new:{code}")
+            unit.path = (parent.path if parent else "") + Unit.path_segment(unit.pk)
+            unit.depth = parent.depth + 1 if parent else 0
+            unit.save(update_fields=["path", "depth"])
+            audit_record(
+                actor=actor,
+                actor_username="system",
+                action="create",
+                target=unit,
+                detail={"kind": kind, "code": code, "parent": parent.pk if parent else None},
+            )
+    except IntegrityError as exc:
+        raise ServiceError(_("Another unit already has this code."), code="duplicate", field="code") from exc
+    return unit
+
+
+def staff_create(
+    *,
+    actor: User | None,
+    username: str,
+    full_name: str,
+    unit: Unit,
+    role: str,
+    password: str,
+    police_number: str = "",
+    phone: str = "",
+    password_change_required: bool = True,
+) -> User:
+    if actor is not None:
+        require(actor, Cap.MANAGE_ACCOUNTS)
+        _require_in_scope(actor, unit)
+        if role in ADMIN_ROLES:
+            raise ServiceError(
+                _("Administrator roles are granted by the security administrator."),
+                code="forbidden_role",
+                field="role",
+            )
+    if role not in Role.values:
+        raise ServiceError(_("Choose a role."), code="required", field="role")
+    username, full_name = username.strip(), full_name.strip()
+    if not username:
+        raise ServiceError(_("The user name is required."), code="required", field="username")
+    if not full_name:
+        raise ServiceError(_("The full name is required."), code="required", field="full_name")
+    user = User(
+        username=username,
+        full_name=full_name,
+        unit=unit,
+        role=role,
+        police_number=police_number.strip(),
+        phone=phone.strip(),
+        password_change_required=password_change_required,
+    )
+    _validate_password(password, user)
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+            audit_record(
+                actor=actor,
+                actor_username="system",
+                action="create",
+                target=user,
+                detail={"unit": unit.pk, "role": role},
+            )
+    except IntegrityError as exc:
+        raise ServiceError(_("This user name is taken."), code="duplicate", field="username") from exc
+    return user
+
+
+PROFILE_FIELDS = ["full_name", "unit", "police_number", "phone", "is_active"]
+
+
+def staff_update(
+    *,
+    actor: User,
+    user: User,
+    full_name: str,
+    unit: Unit,
+    police_number: str,
+    phone: str,
+    is_active: bool,
+) -> User:
+    require(actor, Cap.MANAGE_ACCOUNTS)
+    _require_in_scope(actor, user.unit)
+    _require_in_scope(actor, unit)
+    if user.pk == actor.pk and not is_active:
+        raise ServiceError(_("You cannot deactivate your own account."), code="self", field="is_active")
+    if not full_name.strip():
+        raise ServiceError(_("The full name is required."), code="required", field="full_name")
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        before = {name: getattr(locked, name) for name in PROFILE_FIELDS}
+        before["unit"] = locked.unit_id
+        locked.full_name, locked.unit = full_name.strip(), unit
+        locked.police_number, locked.phone, locked.is_active = police_number.strip(), phone.strip(), is_active
+        changes = field_changes(locked, before, PROFILE_FIELDS)
+        if changes:
+            locked.save(update_fields=PROFILE_FIELDS)
+            audit_record(actor=actor, action="update", target=locked, detail=changes)
+    return locked
+
+
+def staff_set_role(*, actor: User, user: User, role: str) -> User:
+    require(actor, Cap.ASSIGN_ROLES)
+    _require_in_scope(actor, user.unit)
+    if user.pk == actor.pk:
+        raise ServiceError(_("You cannot change your own role."), code="self", field="role")
+    if role not in Role.values:
+        raise ServiceError(_("Choose a role."), code="required", field="role")
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        if locked.role != role:
+            old = locked.role
+            locked.role = role
+            locked.save(update_fields=["role"])
+            audit_record(actor=actor, action="org.role_change", target=locked, detail={"role": [old, role]})
+    return locked
+
+
+def account_unlock(*, actor: User, user: User) -> User:
+    require(actor, Cap.SECURE_ACCOUNTS)
+    _require_in_scope(actor, user.unit)
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        locked.failed_signins, locked.locked_until = 0, None
+        locked.save(update_fields=["failed_signins", "locked_until"])
+        audit_record(actor=actor, action="auth.unlock", target=locked)
+    return locked
+
+
+def account_reset_password(*, actor: User, user: User, password: str) -> User:
+    """Set a temporary password that the person must change at the next sign-in."""
+    require(actor, Cap.SECURE_ACCOUNTS)
+    _require_in_scope(actor, user.unit)
+    if user.pk == actor.pk:
+        raise ServiceError(
+            _("Change your own password on your security page."), code="self", field="password"
+        )
+    _validate_password(password, user)
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        locked.set_password(password)
+        locked.password_change_required = True
+        locked.save(update_fields=["password", "password_change_required"])
+        audit_record(actor=actor, action="auth.password_reset", target=locked)
+    return locked
+
+
+def second_factor_reset(*, actor: User, user: User) -> User:
+    """Remove a person's authenticator (lost phone); an administrator re-enrols at next sign-in."""
+    require(actor, Cap.SECURE_ACCOUNTS)
+    _require_in_scope(actor, user.unit)
+    if user.pk == actor.pk:
+        raise ServiceError(_("Another security administrator must reset your second factor."), code="self")
+    with transaction.atomic():
+        removed, _counts = TOTPDevice.objects.filter(user=user).delete()
+        audit_record(actor=actor, action="auth.otp_reset", target=user, detail={"devices": removed})
+    return user
