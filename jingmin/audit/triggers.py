@@ -1,0 +1,58 @@
+"""The database triggers that make the audit log append-only.
+
+UPDATE is refused always; DELETE only for rows older than 180 days (the purge command's job).
+The application never needs more, so nobody can edit the log through the product, and the hash
+chain shows anything done around these triggers. Migration 0002 installs them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+SQLITE = [
+    """CREATE TRIGGER audit_entry_no_update BEFORE UPDATE ON audit_auditentry
+       BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;""",
+    """CREATE TRIGGER audit_entry_no_young_delete BEFORE DELETE ON audit_auditentry
+       WHEN OLD.at > strftime('%Y-%m-%d %H:%M:%f', 'now', '-180 days')
+       BEGIN SELECT RAISE(ABORT, 'audit rows younger than 180 days cannot be deleted'); END;""",
+]
+SQLITE_REVERSE = [
+    "DROP TRIGGER IF EXISTS audit_entry_no_update;",
+    "DROP TRIGGER IF EXISTS audit_entry_no_young_delete;",
+]
+
+POSTGRES = [
+    """CREATE OR REPLACE FUNCTION audit_entry_guard() RETURNS trigger AS $$
+       BEGIN
+         IF TG_OP IN ('UPDATE', 'TRUNCATE') THEN
+           RAISE EXCEPTION 'the audit log is append-only';
+         END IF;
+         IF OLD.at > now() - interval '180 days' THEN
+           RAISE EXCEPTION 'audit rows younger than 180 days cannot be deleted';
+         END IF;
+         RETURN OLD;
+       END; $$ LANGUAGE plpgsql;""",
+    """CREATE TRIGGER audit_entry_guard BEFORE UPDATE OR DELETE ON audit_auditentry
+       FOR EACH ROW EXECUTE FUNCTION audit_entry_guard();""",
+    "CREATE TRIGGER audit_entry_no_truncate BEFORE TRUNCATE ON audit_auditentry "
+    "FOR EACH STATEMENT EXECUTE FUNCTION audit_entry_guard();",
+]
+POSTGRES_REVERSE = [
+    "DROP TRIGGER IF EXISTS audit_entry_no_truncate ON audit_auditentry;",
+    "DROP TRIGGER IF EXISTS audit_entry_guard ON audit_auditentry;",
+    "DROP FUNCTION IF EXISTS audit_entry_guard();",
+]
+
+
+def install(connection: Any) -> None:
+    statements = POSTGRES if connection.vendor == "postgresql" else SQLITE
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
+
+
+def uninstall(connection: Any) -> None:
+    statements = POSTGRES_REVERSE if connection.vendor == "postgresql" else SQLITE_REVERSE
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
