@@ -1,6 +1,6 @@
 """Take the README's screenshots from a running demo (`make demo` in another terminal).
 
-    make screenshots            # or: python scripts/screenshots.py --url http://127.0.0.1:8000
+make screenshots            # or: python scripts/screenshots.py --url http://127.0.0.1:8000
 """
 
 from __future__ import annotations
