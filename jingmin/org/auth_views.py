@@ -52,11 +52,16 @@ def _safe_next(request: HttpRequest, candidate: str | None) -> str:
 
 
 def _pending_user(request: HttpRequest) -> User | None:
+    """The person between the password and the second step, or None (with a message) if that
+    step took too long and must start again."""
     pending = request.session.get(PENDING_KEY)
-    if not pending or time.time() - pending["at"] > PENDING_SECONDS:
+    user = None
+    if pending and time.time() - pending["at"] <= PENDING_SECONDS:
+        user = User.objects.select_related("unit").filter(pk=pending["uid"], is_active=True).first()
+    if user is None:
         request.session.pop(PENDING_KEY, None)
-        return None
-    return User.objects.select_related("unit").filter(pk=pending["uid"], is_active=True).first()
+        messages.warning(request, _("The sign-in took too long. Please enter your password again."))
+    return user
 
 
 def _complete(request: HttpRequest, user: User, *, with_otp: bool) -> HttpResponse:
@@ -120,7 +125,6 @@ def signin(request: HttpRequest) -> HttpResponse:
 def signin_otp(request: HttpRequest) -> HttpResponse:
     user = _pending_user(request)
     if user is None:
-        messages.warning(request, _("The sign-in took too long. Please enter your password again."))
         return redirect("org:signin")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -151,7 +155,6 @@ def signin_enrol(request: HttpRequest) -> HttpResponse:
     """First sign-in of an administrator: set up the authenticator before anything else."""
     user = _pending_user(request)
     if user is None:
-        messages.warning(request, _("The sign-in took too long. Please enter your password again."))
         return redirect("org:signin")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -100,3 +100,16 @@ def test_administrator_cannot_remove_own_second_factor(persona):
     client = signed_in(persona.sam)
     client.post(reverse("org:otp_remove"))
     assert TOTPDevice.objects.filter(user=persona.sam, confirmed=True).exists()
+
+
+@pytest.mark.django_db
+def test_second_step_expires(persona):
+    TOTPDevice.objects.create(user=persona.sue, name="phone", confirmed=True)
+    client = Client()
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        password_step(client, "sue")
+    with time_machine.travel(start + timedelta(minutes=6), tick=False):
+        response = client.get(reverse("org:signin_otp"), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("org:signin")
+    assert "登录超时，请重新输入密码。" in response.content.decode()
