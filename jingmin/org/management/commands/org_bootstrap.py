@@ -1,0 +1,59 @@
+import getpass
+import os
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from jingmin.core.errors import ServiceError
+from jingmin.org.models import Unit, UnitKind
+from jingmin.org.roles import ADMIN_ROLES
+from jingmin.org.services import staff_create, unit_create
+
+
+class Command(BaseCommand):
+    help = (
+        "On a new installation: create the bureau (if there is none yet) and an administrator account "
+        "at it. Run it once for each of the three administrators; they set up their second factor at "
+        "first sign-in and must change the password given here."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--bureau", help="name of the bureau, when the database has none yet")
+        parser.add_argument("--code", help="unit code of the bureau, when the database has none yet")
+        parser.add_argument("--username", required=True)
+        parser.add_argument("--full-name", required=True)
+        parser.add_argument("--role", required=True, choices=sorted(ADMIN_ROLES))
+        parser.add_argument(
+            "--password-env", help="read the temporary password from this environment variable"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["password_env"]:
+            password = os.environ.get(options["password_env"], "")
+        else:
+            password = getpass.getpass("Temporary password: ")
+        try:
+            with transaction.atomic():
+                bureau = Unit.objects.filter(kind=UnitKind.BUREAU, parent=None).first()
+                if bureau is None:
+                    if not options["bureau"] or not options["code"]:
+                        raise CommandError("the database has no bureau yet: give --bureau and --code")
+                    bureau = unit_create(
+                        actor=None,
+                        parent=None,
+                        kind=UnitKind.BUREAU,
+                        name=options["bureau"],
+                        code=options["code"],
+                    )
+                user = staff_create(
+                    actor=None,
+                    username=options["username"],
+                    full_name=options["full_name"],
+                    unit=bureau,
+                    role=options["role"],
+                    password=password,
+                )
+        except ServiceError as exc:
+            raise CommandError(f"{exc.field}: {exc.message}" if exc.field else exc.message) from exc
+        self.stdout.write(f"created {user.username} ({user.role}) at {bureau.name}")
