@@ -6,35 +6,37 @@ from django.core.management.base import CommandError
 
 from jingmin.org.models import Unit, User
 
+FIRST_ADMIN = [
+    "--bureau",
+    "某县公安局",
+    "--code",
+    "B001",
+    "--username",
+    "root-sys",
+    "--full-name",
+    "张系统",
+    "--role",
+    "sysadmin",
+]
+
+
+def bootstrap(monkeypatch, password, *args):
+    monkeypatch.setenv("BOOT_PW", password)
+    call_command("org_bootstrap", *args, "--password-env", "BOOT_PW")
+
 
 @pytest.mark.django_db
 def test_bootstrap_creates_bureau_and_administrators(monkeypatch, _fast_hasher):
-    monkeypatch.setenv("BOOT_PW", "First#Admin2026")
-    call_command(
-        "org_bootstrap",
-        "--bureau",
-        "某县公安局",
-        "--code",
-        "B001",
-        "--username",
-        "root-sys",
-        "--full-name",
-        "张系统",
-        "--role",
-        "sysadmin",
-        "--password-env",
-        "BOOT_PW",
-    )
-    call_command(
-        "org_bootstrap",
+    bootstrap(monkeypatch, "First#Admin2026", *FIRST_ADMIN)
+    bootstrap(
+        monkeypatch,
+        "First#Admin2026",
         "--username",
         "root-sec",
         "--full-name",
         "李安全",
         "--role",
         "secadmin",
-        "--password-env",
-        "BOOT_PW",
     )
     assert Unit.objects.get().name == "某县公安局"
     sysadmin = User.objects.get(username="root-sys")
@@ -44,21 +46,6 @@ def test_bootstrap_creates_bureau_and_administrators(monkeypatch, _fast_hasher):
 
 @pytest.mark.django_db
 def test_bootstrap_refuses_weak_password_and_changes_nothing(monkeypatch, _fast_hasher):
-    monkeypatch.setenv("BOOT_PW", "short")
     with pytest.raises(CommandError, match="password"):
-        call_command(
-            "org_bootstrap",
-            "--bureau",
-            "某县公安局",
-            "--code",
-            "B001",
-            "--username",
-            "root-sys",
-            "--full-name",
-            "张系统",
-            "--role",
-            "sysadmin",
-            "--password-env",
-            "BOOT_PW",
-        )
+        bootstrap(monkeypatch, "short", *FIRST_ADMIN)
     assert not Unit.objects.exists() and not User.objects.exists()
