@@ -44,15 +44,15 @@ POSTGRES_REVERSE = [
 ]
 
 
-def install(connection: Any) -> None:
-    statements = POSTGRES if connection.vendor == "postgresql" else SQLITE
+def _execute(connection: Any, *, postgres: list[str], sqlite: list[str]) -> None:
     with connection.cursor() as cursor:
-        for sql in statements:
+        for sql in postgres if connection.vendor == "postgresql" else sqlite:
             cursor.execute(sql)
+
+
+def install(connection: Any) -> None:
+    _execute(connection, postgres=POSTGRES, sqlite=SQLITE)
 
 
 def uninstall(connection: Any) -> None:
-    statements = POSTGRES_REVERSE if connection.vendor == "postgresql" else SQLITE_REVERSE
-    with connection.cursor() as cursor:
-        for sql in statements:
-            cursor.execute(sql)
+    _execute(connection, postgres=POSTGRES_REVERSE, sqlite=SQLITE_REVERSE)

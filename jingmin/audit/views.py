@@ -40,13 +40,10 @@ def audit_log(request: StaffRequest) -> HttpResponse:
     page = list(rows[: PAGE_SIZE + 1])
     more = len(page) > PAGE_SIZE
     page = page[:PAGE_SIZE]
-    query = request.GET.copy()
-    query.pop("before", None)
     context = {
         "form": form,
         "rows": [(row, ACTION_LABELS.get(row.action, row.action)) for row in page],
         "next_before": page[-1].seq if more and page else None,
-        "query": query.urlencode(),
         "can_export": can(actor, Cap.EXPORT_AUDIT),
     }
     template = "audit/_rows.html" if request.headers.get("HX-Request") else "audit/log.html"

@@ -46,6 +46,8 @@ def test_older_rows_page_by_row_number(persona):
     seqs_first = {row.seq for row, _label in first.context["rows"]}
     seqs_second = {row.seq for row, _label in second.context["rows"]}
     assert len(seqs_first) == 50 and len(seqs_second) == 10 and not seqs_first & seqs_second
+    # The "older rows" link keeps the filter.
+    assert f"?account=nobody&amp;before={first.context['next_before']}" in first.content.decode()
 
 
 @pytest.mark.django_db

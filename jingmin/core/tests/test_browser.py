@@ -17,7 +17,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture(autouse=True)
 def _audit_guard_lifted_for_cleanup(transactional_db):
     """The live server needs a transactional test, whose clean-up empties every table; the audit
-    log's triggers rightly refuse that, so they are lifted for the clean-up and put back after."""
+    log's triggers rightly refuse that, so they are lifted before the clean-up and put back at the
+    start of the next browser test (the test database is dropped after the last one)."""
     triggers.uninstall(connection)
     triggers.install(connection)
     yield
