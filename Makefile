@@ -29,6 +29,10 @@ demo: setup
 	$(DEMO_ENV) $(PY) manage.py migrate --no-input -v 0
 	$(DEMO_ENV) $(PY) manage.py seed_demo --if-empty
 	$(DEMO_ENV) $(PY) manage.py demo_banner --url http://127.0.0.1:8000/
+	@# The tasks worker (reminders, escalations, e-mail and SMS) runs beside the web server and
+	@# stops with it.
+	$(DEMO_ENV) $(PY) manage.py db_worker --queue-name '*' --no-reload --verbosity 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000 --noreload
 
 lint: setup
@@ -40,6 +44,7 @@ typecheck: setup
 
 catalog: setup
 	JINGMIN_DEBUG=1 $(PY) manage.py check_catalog
+	JINGMIN_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
 test-sqlite: setup
 	$(TEST_ENV) $(VENV)/bin/pytest

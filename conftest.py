@@ -70,6 +70,43 @@ def _fast_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _locmem_sms(settings):
+    """No SMS ever leaves a test: messages land in `jingmin.notify.sms.outbox`."""
+    from jingmin.notify import sms
+
+    settings.SMS_BACKEND = "jingmin.notify.sms.LocmemSmsBackend"
+    sms.outbox.clear()
+    yield
+    sms.outbox.clear()
+
+
+@pytest.fixture
+def sms_outbox(_locmem_sms):
+    """The messages sent during this test, like `mailoutbox` for e-mail."""
+    from jingmin.notify import sms
+
+    return sms.outbox
+
+
+@pytest.fixture
+def run_tasks(db, monkeypatch):
+    """Run every task that is due, as `manage.py db_worker --batch` would, then return."""
+    from django.core.management import call_command
+
+    # The worker drops "obsolete" connections between tasks, and inside the test's transaction
+    # (autocommit off) it takes the test's own connection for one; on PostgreSQL that closes it.
+    # Django's test client switches the same clean-up off around its requests, for the same reason.
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda **kwargs: None
+    )
+
+    def run() -> None:
+        call_command("db_worker", batch=True, reload=False, startup_delay=False, verbosity=0)
+
+    return run
+
+
 @pytest.fixture
 def persona(db, _fast_hasher) -> Personas:
     bureau = unit_create(actor=None, parent=None, kind=UnitKind.BUREAU, name="测试县公安局", code="T000")
@@ -103,6 +140,36 @@ def persona(db, _fast_hasher) -> Personas:
         sue=make_user("sue", bureau, Role.SECADMIN, "苏安全"),
         audrey=make_user("audrey", bureau, Role.AUDITOR, "欧审计"),
     )
+
+
+@pytest.fixture
+def audit_guard_lifted(transactional_db):
+    """For transactional tests (live server, several connections): their clean-up empties every
+    table, which the audit log's triggers rightly refuse. The triggers are lifted before the
+    clean-up and put back at the start of the next such test (the test database is dropped after
+    the last one)."""
+    from django.db import connection
+
+    from jingmin.audit import triggers
+
+    triggers.uninstall(connection)
+    triggers.install(connection)
+    yield
+    triggers.uninstall(connection)
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """The rows migrations seed (categories, deadline clocks, the holiday calendar), put back for a
+    transactional test: an earlier one emptied every table on its way out."""
+    from jingmin.appeals.models import Category, DeadlinePolicy
+    from jingmin.appeals.taxonomy import seed_defaults
+    from jingmin.worktime.calendar import calendar_cache_clear
+    from jingmin.worktime.services import calendar_seed
+
+    seed_defaults(Category, DeadlinePolicy)
+    calendar_seed(operator="tests")
+    calendar_cache_clear()
 
 
 def totp_now(device: TOTPDevice) -> str:

@@ -70,9 +70,19 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "django_tasks",
+    "django_tasks_db",
     "jingmin.core",
     "jingmin.org",
     "jingmin.audit",
+    "jingmin.worktime",
+    "jingmin.notify",
+    "jingmin.appeals",
+    "jingmin.api",
 ]
 
 MIDDLEWARE = [
@@ -106,6 +116,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "jingmin.core.context_processors.navigation",
+                "jingmin.notify.context_processors.unread",
             ],
         },
     },
@@ -164,7 +175,10 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 # Front-end packages come from the npm registry (package-lock.json) and are served from here.
-STATICFILES_DIRS = [("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist")]
+STATICFILES_DIRS = [
+    ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    ("vendor/swagger-ui", BASE_DIR / "node_modules" / "swagger-ui-dist"),
+]
 # Hashed, compressed file names in production; plain names where assets are found on the fly
 # (development, tests), so that no collectstatic is needed there.
 STATIC_MANIFEST = env_bool("JINGMIN_STATIC_MANIFEST", not DEBUG)
@@ -207,3 +221,57 @@ LOGGING = {
 
 # Demo data: one documented password for every demo account.
 DEMO_PASSWORD = env_str("JINGMIN_DEMO_PASSWORD", "Jingmin@2026")
+
+# Side effects (notifications, reminders, escalations) run as tasks. The database backend needs
+# nothing beyond the database; `manage.py db_worker` runs them. Past one machine, RQ on Redis.
+TASKS = {"default": {"BACKEND": env_str("JINGMIN_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+
+# Notifications to citizens by SMS go through a gateway; the default writes each message to a file
+# (and the log) so that nothing is ever sent by accident. A real gateway is a class path here.
+SMS_BACKEND = env_str("JINGMIN_SMS_BACKEND", "jingmin.notify.sms.FileSmsBackend")
+SMS_FILE_DIR = Path(env_str("JINGMIN_SMS_DIR", str(BASE_DIR / "var" / "sms")))
+DEFAULT_FROM_EMAIL = env_str("JINGMIN_FROM_EMAIL", "jingmin@localhost")
+
+# Attachments of appeals: stored under MEDIA_ROOT, never in the database.
+APPEAL_ATTACHMENT_MAX_BYTES = env_int("JINGMIN_ATTACHMENT_MAX_MB", 10) * 1024 * 1024
+APPEAL_ATTACHMENT_MAX_FILES = env_int("JINGMIN_ATTACHMENT_MAX_FILES", 6)
+# A reminder goes out when this share of a clock is left (and at least this many minutes before).
+APPEAL_REMIND_SHARE = 0.25
+# A reopened appeal must be reported on within this many working days (the GUIDE's practice).
+APPEAL_REOPEN_WORKING_DAYS = env_int("JINGMIN_REOPEN_WORKING_DAYS", 5)
+# The citizen's follow-up link stays valid this many days after conclusion.
+APPEAL_FOLLOWUP_LINK_DAYS = env_int("JINGMIN_FOLLOWUP_LINK_DAYS", 30)
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
+    "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "jingmin.api.errors.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Jingmin staff API",
+    "DESCRIPTION": "Appeals, categories and units for the staff of a public security bureau.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The docs page loads Swagger UI from our own static files (npm package), never a CDN.
+    "SWAGGER_UI_DIST": STATIC_URL + "vendor/swagger-ui",
+    "SWAGGER_UI_FAVICON_HREF": STATIC_URL + "vendor/swagger-ui/favicon-32x32.png",
+    # One name per choice set, however many fields use it (state, from_state, to_state ...).
+    "ENUM_NAME_OVERRIDES": {
+        "AppealStateEnum": "jingmin.appeals.models.State",
+        "AppealTypeEnum": "jingmin.appeals.models.AppealType",
+        "UrgencyEnum": "jingmin.appeals.models.Urgency",
+        "ChannelEnum": "jingmin.appeals.models.Channel",
+        "ResultEnum": "jingmin.appeals.models.Result",
+        "UnitKindEnum": "jingmin.org.models.UnitKind",
+    },
+}
+
+# Where citizens reach the public pages: links sent by SMS are built on it.
+PUBLIC_BASE_URL = env_str("JINGMIN_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -25,17 +25,40 @@ def main() -> None:
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
+    # (file, account, path, viewport): the home page, an officer's work on a phone, a clerk's queue.
+    shots = [
+        ("home.png", args.user, "/", DESKTOP),
+        ("home-phone.png", args.user, "/", PHONE),
+        ("my-work-phone.png", "officer", "/appeals/mine/", PHONE),
+        ("queue.png", "clerk", "/appeals/", DESKTOP),
+    ]
     with chromium() as browser:
-        for name, viewport in (("home.png", DESKTOP), ("home-phone.png", PHONE)):
+        for name, user, path, viewport in shots:
             page = browser.new_page(viewport=viewport)
             page.goto(f"{args.url}/signin/")
-            page.fill("#id_username", args.user)
+            page.fill("#id_username", user)
             page.fill("#id_password", args.password)
             page.click("button[type=submit]")
-            page.wait_for_selector(".cards")
-            page.screenshot(path=str(out / name), full_page=True)
+            page.wait_for_selector("nav.mainnav")
+            page.goto(f"{args.url}{path}")
+            page.wait_for_load_state("networkidle")
+            page.screenshot(path=str(out / name), full_page=name != "my-work-phone.png")
             print(out / name)
             page.close()
+        # The first appeal of the officer's list, on the phone: clocks, actions and history.
+        page = browser.new_page(viewport=PHONE)
+        page.goto(f"{args.url}/signin/")
+        page.fill("#id_username", "officer")
+        page.fill("#id_password", args.password)
+        page.click("button[type=submit]")
+        page.wait_for_selector("nav.mainnav")
+        page.goto(f"{args.url}/appeals/mine/")
+        first = page.locator("ul a[href^='/appeals/']").first.get_attribute("href")
+        page.goto(f"{args.url}{first}")
+        page.wait_for_load_state("networkidle")
+        page.screenshot(path=str(out / "appeal-phone.png"), full_page=False)
+        print(out / "appeal-phone.png")
+        page.close()
 
 
 if __name__ == "__main__":

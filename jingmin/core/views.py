@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jingmin.appeals.selectors import home_figures
 from jingmin.audit.selectors import audit_search, own_signins
 from jingmin.core.http import StaffRequest
 from jingmin.org.models import Unit, UnitKind, User
@@ -49,6 +50,11 @@ def home(request: StaffRequest) -> HttpResponse:
                 "url": "audit:log",
             }
         )
+    if can(actor, Cap.APPEAL_VIEW):
+        cards += [
+            {"label": f.label, "value": f.value, "url": f.url, "tone": f.tone}
+            for f in home_figures(actor=actor)
+        ]
     previous = own_signins(actor=actor).filter(action="auth.signin")[1:2].first()
     ancestors = Unit.objects.filter(pk__in=[int(p) for p in actor.unit.path.strip("/").split("/")]).order_by(
         "depth"

@@ -44,17 +44,36 @@ class Cap(StrEnum):
     SECURE_ACCOUNTS = "org.secure_accounts"  # unlock, reset password and second factor
     VIEW_AUDIT = "audit.view"
     EXPORT_AUDIT = "audit.export"
+    MANAGE_CALENDAR = "worktime.manage"  # holidays and adjusted working days
+    MANAGE_APPEAL_SETTINGS = "appeals.configure"  # categories and deadline clocks
+    APPEAL_VIEW = "appeals.view"
+    APPEAL_INTAKE = "appeals.intake"  # register, accept, reject, dispatch, merge
+    APPEAL_HANDLE = "appeals.handle"  # sign, contact, transfer, return, conclude
+    APPEAL_FOLLOW_UP = "appeals.follow_up"  # record the citizen's answer
+    APPEAL_REVIEW = "appeals.review"  # reasonableness review (合理性审核)
+    APPEAL_SUPERVISE = "appeals.supervise"  # supervision (督办) and reopening
 
 
-_BUSINESS = {Cap.VIEW_ORG, Cap.VIEW_STAFF}
+_BUSINESS = {Cap.VIEW_ORG, Cap.VIEW_STAFF, Cap.APPEAL_VIEW}
 
 CAPABILITIES: dict[str, frozenset[Cap]] = {
-    Role.CLERK: frozenset(_BUSINESS),
-    Role.OFFICER: frozenset(_BUSINESS),
-    Role.CHIEF: frozenset(_BUSINESS),
-    Role.LEADER: frozenset(_BUSINESS),
-    Role.INSPECTOR: frozenset(_BUSINESS),
-    Role.SYSADMIN: frozenset({Cap.VIEW_ORG, Cap.VIEW_STAFF, Cap.MANAGE_UNITS, Cap.MANAGE_ACCOUNTS}),
+    Role.CLERK: frozenset(_BUSINESS | {Cap.APPEAL_INTAKE, Cap.APPEAL_FOLLOW_UP}),
+    Role.OFFICER: frozenset(_BUSINESS | {Cap.APPEAL_HANDLE, Cap.APPEAL_FOLLOW_UP}),
+    Role.CHIEF: frozenset(
+        _BUSINESS | {Cap.APPEAL_INTAKE, Cap.APPEAL_HANDLE, Cap.APPEAL_FOLLOW_UP, Cap.APPEAL_SUPERVISE}
+    ),
+    Role.LEADER: frozenset(_BUSINESS | {Cap.APPEAL_SUPERVISE, Cap.APPEAL_REVIEW}),
+    Role.INSPECTOR: frozenset(_BUSINESS | {Cap.APPEAL_SUPERVISE, Cap.APPEAL_REVIEW}),
+    Role.SYSADMIN: frozenset(
+        {
+            Cap.VIEW_ORG,
+            Cap.VIEW_STAFF,
+            Cap.MANAGE_UNITS,
+            Cap.MANAGE_ACCOUNTS,
+            Cap.MANAGE_CALENDAR,
+            Cap.MANAGE_APPEAL_SETTINGS,
+        }
+    ),
     Role.SECADMIN: frozenset({Cap.VIEW_ORG, Cap.VIEW_STAFF, Cap.ASSIGN_ROLES, Cap.SECURE_ACCOUNTS}),
     Role.AUDITOR: frozenset({Cap.VIEW_AUDIT, Cap.EXPORT_AUDIT}),
 }

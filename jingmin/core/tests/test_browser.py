@@ -4,25 +4,17 @@ administrator setting up the second factor from the key the page shows."""
 import base64
 
 import pytest
-from django.db import connection
 from django_otp.oath import TOTP
 
 from conftest import PASSWORD
-from jingmin.audit import triggers
 from jingmin.core.browser import DESKTOP, PHONE, chromium
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(autouse=True)
-def _audit_guard_lifted_for_cleanup(transactional_db):
-    """The live server needs a transactional test, whose clean-up empties every table; the audit
-    log's triggers rightly refuse that, so they are lifted before the clean-up and put back at the
-    start of the next browser test (the test database is dropped after the last one)."""
-    triggers.uninstall(connection)
-    triggers.install(connection)
-    yield
-    triggers.uninstall(connection)
+def _audit_guard(audit_guard_lifted):
+    pass
 
 
 @pytest.fixture(scope="module")

@@ -46,6 +46,15 @@ PAGES = {
     "audit:log": {"audrey"},
     "audit:export": {"audrey"},
     "org:security": set(ROLES),
+    "notify:inbox": set(ROLES),
+    "worktime:calendar": {"sam"},
+    "appeals:queue": BUSINESS,
+    "appeals:mine": {"oliver", "olga", "chen"},
+    "appeals:new": {"clara", "chen"},
+    "appeals:supervision": {"chen", "li", "ines"},
+    "appeals:reviews": {"li", "ines"},
+    "appeals:follow_ups": {"clara", "oliver", "olga", "chen"},
+    "appeals:settings": {"sam"},
 }
 
 

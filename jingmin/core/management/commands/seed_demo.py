@@ -1,18 +1,30 @@
+import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.db.models import Count
 
+from jingmin.appeals.demo import DEFAULT_COUNTS, seed_appeals
+from jingmin.appeals.models import Appeal, AppealEvent, FollowUp, State
 from jingmin.org.demo import SIZES, seed_org
 from jingmin.org.models import Unit
 
 
 class Command(BaseCommand):
-    help = "Load a realistic demo bureau (deterministic for a given seed)."
+    help = "Load a realistic demo bureau and a year of its appeals (deterministic for a given seed)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument("--size", choices=sorted(SIZES), default="small")
+        parser.add_argument(
+            "--appeals",
+            type=int,
+            default=None,
+            help="how many appeals to load (default: "
+            + ", ".join(f"{n} for {size}" for size, n in sorted(DEFAULT_COUNTS.items()))
+            + ")",
+        )
         parser.add_argument(
             "--if-empty",
             action="store_true",
@@ -27,9 +39,25 @@ class Command(BaseCommand):
             raise CommandError(
                 "the database already holds units; the demo is loaded only into an empty database"
             )
+        count = options["appeals"]
+        if count is None:
+            count = DEFAULT_COUNTS[options["size"]]
+        if count < 0:
+            raise CommandError("--appeals cannot be negative")
+        started = time.monotonic()
+        # One transaction: a load that fails half-way leaves nothing that --if-empty would keep.
         with transaction.atomic():
             org = seed_org(seed=options["seed"], size=options["size"])
+            loaded = seed_appeals(seed=options["seed"], org=org, count=count) if count else 0
         self.stdout.write(
             f"demo bureau {org.bureau.name}: {len(org.stations)} stations, {len(org.districts)} police districts, "
             f"{len(org.departments)} departments"
         )
+        if loaded:
+            states = dict(Appeal.objects.values_list("state").annotate(n=Count("id")).order_by())
+            self.stdout.write(
+                f"{loaded} appeals over the past year, {AppealEvent.objects.count()} events, "
+                f"{FollowUp.objects.count()} follow-ups; by state: "
+                + ", ".join(f"{state} {states.get(state, 0)}" for state in State.values)
+            )
+        self.stdout.write(f"loaded in {time.monotonic() - started:.1f} s")

@@ -1,0 +1,195 @@
+"""A program gets a token by the same sign-in policy as a person at the sign-in page: failures
+count toward the lock-out, a locked or deactivated account is refused, and whoever has a second
+factor (every administrator, anyone who set one up) must send its code."""
+
+from datetime import timedelta
+
+import time_machine
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from conftest import PASSWORD, totp_now
+from jingmin.audit.models import AuditEntry
+from jingmin.org.models import User
+
+URL = "/api/v1/auth/token/"
+
+
+def ask(username, password, **extra):
+    return APIClient().post(URL, {"username": username, "password": password, **extra}, format="json")
+
+
+def wrong_code(device):
+    return "000000" if totp_now(device) != "000000" else "111111"
+
+
+def test_the_url_is_the_documented_one():
+    assert reverse("api:token") == URL
+
+
+def test_right_password_gives_a_token_that_opens_the_api(persona):
+    response = ask("oliver", PASSWORD)
+    assert response.status_code == 200
+    token = response.json()["token"]
+    assert token == Token.objects.get(user=persona.oliver).key
+    assert response["Cache-Control"] == "no-store"
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert client.get("/api/v1/categories/").status_code == 200
+    # The same "signed in" row as the page writes, marked as the API's.
+    entry = AuditEntry.objects.get(action="auth.signin", actor_username="oliver")
+    assert entry.detail == {"otp": False, "via": "api"}
+
+
+def test_asking_again_returns_the_same_token(persona):
+    first = ask("clara", PASSWORD).json()["token"]
+    assert ask("clara", PASSWORD).json()["token"] == first
+    assert Token.objects.filter(user=persona.clara).count() == 1
+
+
+def test_wrong_password_counts_down_in_the_persons_language(persona, settings):
+    settings.SIGNIN_MAX_FAILURES = 5
+    response = ask("oliver", "wrong-password")
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "bad_credentials"
+    assert "还剩4次尝试机会" in body["detail"]
+    assert "token" not in body
+    assert User.objects.get(pk=persona.oliver.pk).failed_signins == 1
+    assert AuditEntry.objects.filter(action="auth.signin_failed", actor_username="oliver").count() == 1
+
+
+def test_api_and_page_failures_add_up_to_the_lock(persona, settings):
+    settings.SIGNIN_MAX_FAILURES = 4
+    for _ in range(2):
+        Client().post(reverse("org:signin"), {"username": "oliver", "password": "wrong-password"})
+    assert ask("oliver", "wrong-password").status_code == 400
+    response = ask("oliver", "wrong-password")
+    assert response.status_code == 403
+    assert response.json()["code"] == "locked"
+    assert User.objects.get(pk=persona.oliver.pk).is_locked()
+    assert AuditEntry.objects.filter(action="auth.locked", actor_username="oliver").count() == 1
+
+
+def test_locked_account_is_refused_with_the_unlock_time_even_with_the_right_password(persona):
+    until = timezone.now() + timedelta(minutes=20)
+    User.objects.filter(pk=persona.oliver.pk).update(locked_until=until)
+    response = ask("oliver", PASSWORD)
+    assert response.status_code == 403
+    body = response.json()
+    assert body["code"] == "locked"
+    assert body["locked_until"] == until.isoformat()
+    assert "该账号已锁定至" in body["detail"]
+    assert timezone.localtime(until).strftime("%H:%M") in body["detail"]
+    assert not Token.objects.filter(user=persona.oliver).exists()
+
+
+def test_lock_lifts_with_time(persona, settings):
+    settings.SIGNIN_LOCKOUT_MINUTES = 30
+    User.objects.filter(pk=persona.oliver.pk).update(locked_until=timezone.now() + timedelta(minutes=30))
+    with time_machine.travel(timezone.now() + timedelta(minutes=31), tick=False):
+        assert ask("oliver", PASSWORD).status_code == 200
+    assert User.objects.get(pk=persona.oliver.pk).locked_until is None
+
+
+def test_deactivated_account_is_refused_and_its_old_token_stops_working(persona):
+    old = Token.objects.create(user=persona.oliver)
+    User.objects.filter(pk=persona.oliver.pk).update(is_active=False)
+    response = ask("oliver", PASSWORD)
+    assert response.status_code == 403
+    assert response.json()["code"] == "inactive"
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {old.key}")
+    assert client.get("/api/v1/categories/").status_code == 401
+
+
+def test_unknown_name_gets_the_plain_message(persona):
+    response = ask("nobody", "whatever-password")
+    assert response.status_code == 400
+    assert response.json() == {"detail": "用户名或密码错误。", "code": "bad_credentials"}
+
+
+def test_missing_password_names_the_field(persona):
+    response = APIClient().post(URL, {"username": "oliver"}, format="json")
+    assert response.status_code == 400
+    assert response.json()["field"] == "password"
+    assert User.objects.get(pk=persona.oliver.pk).failed_signins == 0
+
+
+def test_administrator_without_an_authenticator_must_set_it_up_on_the_page_first(persona):
+    response = ask("sam", PASSWORD)
+    assert response.status_code == 403
+    assert response.json()["code"] == "otp_enrolment_required"
+    assert not Token.objects.filter(user=persona.sam).exists()
+
+
+def test_administrator_needs_the_code_and_a_wrong_one_counts_as_a_failure(persona):
+    device = TOTPDevice.objects.create(user=persona.sam, name="phone", confirmed=True)
+
+    response = ask("sam", PASSWORD)
+    assert response.status_code == 400
+    assert response.json()["code"] == "otp_required" and response.json()["field"] == "otp"
+    assert User.objects.get(pk=persona.sam.pk).failed_signins == 0
+
+    response = ask("sam", PASSWORD, otp=wrong_code(device))
+    assert response.status_code == 400
+    assert response.json()["code"] == "bad_otp"
+    assert User.objects.get(pk=persona.sam.pk).failed_signins == 1
+    assert not Token.objects.filter(user=persona.sam).exists()
+
+    # django-otp refuses any code for a moment after a wrong one; a program retrying waits too.
+    with time_machine.travel(timezone.now() + timedelta(seconds=5), tick=False):
+        response = ask("sam", PASSWORD, otp=totp_now(device))
+    assert response.status_code == 200
+    assert response.json()["token"] == Token.objects.get(user=persona.sam).key
+    assert User.objects.get(pk=persona.sam.pk).failed_signins == 0
+    assert AuditEntry.objects.filter(action="auth.signin", actor_username="sam", detail__otp=True).exists()
+
+
+def test_wrong_codes_lock_the_account(persona, settings):
+    settings.SIGNIN_MAX_FAILURES = 2
+    device = TOTPDevice.objects.create(user=persona.audrey, name="phone", confirmed=True)
+    assert ask("audrey", PASSWORD, otp=wrong_code(device)).status_code == 400
+    with time_machine.travel(timezone.now() + timedelta(seconds=5), tick=False):
+        response = ask("audrey", PASSWORD, otp=wrong_code(device))
+    assert response.status_code == 403
+    assert response.json()["code"] == "locked"
+    assert User.objects.get(pk=persona.audrey.pk).is_locked()
+
+
+def test_a_voluntary_authenticator_is_asked_for_too(persona):
+    device = TOTPDevice.objects.create(user=persona.oliver, name="phone", confirmed=True)
+    assert ask("oliver", PASSWORD).json()["code"] == "otp_required"
+    response = ask("oliver", PASSWORD, otp=totp_now(device))
+    assert response.status_code == 200
+
+
+def test_an_administrator_token_opens_no_appeal_endpoint(persona):
+    device = TOTPDevice.objects.create(user=persona.sam, name="phone", confirmed=True)
+    token = ask("sam", PASSWORD, otp=totp_now(device)).json()["token"]
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert client.get("/api/v1/appeals/").status_code == 403
+    assert client.get("/api/v1/units/").status_code == 200
+
+
+def test_a_password_to_be_replaced_gives_no_token(persona):
+    User.objects.filter(pk=persona.oliver.pk).update(password_change_required=True)
+    response = ask("oliver", PASSWORD)
+    assert response.status_code == 403
+    assert response.json()["code"] == "password_change_required"
+    assert not Token.objects.filter(user=persona.oliver).exists()
+
+
+def test_a_session_cookie_is_not_needed_and_not_looked_at(persona):
+    # A browser signed in as Clara posting someone else's credentials gets that person's token,
+    # and no CSRF token is asked for: the request carries its own credentials.
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(persona.clara)
+    response = client.post(URL, {"username": "oliver", "password": PASSWORD}, format="json")
+    assert response.status_code == 200
+    assert response.json()["token"] == Token.objects.get(user=persona.oliver).key

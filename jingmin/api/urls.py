@@ -1,0 +1,30 @@
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.permissions import IsAuthenticated
+
+from jingmin.api import auth, views
+from jingmin.api.docs import SwaggerView
+
+app_name = "api"
+
+# The schema and its docs page are for staff only, like the API they describe.
+staff_only = [IsAuthenticated]
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(permission_classes=staff_only), name="schema"),
+    path(
+        "docs/",
+        SwaggerView.as_view(url_name="api:schema", permission_classes=staff_only),
+        name="docs",
+    ),
+    path("v1/auth/token/", auth.TokenView.as_view(), name="token"),
+    path("v1/categories/", views.CategoryListView.as_view(), name="categories"),
+    path("v1/units/", views.UnitListView.as_view(), name="units"),
+    path("v1/appeals/", views.AppealListView.as_view(), name="appeals"),
+    path("v1/appeals/<int:pk>/", views.AppealDetailView.as_view(), name="appeal"),
+    path("v1/appeals/<int:pk>/events/", views.AppealEventsView.as_view(), name="appeal_events"),
+    *(
+        path(f"v1/appeals/<int:pk>/{action}/", view.as_view(), name=f"appeal_{action.replace('-', '_')}")
+        for action, view in views.ACTION_VIEWS.items()
+    ),
+]

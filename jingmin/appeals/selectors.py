@@ -1,0 +1,303 @@
+"""Reads of appeals, always scoped to the acting user.
+
+A user sees an appeal when their unit's subtree holds the unit that has it now, the unit that
+received it (first-contact responsibility), or one of its assisting units.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import connection
+from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet, Subquery
+from django.http import Http404
+from django.utils import timezone
+
+from jingmin.appeals.models import (
+    TRACKING_ALPHABET,
+    TRACKING_LENGTH,
+    Action,
+    Appeal,
+    AppealAssist,
+    AppealEvent,
+    Category,
+    FollowUp,
+    ReviewOutcome,
+    State,
+)
+from jingmin.appeals.search import search_filter
+from jingmin.appeals.transitions import HOLDER_ACTIONS, TRANSITIONS, allowed_from
+from jingmin.org.models import User
+from jingmin.org.roles import Cap, can
+from jingmin.org.selectors import require
+
+SEARCH_FIELDS = ("title", "content", "address")
+TRACKING_CODE = re.compile(f"[{TRACKING_ALPHABET}]{{{TRACKING_LENGTH}}}")
+
+
+def appeal_scope(actor: User) -> QuerySet[Appeal]:
+    require(actor, Cap.APPEAL_VIEW)
+    if not actor.is_active:
+        return Appeal.objects.none()
+    path = actor.unit.path
+    if actor.unit.parent_id is None:
+        # The bureau sees everything: no filter keeps the planner on the ordering index.
+        return Appeal.objects.all()
+    return Appeal.objects.filter(
+        Q(unit_path__startswith=path) | Q(intake_unit_path__startswith=path) | _assisted_within(path)
+    )
+
+
+class _IdInArray(Func):
+    """`<id> = ANY(ARRAY(<subquery>))`: PostgreSQL runs the subquery once, and the condition is
+    an index condition on the primary key."""
+
+    template = "%(expressions)s))"
+    arg_joiner = " = ANY(ARRAY("
+    output_field = BooleanField()
+
+
+def _assisted_within(path: str) -> Exists | _IdInArray:
+    assisted = AppealAssist.objects.filter(unit_path__startswith=path)
+    if connection.vendor == "postgresql":
+        # With this arm the scope's three conditions are one BitmapOr of index scans, which can
+        # meet the search index in a BitmapAnd; a correlated EXISTS inside the OR is checked row
+        # by row and keeps the planner off every index of the scope (bench/appeals_bench.py).
+        return _IdInArray(F("pk"), Subquery(assisted.values("appeal_id")))
+    return Exists(assisted.filter(appeal=OuterRef("pk")))
+
+
+@dataclass(frozen=True)
+class AppealFilters:
+    state: str = ""
+    unit: int | None = None
+    category: str = ""
+    type: str = ""
+    urgency: str = ""
+    overdue: bool | None = None
+    supervised: bool | None = None
+    q: str = ""
+    open_only: bool = False
+
+
+def appeal_list(*, actor: User, filters: AppealFilters | None = None) -> QuerySet[Appeal]:
+    f = filters or AppealFilters()
+    qs = appeal_scope(actor).select_related("category", "unit")
+    if f.state:
+        qs = qs.filter(state=f.state)
+    if f.open_only:
+        qs = qs.filter(is_open=True)
+    if f.unit is not None:
+        from jingmin.org.models import Unit
+
+        unit = Unit.objects.filter(pk=f.unit).first()
+        qs = qs.filter(unit_path__startswith=unit.path) if unit else qs.none()
+    if f.category:
+        qs = qs.filter(Q(category__code=f.category) | Q(category__parent__code=f.category))
+    if f.type:
+        qs = qs.filter(type=f.type)
+    if f.urgency:
+        qs = qs.filter(urgency=f.urgency)
+    if f.overdue is not None:
+        now = timezone.now()
+        overdue = Q(is_open=True, due_at__lt=now)
+        qs = qs.filter(overdue) if f.overdue else qs.exclude(overdue)
+    if f.supervised is not None:
+        qs = qs.filter(supervised=f.supervised)
+    if f.q:
+        code = f.q.strip().upper()
+        if TRACKING_CODE.fullmatch(code):
+            # A clerk reading out the citizen's code finds the appeal, and what it was merged into.
+            qs = qs.filter(Q(tracking_code=code) | Q(merged_appeals__tracking_code=code))
+        else:
+            qs = search_filter(qs, f.q, fields=SEARCH_FIELDS)
+    return qs
+
+
+def appeal_get(*, actor: User, pk: int) -> Appeal:
+    appeal = (
+        appeal_scope(actor)
+        .select_related(
+            "category", "category__parent", "unit", "intake_unit", "handler", "district", "merged_into"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if appeal is None:
+        raise Http404
+    return appeal
+
+
+def my_work(*, actor: User) -> QuerySet[Appeal]:
+    """What waits for this officer: what they signed for, and what their unit has not yet signed
+    for, nearest deadline first."""
+    qs = appeal_scope(actor).filter(is_open=True)
+    return (
+        qs.filter(Q(handler=actor) | Q(unit=actor.unit, state=State.DISPATCHED))
+        .select_related("category", "unit")
+        .order_by("due_at", "id")
+    )
+
+
+def unit_queue(*, actor: User, filters: AppealFilters | None = None) -> QuerySet[Appeal]:
+    return appeal_list(actor=actor, filters=filters).order_by("-received_at", "-id")
+
+
+def supervision_list(*, actor: User, within: timedelta = timedelta(hours=24)) -> QuerySet[Appeal]:
+    """Open appeals that are overdue or will be within `within`, most overdue first."""
+    require(actor, Cap.APPEAL_SUPERVISE)
+    horizon = timezone.now() + within
+    # due_at alone: only open appeals have one (constraint appeal_due_only_when_open), and with
+    # is_open beside it the planner expects a handful of rows and sorts thousands (benchmarks).
+    return (
+        appeal_scope(actor)
+        .filter(due_at__lt=horizon)
+        .select_related("category", "unit", "handler")
+        .order_by("due_at", "id")
+    )
+
+
+def review_list(*, actor: User) -> QuerySet[FollowUp]:
+    require(actor, Cap.APPEAL_REVIEW)
+    return (
+        FollowUp.objects.filter(review=ReviewOutcome.PENDING, appeal__in=appeal_scope(actor))
+        .select_related("appeal", "appeal__unit")
+        .order_by("answered_at")
+    )
+
+
+def follow_up_list(*, actor: User) -> QuerySet[FollowUp]:
+    """Follow-ups still owed, oldest due first."""
+    require(actor, Cap.APPEAL_FOLLOW_UP)
+    return (
+        FollowUp.objects.filter(answered_at__isnull=True, appeal__in=appeal_scope(actor))
+        .select_related("appeal", "appeal__unit")
+        .order_by("due_at")
+    )
+
+
+def appeal_events(*, actor: User, appeal: Appeal) -> QuerySet[AppealEvent]:
+    # `appeal` comes from appeal_get, which already checked the scope.
+    return AppealEvent.objects.filter(appeal=appeal).select_related("actor_unit", "unit").order_by("seq")
+
+
+def same_caller_open(*, actor: User, phone_hash: str, exclude: int | None = None) -> QuerySet[Appeal]:
+    if not phone_hash:
+        return Appeal.objects.none()
+    qs = appeal_scope(actor).filter(citizen_phone_hash=phone_hash, is_open=True)
+    return qs.exclude(pk=exclude) if exclude else qs
+
+
+def category_list(*, leaves_only: bool = False) -> QuerySet[Category]:
+    qs = Category.objects.filter(is_active=True).select_related("parent")
+    return qs.filter(parent__isnull=False) if leaves_only else qs
+
+
+def time_left(appeal: Appeal, now: datetime | None = None) -> timedelta | None:
+    if appeal.due_at is None or not appeal.is_open:
+        return None
+    return appeal.due_at - (now or timezone.now())
+
+
+@dataclass(frozen=True)
+class Figure:
+    label: str
+    value: int | str
+    url: str
+    tone: str = ""
+
+
+SOON = timedelta(hours=24)
+
+
+def supervision_counts(*, actor: User, now: datetime | None = None) -> dict[str, int]:
+    """New today, overdue and due within 24 hours, in the person's scope.
+
+    Each count runs on the partial index of open appeals (or the received-at index), so it stays
+    cheap at a million rows.
+    """
+    now = now or timezone.now()
+    scope = appeal_scope(actor)
+    start_of_day = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    return {
+        "new_today": scope.filter(received_at__gte=start_of_day).count(),
+        "overdue": scope.filter(is_open=True, due_at__lt=now).count(),
+        "due_soon": scope.filter(is_open=True, due_at__gte=now, due_at__lt=now + SOON).count(),
+    }
+
+
+def home_figures(*, actor: User) -> list[Figure]:
+    """The cards of the home page: what waits for this person today."""
+    from django.db.models import Avg, Count
+    from django.utils.translation import gettext as _
+
+    figures: list[Figure] = []
+    if not actor.is_active:
+        return figures
+    now = timezone.now()
+    counts = supervision_counts(actor=actor, now=now) if can(actor, Cap.APPEAL_VIEW) else {}
+    if can(actor, Cap.APPEAL_HANDLE):
+        work = my_work(actor=actor)
+        figures.append(Figure(_("My work"), work.count(), "appeals:mine"))
+        figures.append(Figure(_("Mine overdue"), work.filter(due_at__lt=now).count(), "appeals:mine", "bad"))
+    if can(actor, Cap.APPEAL_VIEW) and (can(actor, Cap.APPEAL_INTAKE) or can(actor, Cap.APPEAL_SUPERVISE)):
+        figures.append(Figure(_("New today"), counts["new_today"], "appeals:queue"))
+        if can(actor, Cap.APPEAL_INTAKE):
+            waiting = (
+                appeal_scope(actor).filter(state__in=[State.SUBMITTED, State.ACCEPTED], is_open=True).count()
+            )
+            figures.append(Figure(_("Waiting to be dispatched"), waiting, "appeals:queue"))
+    if can(actor, Cap.APPEAL_SUPERVISE):
+        figures.append(Figure(_("Overdue"), counts["overdue"], "appeals:supervision", "bad"))
+        figures.append(Figure(_("Due within 24 hours"), counts["due_soon"], "appeals:supervision", "warn"))
+        month = timezone.localtime(now).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+        answers = FollowUp.objects.filter(
+            answered_at__gte=month,
+            appeal__in=appeal_scope(actor).filter(received_at__gte=month - timedelta(days=92)),
+        ).aggregate(n=Count("id"), avg=Avg("satisfaction"))
+        if answers["n"]:
+            figures.append(
+                Figure(_("Satisfaction this month (of 5)"), f"{answers['avg']:.1f}", "appeals:supervision")
+            )
+    if can(actor, Cap.APPEAL_REVIEW):
+        figures.append(
+            Figure(_("Answers awaiting review"), review_list(actor=actor).count(), "appeals:reviews")
+        )
+    if can(actor, Cap.APPEAL_FOLLOW_UP):
+        owed = follow_up_list(actor=actor).filter(due_at__lt=now + timedelta(days=1)).count()
+        figures.append(Figure(_("Follow-ups due"), owed, "appeals:follow_ups"))
+    return figures
+
+
+def _latest_answer(appeal: Appeal) -> FollowUp | None:
+    return FollowUp.objects.filter(appeal=appeal, answered_at__isnull=False).order_by("-round").first()
+
+
+def allowed_actions(*, actor: User, appeal: Appeal) -> list[str]:
+    """The steps this person may take on this appeal now: the transitions table's, filtered by
+    capability, by the holder rule and by the follow-up guards, so the page offers no button the
+    service would refuse."""
+    holder = appeal.unit_path.startswith(actor.unit.path)
+    # Only a followed-up appeal needs its latest answer: lists of open appeals cost no query here.
+    latest = _latest_answer(appeal) if appeal.state == State.FOLLOWED_UP else None
+    out: list[str] = []
+    for action in allowed_from(appeal.state):
+        if not any(can(actor, cap) for cap in TRANSITIONS[action].caps):
+            continue
+        # The service's own holder rule (steps only the holding unit or one above it takes).
+        if action in HOLDER_ACTIONS and not holder:
+            continue
+        if action == Action.FOLLOW_UP and not appeal.follow_ups.filter(answered_at__isnull=True).exists():
+            continue
+        if action == Action.REVIEW and (latest is None or latest.review != ReviewOutcome.PENDING):
+            continue
+        if action == Action.REOPEN and (
+            latest is None or not latest.dissatisfied or latest.review == ReviewOutcome.PENDING
+        ):
+            continue
+        if action == Action.ARCHIVE and latest is not None and latest.review == ReviewOutcome.PENDING:
+            continue
+        out.append(action)
+    return out

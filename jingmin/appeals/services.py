@@ -1,0 +1,885 @@
+"""Every change to an appeal.
+
+One function per step of the life cycle. Each is atomic: it locks the appeal row, checks the
+actor's scope and capability and the transitions table, changes the row, appends the event, writes
+the audit row last, and leaves side effects (notifications, clock checks) to run after commit.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jingmin.appeals import clocks, notifications
+from jingmin.appeals.models import (
+    OPEN_STATES,
+    Action,
+    Appeal,
+    AppealAssist,
+    AppealEvent,
+    AppealType,
+    Attachment,
+    Category,
+    Channel,
+    FollowUp,
+    FollowUpChannel,
+    Result,
+    ReviewOutcome,
+    State,
+    Urgency,
+)
+from jingmin.appeals.search import index_text
+from jingmin.appeals.transitions import HOLDER_ACTIONS, TRANSITIONS
+from jingmin.audit.services import audit_record
+from jingmin.core.crypto import lookup_hash
+from jingmin.core.errors import ServiceError
+from jingmin.org.models import Unit, UnitKind, User
+from jingmin.org.roles import Cap, can
+from jingmin.worktime.calendar import add_working_days
+
+
+class TransitionNotAllowed(ServiceError):
+    """The step is not allowed from the appeal's current state (the API answers 409)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, code="transition_not_allowed")
+
+
+MAX_RECEIVED_AGE = timedelta(days=30)
+_PHONE = re.compile(r"^\+?[0-9]{7,15}$")
+
+
+# ---------------------------------------------------------------------------------------------
+# Registration
+
+
+@dataclass(frozen=True)
+class AppealInput:
+    channel: str
+    type: str
+    category: Category | None
+    title: str
+    content: str
+    urgency: str = Urgency.GENERAL
+    address: str = ""
+    latitude: Any = None
+    longitude: Any = None
+    district: Unit | None = None
+    anonymous: bool = False
+    citizen_name: str = ""
+    citizen_phone: str = ""
+    received_at: datetime | None = None
+
+
+def normalise_phone(raw: str) -> str:
+    return re.sub(r"[\s\-()]", "", raw or "")
+
+
+def _validate_input(data: AppealInput, now: datetime) -> dict[str, Any]:
+    def fail(message: str, field: str, code: str = "invalid") -> ServiceError:
+        return ServiceError(message, code=code, field=field)
+
+    if data.channel not in Channel.values:
+        raise fail(_("Choose how the appeal came in."), "channel")
+    if data.type not in AppealType.values:
+        raise fail(_("Choose the type of appeal."), "type")
+    if data.urgency not in Urgency.values:
+        raise fail(_("Choose the urgency."), "urgency")
+    if data.category is None:
+        raise fail(_("Choose a category."), "category", "required")
+    if data.category.parent_id is None or not data.category.is_active:
+        raise fail(_("Choose an active category of the second level."), "category")
+    title, content = data.title.strip(), data.content.strip()
+    if not title:
+        raise fail(_("The title is required."), "title", "required")
+    if len(title) > 120:
+        raise fail(_("The title is at most 120 characters."), "title")
+    if not content:
+        raise fail(_("Describe what the citizen asks for."), "content", "required")
+    if len(content) > 5000:
+        raise fail(_("The content is at most 5,000 characters."), "content")
+    address = data.address.strip()
+    if len(address) > 200:
+        raise fail(_("The address is at most 200 characters."), "address")
+    if (data.latitude is None) != (data.longitude is None):
+        raise fail(_("Give both latitude and longitude, or neither."), "latitude")
+    if data.latitude is not None and not (-90 <= float(data.latitude) <= 90):
+        raise fail(_("The latitude must lie between -90 and 90."), "latitude")
+    if data.longitude is not None and not (-180 <= float(data.longitude) <= 180):
+        raise fail(_("The longitude must lie between -180 and 180."), "longitude")
+    if data.district is not None and data.district.kind != UnitKind.DISTRICT:
+        raise fail(_("Choose a police district."), "district")
+    name = data.citizen_name.strip()
+    phone = normalise_phone(data.citizen_phone)
+    if data.anonymous and name:
+        raise fail(_("An anonymous appeal carries no name."), "citizen_name")
+    if len(name) > 50:
+        raise fail(_("The name is at most 50 characters."), "citizen_name")
+    if phone and not _PHONE.match(phone):
+        raise fail(_("Enter a phone number of 7 to 15 digits."), "citizen_phone")
+    received_at = data.received_at or now
+    if received_at > now + timedelta(minutes=1):
+        raise fail(_("The time received cannot be in the future."), "received_at")
+    if received_at < now - MAX_RECEIVED_AGE:
+        raise fail(_("The time received cannot be more than 30 days ago."), "received_at")
+    return {
+        "channel": data.channel,
+        "type": data.type,
+        "category": data.category,
+        "urgency": data.urgency,
+        "title": title,
+        "content": content,
+        "address": address,
+        "latitude": data.latitude,
+        "longitude": data.longitude,
+        "district": data.district,
+        "anonymous": data.anonymous,
+        "citizen_name": name,
+        "citizen_phone": phone,
+        "citizen_phone_hash": lookup_hash(phone) if phone else "",
+        "received_at": received_at,
+        "search_tokens": index_text(title, content, address),
+    }
+
+
+def appeal_register(
+    *,
+    actor: User | None,
+    data: AppealInput,
+    intake_unit: Unit | None = None,
+    submission_key: str | None = None,
+    files: Sequence[UploadedFile] = (),
+) -> tuple[Appeal, bool]:
+    """Record a new appeal; returns it and whether it was created now.
+
+    Staff register for their own unit. The portal and Open311 pass `actor=None` and the unit that
+    receives the citizen's appeals. A repeated `submission_key` returns the first appeal.
+    """
+    if actor is not None:
+        if not can(actor, Cap.APPEAL_INTAKE):
+            raise PermissionDenied
+        intake_unit = actor.unit
+    if intake_unit is None:
+        raise ServiceError(_("No unit receives this appeal."), code="no_unit")
+    if submission_key:
+        existing = Appeal.objects.filter(submission_key=submission_key).first()
+        if existing is not None:
+            return existing, False
+    now = timezone.now()
+    fields = _validate_input(data, now)
+    checked_files = [_check_file(f) for f in files]
+    if len(checked_files) > settings.APPEAL_ATTACHMENT_MAX_FILES:
+        raise ServiceError(
+            _("At most %(count)d files can be attached.") % {"count": settings.APPEAL_ATTACHMENT_MAX_FILES},
+            code="too_many_files",
+            field="files",
+        )
+    try:
+        with transaction.atomic():
+            appeal = Appeal(
+                **fields,
+                submission_key=submission_key or None,
+                created_at=now,
+                created_by=actor,
+                intake_unit=intake_unit,
+                intake_unit_path=intake_unit.path,
+                accountable_unit=intake_unit,
+                unit=intake_unit,
+                unit_path=intake_unit.path,
+                state=State.SUBMITTED,
+            )
+            policy = clocks.policy_for(appeal.type, appeal.urgency)
+            if appeal.citizen_phone:
+                appeal.contact_by = clocks.deadline(appeal.received_at, policy, "contact")
+            appeal.conclude_by = clocks.deadline(appeal.received_at, policy, "conclude")
+            clocks.refresh_due(appeal)
+            appeal.save()
+            event = _event(appeal, Action.REGISTER, "", actor, now=now, data={"channel": appeal.channel})
+            for checked in checked_files:
+                _store_file(appeal, event, checked, actor, now)
+            audit_record(actor=actor, action="appeal.register", target=appeal, actor_username="citizen")
+            clocks.schedule(appeal, before=(None, None, None))
+    except IntegrityError:
+        # Two identical submissions raced: the other one won and is the answer.
+        if submission_key:
+            existing = Appeal.objects.filter(submission_key=submission_key).first()
+            if existing is not None:
+                return existing, False
+        raise
+    return appeal, True
+
+
+# ---------------------------------------------------------------------------------------------
+# Attachments
+
+
+@dataclass(frozen=True)
+class _CheckedFile:
+    upload: UploadedFile
+    content_type: str
+
+
+_SIGNATURES: list[tuple[bytes, str, frozenset[str]]] = [
+    (b"\xff\xd8\xff", "image/jpeg", frozenset({"jpg", "jpeg"})),
+    (b"\x89PNG\r\n\x1a\n", "image/png", frozenset({"png"})),
+    (b"GIF8", "image/gif", frozenset({"gif"})),
+    (b"%PDF-", "application/pdf", frozenset({"pdf"})),
+]
+
+
+def _sniff(head: bytes) -> tuple[str, frozenset[str]] | None:
+    for magic, content_type, exts in _SIGNATURES:
+        if head.startswith(magic):
+            return content_type, exts
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp", frozenset({"webp"})
+    return None
+
+
+def _check_file(upload: UploadedFile) -> _CheckedFile:
+    name = upload.name or ""
+    if upload.size is None or upload.size == 0:
+        raise ServiceError(
+            _("The file %(name)s is empty.") % {"name": name}, code="empty_file", field="files"
+        )
+    if upload.size > settings.APPEAL_ATTACHMENT_MAX_BYTES:
+        raise ServiceError(
+            _("The file %(name)s is larger than %(mb)d MB.")
+            % {"name": name, "mb": settings.APPEAL_ATTACHMENT_MAX_BYTES // (1024 * 1024)},
+            code="file_too_large",
+            field="files",
+        )
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    # The bytes decide, not the name or the browser's claim.
+    sniffed = _sniff(head)
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if sniffed is None or ext not in sniffed[1]:
+        raise ServiceError(
+            _("The file %(name)s is not an image (JPEG, PNG, GIF, WebP) or a PDF.") % {"name": name},
+            code="file_type",
+            field="files",
+        )
+    return _CheckedFile(upload=upload, content_type=sniffed[0])
+
+
+def _store_file(
+    appeal: Appeal, event: AppealEvent | None, checked: _CheckedFile, actor: User | None, now: datetime
+) -> Attachment:
+    upload = checked.upload
+    attachment = Attachment(
+        appeal=appeal,
+        event=event,
+        original_name=(upload.name or "")[:200],
+        content_type=checked.content_type,
+        size=upload.size or 0,
+        uploaded_at=now,
+        uploaded_by=actor,
+    )
+    attachment.file.save(upload.name or "file", upload, save=False)
+    attachment.save()
+    return attachment
+
+
+def appeal_attach(*, actor: User, appeal_id: int, files: Sequence[UploadedFile], note: str = "") -> Appeal:
+    checked = [_check_file(f) for f in files]
+    if not checked:
+        raise ServiceError(_("Choose a file to attach."), code="required", field="files")
+
+    def change(step: _Step) -> None:
+        for c in checked:
+            _store_file(step.appeal, None, c, actor, step.now)
+        step.data["files"] = [c.upload.name for c in checked]
+
+    return _apply(actor=actor, appeal_id=appeal_id, action=Action.ATTACH, note=note, change=change)
+
+
+# ---------------------------------------------------------------------------------------------
+# The one function that applies a step of the life cycle
+
+
+@dataclass
+class _Step:
+    appeal: Appeal
+    actor: User | None
+    now: datetime
+    data: dict[str, Any]
+    unit: Unit | None = None
+    after: list[Callable[[AppealEvent], None]] | None = None
+
+    def then(self, fn: Callable[[AppealEvent], None]) -> None:
+        if self.after is None:
+            self.after = []
+        self.after.append(fn)
+
+
+def _visible(appeal: Appeal, user: User) -> bool:
+    path = user.unit.path
+    return (
+        appeal.unit_path.startswith(path)
+        or appeal.intake_unit_path.startswith(path)
+        or appeal.assists.filter(unit_path__startswith=path).exists()
+    )
+
+
+def _lock(appeal_id: int, actor: User | None) -> Appeal:
+    appeal = Appeal.objects.select_for_update().filter(pk=appeal_id).first()
+    if appeal is None or (actor is not None and (not actor.is_active or not _visible(appeal, actor))):
+        raise Http404
+    return appeal
+
+
+def _explain(action: str, appeal: Appeal) -> str:
+    if action == Action.SIGN and appeal.state in (State.SIGNED, State.HANDLING) and appeal.handler_id:
+        handler = User.objects.filter(pk=appeal.handler_id).first()
+        return _("%(name)s already signed for this appeal at %(time)s.") % {
+            "name": handler.full_name if handler else "?",
+            "time": timezone.localtime(appeal.signed_at).strftime("%Y-%m-%d %H:%M")
+            if appeal.signed_at
+            else "",
+        }
+    return _("An appeal that is %(state)s cannot be %(action)s.") % {
+        "state": State(appeal.state).label,
+        "action": Action(action).label,
+    }
+
+
+def _apply(
+    *,
+    actor: User | None,
+    appeal_id: int,
+    action: str,
+    note: str = "",
+    change: Callable[[_Step], None] | None = None,
+    guard: Callable[[Appeal], None] | None = None,
+) -> Appeal:
+    transition = TRANSITIONS[action]
+    with transaction.atomic():
+        appeal = _lock(appeal_id, actor)
+        if actor is not None:
+            if not any(can(actor, cap) for cap in transition.caps):
+                raise PermissionDenied
+            if action in HOLDER_ACTIONS and not appeal.unit_path.startswith(actor.unit.path):
+                raise PermissionDenied
+        if appeal.state not in transition.sources:
+            raise TransitionNotAllowed(_explain(action, appeal))
+        if guard is not None:
+            guard(appeal)
+        before_state = appeal.state
+        before_clocks = (appeal.sign_by, appeal.contact_by, appeal.conclude_by)
+        step = _Step(appeal=appeal, actor=actor, now=timezone.now(), data={})
+        if change is not None:
+            change(step)
+        if transition.target is not None:
+            appeal.state = transition.target
+        appeal.is_open = appeal.state in OPEN_STATES
+        clocks.refresh_due(appeal)
+        appeal.save()
+        event = _event(
+            appeal,
+            action,
+            before_state,
+            actor,
+            now=step.now,
+            note=note,
+            unit=step.unit,
+            data=step.data,
+        )
+        for fn in step.after or []:
+            fn(event)
+        audit_record(
+            actor=actor,
+            actor_username="" if actor is not None else "citizen",
+            action=f"appeal.{action}",
+            target=appeal,
+            detail={
+                "from": before_state,
+                "to": appeal.state,
+                **({"unit": step.unit.pk} if step.unit else {}),
+            },
+        )
+        clocks.schedule(appeal, before=before_clocks)
+        notifications.after_step(appeal, action, event)
+    return appeal
+
+
+def _event(
+    appeal: Appeal,
+    action: str,
+    from_state: str,
+    actor: User | None,
+    *,
+    now: datetime,
+    note: str = "",
+    unit: Unit | None = None,
+    data: dict[str, Any] | None = None,
+    to_state: str | None = None,
+) -> AppealEvent:
+    last = AppealEvent.objects.filter(appeal=appeal).order_by("-seq").values_list("seq", flat=True).first()
+    return AppealEvent.objects.create(
+        appeal=appeal,
+        seq=(last or 0) + 1,
+        action=action,
+        from_state=from_state,
+        to_state=to_state or appeal.state,
+        at=now,
+        actor=actor,
+        actor_name=actor.full_name if actor is not None else "",
+        actor_unit=actor.unit if actor is not None else None,
+        unit=unit,
+        note=note,
+        data=data or {},
+    )
+
+
+def _required(value: str, field: str, message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ServiceError(message, code="required", field=field)
+    if len(value) > 2000:
+        raise ServiceError(_("At most 2,000 characters."), code="too_long", field=field)
+    return value
+
+
+def _target_unit(unit: Unit | int | None, field: str = "unit") -> Unit:
+    if isinstance(unit, int):
+        unit = Unit.objects.filter(pk=unit).first()
+    if unit is None:
+        raise ServiceError(_("Choose a unit."), code="required", field=field)
+    if not unit.is_active:
+        raise ServiceError(_("%(unit)s is closed.") % {"unit": unit.name}, code="inactive_unit", field=field)
+    if unit.kind == UnitKind.BUREAU:
+        raise ServiceError(
+            _("Appeals are handled by stations, districts or departments, not by the bureau itself."),
+            code="bad_unit",
+            field=field,
+        )
+    return unit
+
+
+def _move_to(appeal: Appeal, unit: Unit) -> None:
+    appeal.unit = unit
+    appeal.unit_path = unit.path
+    appeal.handler = None
+    appeal.signed_at = None
+
+
+# ---------------------------------------------------------------------------------------------
+# The steps
+
+
+def appeal_accept(*, actor: User, appeal_id: int, note: str = "") -> Appeal:
+    return _apply(actor=actor, appeal_id=appeal_id, action=Action.ACCEPT, note=note)
+
+
+def appeal_reject(*, actor: User, appeal_id: int, reason: str) -> Appeal:
+    reason = _required(reason, "reason", _("Say why the appeal is not accepted."))
+    return _apply(actor=actor, appeal_id=appeal_id, action=Action.REJECT, note=reason)
+
+
+def appeal_dispatch(
+    *,
+    actor: User,
+    appeal_id: int,
+    unit: Unit | int | None,
+    assist_units: Iterable[Unit | int] = (),
+    note: str = "",
+) -> Appeal:
+    lead = _target_unit(unit)
+    assists = [_target_unit(u, "assist_units") for u in assist_units]
+    if any(a.pk == lead.pk for a in assists):
+        raise ServiceError(
+            _("The lead unit cannot also be an assisting unit."), code="invalid", field="assist_units"
+        )
+
+    def change(step: _Step) -> None:
+        appeal = step.appeal
+        _move_to(appeal, lead)
+        appeal.dispatcher_unit = step.actor.unit if step.actor else appeal.intake_unit
+        appeal.sign_by = clocks.deadline(step.now, clocks.policy_for(appeal.type, appeal.urgency), "sign")
+        for a in assists:
+            AppealAssist.objects.get_or_create(appeal=appeal, unit=a, defaults={"unit_path": a.path})
+        step.unit = lead
+        step.data["assist_units"] = [a.pk for a in assists]
+
+    return _apply(actor=actor, appeal_id=appeal_id, action=Action.DISPATCH, note=note, change=change)
+
+
+def appeal_sign(*, actor: User, appeal_id: int) -> Appeal:
+    def change(step: _Step) -> None:
+        appeal = step.appeal
+        appeal.handler = actor
+        appeal.signed_at = step.now
+        # First-contact responsibility passes to the unit that took the appeal on.
+        appeal.accountable_unit = appeal.unit
+        step.data["on_time"] = appeal.sign_by is None or step.now <= appeal.sign_by
+
+    return _apply(actor=actor, appeal_id=appeal_id, action=Action.SIGN, change=change)
+
+
+def appeal_contact(*, actor: User, appeal_id: int, note: str) -> Appeal:
+    note = _required(note, "note", _("Write down what was said with the citizen."))
+
+    def change(step: _Step) -> None:
+        appeal = step.appeal
+        first = appeal.contacted_at is None
+        if first:
+            appeal.contacted_at = step.now
+        step.data["first"] = first
+        if first and appeal.contact_by is not None:
+            step.data["on_time"] = step.now <= appeal.contact_by
+
+    return _apply(actor=actor, appeal_id=appeal_id, action=Action.CONTACT, note=note, change=change)
+
+
+def appeal_transfer(*, actor: User, appeal_id: int, unit: Unit | int | None, reason: str) -> Appeal:
+    target = _target_unit(unit)
+    reason = _required(reason, "reason", _("Say why the appeal is transferred."))
+
+    def guard(appeal: Appeal) -> None:
+        if appeal.unit_id == target.pk:
+            raise ServiceError(_("The appeal is already with that unit."), code="same_unit", field="unit")
+
+    def change(step: _Step) -> None:
+        appeal = step.appeal
+        _move_to(appeal, target)
+        appeal.handoffs += 1
+        appeal.sign_by = clocks.deadline(step.now, clocks.policy_for(appeal.type, appeal.urgency), "sign")
+        step.unit = target
+
+    return _apply(
+        actor=actor, appeal_id=appeal_id, action=Action.TRANSFER, note=reason, change=change, guard=guard
+    )
+
+
+def appeal_return(*, actor: User, appeal_id: int, reason: str) -> Appeal:
+    reason = _required(reason, "reason", _("Say why the appeal is returned."))
+
+    def change(step: _Step) -> None:
+        appeal = step.appeal
+        back_to = appeal.dispatcher_unit or appeal.intake_unit
+        _move_to(appeal, back_to)
+        appeal.handoffs += 1
+        appeal.sign_by = None
+        step.unit = back_to
+
+    return _apply(actor=actor, appeal_id=appeal_id, action=Action.RETURN, note=reason, change=change)
+
+
+def appeal_conclude(
+    *, actor: User, appeal_id: int, result: str, note: str, files: Sequence[UploadedFile] = ()
+) -> Appeal:
+    if result not in Result.values:
+        raise ServiceError(
+            _("Choose the result: solved, explained or cannot be solved for now."),
+            code="invalid",
+            field="result",
+        )
+    note = _required(note, "note", _("Say what was done and why the appeal can be concluded."))
+    checked = [_check_file(f) for f in files]
+    token = secrets.token_urlsafe(24)
+
+    def change(step: _Step) -> None:
+        appeal = step.appeal
+        appeal.result = result
+        appeal.result_note = note
+        appeal.concluded_at = step.now
+        step.data["result"] = result
+        if appeal.conclude_by is not None:
+            step.data["on_time"] = step.now <= appeal.conclude_by
+        rounds = FollowUp.objects.filter(appeal=appeal).count()
+        # The published practice: a follow-up call the day after conclusion.
+        FollowUp.objects.create(
+            appeal=appeal,
+            round=rounds + 1,
+            due_at=add_working_days(step.now, 1),
+            token_hash=lookup_hash(token),
+            token_expires_at=step.now + timedelta(days=settings.APPEAL_FOLLOWUP_LINK_DAYS),
+        )
+
+        def attach(event: AppealEvent) -> None:
+            for c in checked:
+                _store_file(appeal, event, c, actor, step.now)
+
+        step.then(attach)
+
+    appeal = _apply(actor=actor, appeal_id=appeal_id, action=Action.CONCLUDE, note=note, change=change)
+    notifications.follow_up_link(appeal, token)
+    return appeal
+
+
+def _pending_follow_up(appeal: Appeal) -> FollowUp:
+    follow_up = FollowUp.objects.filter(appeal=appeal, answered_at__isnull=True).order_by("-round").first()
+    if follow_up is None:
+        raise TransitionNotAllowed(_("This appeal has no follow-up waiting for an answer."))
+    return follow_up
+
+
+def _answer(
+    step: _Step, follow_up: FollowUp, *, resolved: Any, satisfaction: Any, note: str, channel: str
+) -> None:
+    if not isinstance(resolved, bool):
+        raise ServiceError(_("Say whether the problem was resolved."), code="required", field="resolved")
+    if isinstance(satisfaction, bool) or not isinstance(satisfaction, int) or not 1 <= satisfaction <= 5:
+        raise ServiceError(
+            _("Choose the satisfaction from 1 (very dissatisfied) to 5 (very satisfied)."),
+            code="invalid",
+            field="satisfaction",
+        )
+    follow_up.answered_at = step.now
+    follow_up.channel = channel
+    follow_up.answered_by = step.actor
+    follow_up.resolved = resolved
+    follow_up.satisfaction = satisfaction
+    follow_up.note = (note or "").strip()[:2000]
+    # A dissatisfied answer counts against the unit only once a review finds the demand reasonable.
+    follow_up.review = ReviewOutcome.PENDING if follow_up.dissatisfied else ReviewOutcome.NONE
+    follow_up.save()
+    step.data.update(
+        {"round": follow_up.round, "resolved": resolved, "satisfaction": satisfaction, "channel": channel}
+    )
+
+
+def _follow_up(
+    *, actor: User | None, appeal_id: int, resolved: Any, satisfaction: Any, note: str, channel: str
+) -> Appeal:
+    def change(step: _Step) -> None:
+        _answer(
+            step,
+            _pending_follow_up(step.appeal),
+            resolved=resolved,
+            satisfaction=satisfaction,
+            note=note,
+            channel=channel,
+        )
+
+    return _apply(actor=actor, appeal_id=appeal_id, action=Action.FOLLOW_UP, note=note, change=change)
+
+
+def appeal_follow_up(
+    *, actor: User, appeal_id: int, resolved: Any, satisfaction: Any, note: str = ""
+) -> Appeal:
+    """An officer or clerk records what the citizen said on the follow-up call."""
+    return _follow_up(
+        actor=actor,
+        appeal_id=appeal_id,
+        resolved=resolved,
+        satisfaction=satisfaction,
+        note=note,
+        channel=FollowUpChannel.PHONE,
+    )
+
+
+def follow_up_by_token(token: str) -> FollowUp | None:
+    now = timezone.now()
+    return (
+        FollowUp.objects.select_related("appeal")
+        .filter(token_hash=lookup_hash(token), token_expires_at__gt=now, answered_at__isnull=True)
+        .first()
+    )
+
+
+def appeal_follow_up_by_citizen(*, token: str, resolved: Any, satisfaction: Any, note: str = "") -> Appeal:
+    """The citizen answers through the link of the SMS; the token is their only credential."""
+    follow_up = follow_up_by_token(token)
+    if follow_up is None:
+        raise ServiceError(
+            _("This link has expired or has already been answered."), code="invalid_token", field="token"
+        )
+
+    return _follow_up(
+        actor=None,
+        appeal_id=follow_up.appeal_id,
+        resolved=resolved,
+        satisfaction=satisfaction,
+        note=note,
+        channel=FollowUpChannel.LINK,
+    )
+
+
+def _latest_follow_up(appeal: Appeal) -> FollowUp | None:
+    return FollowUp.objects.filter(appeal=appeal, answered_at__isnull=False).order_by("-round").first()
+
+
+def _reopen(step: _Step, reason: str) -> None:
+    appeal = step.appeal
+    appeal.reopen_count += 1
+    appeal.concluded_at = None
+    appeal.result = ""
+    appeal.result_note = ""
+    # The published practice: a reopened appeal is reported on within 5 working days.
+    appeal.conclude_by = add_working_days(step.now, settings.APPEAL_REOPEN_WORKING_DAYS)
+    step.data["conclude_by"] = appeal.conclude_by.isoformat()
+
+
+def appeal_review(*, actor: User, appeal_id: int, reasonable: Any, note: str) -> Appeal:
+    """The reasonableness review (合理性审核) of a dissatisfied answer; a reasonable one reopens."""
+    if not isinstance(reasonable, bool):
+        raise ServiceError(
+            _("Say whether the citizen's demand is reasonable."), code="required", field="reasonable"
+        )
+    note = _required(note, "note", _("Give the reason for the review's outcome."))
+    reviewed: dict[str, FollowUp] = {}
+
+    def guard(appeal: Appeal) -> None:
+        follow_up = _latest_follow_up(appeal)
+        if follow_up is None or follow_up.review != ReviewOutcome.PENDING:
+            raise TransitionNotAllowed(_("No follow-up answer of this appeal awaits a review."))
+        reviewed["it"] = follow_up
+
+    def change(step: _Step) -> None:
+        follow_up = reviewed["it"]
+        follow_up.review = ReviewOutcome.REASONABLE if reasonable else ReviewOutcome.UNREASONABLE
+        follow_up.reviewed_at = step.now
+        follow_up.reviewed_by = actor
+        follow_up.review_note = note
+        follow_up.save()
+        step.data.update({"reasonable": reasonable, "round": follow_up.round})
+
+    appeal = _apply(
+        actor=actor, appeal_id=appeal_id, action=Action.REVIEW, note=note, change=change, guard=guard
+    )
+    if reasonable:
+        appeal = appeal_reopen(actor=actor, appeal_id=appeal_id, reason=note)
+    return appeal
+
+
+def appeal_reopen(*, actor: User, appeal_id: int, reason: str) -> Appeal:
+    reason = _required(reason, "reason", _("Say why the appeal is reopened."))
+
+    def guard(appeal: Appeal) -> None:
+        follow_up = _latest_follow_up(appeal)
+        if follow_up is None or not follow_up.dissatisfied:
+            raise TransitionNotAllowed(
+                _("Only an appeal the citizen was not satisfied with can be reopened.")
+            )
+        if follow_up.review == ReviewOutcome.PENDING:
+            raise TransitionNotAllowed(
+                _("Review the citizen's answer first: a reasonable demand reopens it.")
+            )
+
+    def change(step: _Step) -> None:
+        _reopen(step, reason)
+
+    return _apply(
+        actor=actor, appeal_id=appeal_id, action=Action.REOPEN, note=reason, change=change, guard=guard
+    )
+
+
+def appeal_supervise(*, actor: User, appeal_id: int, note: str) -> Appeal:
+    note = _required(note, "note", _("Say what the supervision asks for."))
+
+    def change(step: _Step) -> None:
+        step.appeal.supervised = True
+
+    return _apply(actor=actor, appeal_id=appeal_id, action=Action.SUPERVISE, note=note, change=change)
+
+
+def appeal_merge(*, actor: User, appeal_id: int, into: Appeal | int | None, note: str = "") -> Appeal:
+    """Merge a duplicate into another appeal; both stay visible and both tracking codes work."""
+    into_id = into.pk if isinstance(into, Appeal) else into
+    if into_id is None:
+        raise ServiceError(_("Choose the appeal to merge into."), code="required", field="into")
+    if into_id == appeal_id:
+        raise ServiceError(_("An appeal cannot be merged into itself."), code="invalid", field="into")
+    found: dict[str, Appeal] = {}
+
+    def guard(appeal: Appeal) -> None:
+        # Checked once the appeal itself is known to be in scope, so that nothing is said about
+        # a target to someone who may not even see the source.
+        target = Appeal.objects.filter(pk=into_id).first()
+        if target is None or not _visible(target, actor):
+            raise ServiceError(_("No such appeal in your scope."), code="not_found", field="into")
+        if target.state in (State.MERGED, State.REJECTED, State.ARCHIVED):
+            raise ServiceError(
+                _("The appeal %(code)s is %(state)s; merge into an appeal that is still being handled.")
+                % {"code": target.tracking_code, "state": State(target.state).label},
+                code="invalid",
+                field="into",
+            )
+        found["target"] = target
+
+    def change(step: _Step) -> None:
+        target = found["target"]
+        step.appeal.merged_into = target
+        step.data["into"] = target.pk
+
+        def mark_target(event: AppealEvent) -> None:
+            locked = Appeal.objects.select_for_update().get(pk=target.pk)
+            _event(
+                locked,
+                Action.MERGE,
+                locked.state,
+                actor,
+                now=step.now,
+                note=note,
+                data={"merged": step.appeal.pk, "tracking_code": step.appeal.tracking_code},
+            )
+
+        step.then(mark_target)
+
+    return _apply(
+        actor=actor, appeal_id=appeal_id, action=Action.MERGE, note=note, change=change, guard=guard
+    )
+
+
+def appeal_archive(*, actor: User, appeal_id: int, note: str = "") -> Appeal:
+    def guard(appeal: Appeal) -> None:
+        follow_up = _latest_follow_up(appeal)
+        if follow_up is not None and follow_up.review == ReviewOutcome.PENDING:
+            raise TransitionNotAllowed(_("The citizen's answer awaits its review; archive it after."))
+
+    return _apply(actor=actor, appeal_id=appeal_id, action=Action.ARCHIVE, note=note, guard=guard)
+
+
+# ---------------------------------------------------------------------------------------------
+# Steps the system takes when a clock runs
+
+
+def appeal_clock_alert(*, appeal_id: int, clock: str, deadline: datetime, stage: str) -> bool:
+    """Remind before a clock runs out, escalate after; True when something was sent.
+
+    Runs from a task scheduled when the clock was set, so it re-checks everything: the appeal may
+    have moved on, the clock may have been reset, the alert may already have gone out.
+    """
+    with transaction.atomic():
+        appeal = Appeal.objects.select_for_update().filter(pk=appeal_id).first()
+        if appeal is None or clocks.running(appeal).get(clock) != deadline:
+            return False
+        now = timezone.now()
+        action = Action.REMIND if stage == "remind" else Action.ESCALATE
+        if (stage == "remind" and now >= deadline) or (stage == "escalate" and now < deadline):
+            return False
+        already = AppealEvent.objects.filter(
+            appeal=appeal, action=action, data__clock=clock, data__deadline=deadline.isoformat()
+        ).exists()
+        if already:
+            return False
+        unit = notifications.supervising_unit(appeal) if action == Action.ESCALATE else None
+        if action == Action.ESCALATE:
+            appeal.escalated_at = now
+            appeal.save(update_fields=["escalated_at"])
+        event = _event(
+            appeal,
+            action,
+            appeal.state,
+            None,
+            now=now,
+            unit=unit,
+            data={"clock": clock, "deadline": deadline.isoformat()},
+        )
+        notifications.after_step(appeal, action, event)
+    return True

@@ -1,0 +1,84 @@
+"""The life cycle of an appeal, as one table.
+
+Each action names the states it may start from, the state it leads to (None: the state stays),
+and the capabilities any one of which allows it. `appeals.services` applies a row of this table
+for every step; nothing else changes an appeal's state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from jingmin.appeals.models import Action, State
+from jingmin.org.roles import Cap
+
+_IN_HAND = frozenset({State.DISPATCHED, State.SIGNED, State.HANDLING})
+_OPEN = frozenset({State.SUBMITTED, State.ACCEPTED}) | _IN_HAND
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: frozenset[str]
+    target: str | None
+    caps: frozenset[Cap]
+
+
+TRANSITIONS: dict[str, Transition] = {
+    Action.ACCEPT: Transition(frozenset({State.SUBMITTED}), State.ACCEPTED, frozenset({Cap.APPEAL_INTAKE})),
+    Action.REJECT: Transition(frozenset({State.SUBMITTED}), State.REJECTED, frozenset({Cap.APPEAL_INTAKE})),
+    Action.DISPATCH: Transition(
+        frozenset({State.ACCEPTED}), State.DISPATCHED, frozenset({Cap.APPEAL_INTAKE})
+    ),
+    Action.SIGN: Transition(frozenset({State.DISPATCHED}), State.SIGNED, frozenset({Cap.APPEAL_HANDLE})),
+    Action.CONTACT: Transition(
+        frozenset({State.SIGNED, State.HANDLING}), State.HANDLING, frozenset({Cap.APPEAL_HANDLE})
+    ),
+    Action.TRANSFER: Transition(
+        _IN_HAND, State.DISPATCHED, frozenset({Cap.APPEAL_HANDLE, Cap.APPEAL_INTAKE, Cap.APPEAL_SUPERVISE})
+    ),
+    Action.RETURN: Transition(_IN_HAND, State.ACCEPTED, frozenset({Cap.APPEAL_HANDLE})),
+    Action.CONCLUDE: Transition(
+        frozenset({State.SIGNED, State.HANDLING}), State.CONCLUDED, frozenset({Cap.APPEAL_HANDLE})
+    ),
+    Action.FOLLOW_UP: Transition(
+        frozenset({State.CONCLUDED}), State.FOLLOWED_UP, frozenset({Cap.APPEAL_FOLLOW_UP})
+    ),
+    # A reasonable complaint reopens the appeal; an unreasonable one leaves it followed up.
+    Action.REVIEW: Transition(frozenset({State.FOLLOWED_UP}), None, frozenset({Cap.APPEAL_REVIEW})),
+    Action.REOPEN: Transition(
+        frozenset({State.FOLLOWED_UP}), State.HANDLING, frozenset({Cap.APPEAL_SUPERVISE, Cap.APPEAL_REVIEW})
+    ),
+    Action.SUPERVISE: Transition(_OPEN, None, frozenset({Cap.APPEAL_SUPERVISE})),
+    Action.MERGE: Transition(_OPEN, State.MERGED, frozenset({Cap.APPEAL_INTAKE, Cap.APPEAL_SUPERVISE})),
+    Action.ARCHIVE: Transition(
+        frozenset({State.FOLLOWED_UP, State.REJECTED, State.MERGED}),
+        State.ARCHIVED,
+        frozenset({Cap.APPEAL_INTAKE, Cap.APPEAL_SUPERVISE}),
+    ),
+    Action.ATTACH: Transition(
+        _OPEN | {State.CONCLUDED},
+        None,
+        frozenset({Cap.APPEAL_INTAKE, Cap.APPEAL_HANDLE}),
+    ),
+}
+
+
+# Steps that only the unit holding the appeal (or a unit above it) may take.
+HOLDER_ACTIONS = frozenset(
+    {
+        Action.ACCEPT,
+        Action.REJECT,
+        Action.DISPATCH,
+        Action.SIGN,
+        Action.CONTACT,
+        Action.TRANSFER,
+        Action.RETURN,
+        Action.CONCLUDE,
+        Action.ATTACH,
+    }
+)
+
+
+def allowed_from(state: str) -> list[str]:
+    """The actions a state allows, in the table's order (for pages: which buttons to show)."""
+    return [action for action, t in TRANSITIONS.items() if state in t.sources]

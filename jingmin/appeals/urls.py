@@ -1,0 +1,22 @@
+from django.urls import path
+
+from jingmin.appeals import views
+
+app_name = "appeals"
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("mine/", views.mine, name="mine"),
+    path("supervision/", views.supervision, name="supervision"),
+    path("reviews/", views.reviews, name="reviews"),
+    path("follow-ups/", views.follow_ups, name="follow_ups"),
+    path("new/", views.register, name="new"),
+    path("new/same-caller/", views.same_caller, name="same_caller"),
+    path("export/", views.export, name="export"),
+    path("settings/", views.settings_page, name="settings"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/phone/", views.reveal_phone, name="reveal_phone"),
+    path("<int:pk>/do/<str:action>/", views.act, name="act"),
+    path("files/<int:pk>/", views.attachment, name="attachment"),
+    # The citizen's follow-up link (sent by SMS): public, the token is the credential.
+    path("f/<str:token>/", views.citizen_follow_up, name="citizen_follow_up"),
+]
