@@ -23,9 +23,14 @@ from rest_framework.views import APIView
 
 from jingmin.api.errors import error_response
 from jingmin.api.serializers import ErrorSerializer, TokenRequestSerializer, TokenSerializer
-from jingmin.audit.services import audit_record
 from jingmin.org.models import User
-from jingmin.org.signin import Outcome, SigninResult, signin_check_otp, signin_check_password
+from jingmin.org.signin import (
+    Outcome,
+    SigninResult,
+    signin_check_otp,
+    signin_check_password,
+    signin_succeeded,
+)
 
 NO_STORE = {"Cache-Control": "no-store"}
 
@@ -59,12 +64,7 @@ def _bad_credentials(result: SigninResult) -> Response:
 def _token_for(user: User, *, second_factor: bool) -> Response:
     with transaction.atomic():
         token, _created = Token.objects.get_or_create(user=user)
-        User.objects.filter(pk=user.pk).update(failed_signins=0, locked_until=None)
-        # The page's "signed in" row, marked as the API's so that the audit log tells a token
-        # handed to a program from a browser session.
-        audit_record(
-            actor=user, action="auth.signin", target=user, detail={"otp": second_factor, "via": "api"}
-        )
+        signin_succeeded(user=user, second_factor=second_factor, via="api")
     return Response({"token": token.key}, headers=NO_STORE)
 
 

@@ -37,8 +37,8 @@ SEARCH_FIELDS = ("title", "content", "address")
 TRACKING_CODE = re.compile(f"[{TRACKING_ALPHABET}]{{{TRACKING_LENGTH}}}")
 
 
-def appeal_scope(actor: User) -> QuerySet[Appeal]:
-    require(actor, Cap.APPEAL_VIEW)
+def _within_scope(actor: User) -> QuerySet[Appeal]:
+    """The one statement of who sees an appeal, without the capability check."""
     if not actor.is_active:
         return Appeal.objects.none()
     path = actor.unit.path
@@ -48,6 +48,17 @@ def appeal_scope(actor: User) -> QuerySet[Appeal]:
     return Appeal.objects.filter(
         Q(unit_path__startswith=path) | Q(intake_unit_path__startswith=path) | _assisted_within(path)
     )
+
+
+def appeal_scope(actor: User) -> QuerySet[Appeal]:
+    require(actor, Cap.APPEAL_VIEW)
+    return _within_scope(actor)
+
+
+def appeal_in_scope(*, actor: User, pk: int) -> bool:
+    """Whether the appeal lies in the actor's scope; the services ask this before any step, and
+    leave what the actor may do to the transitions table."""
+    return _within_scope(actor).filter(pk=pk).exists()
 
 
 class _IdInArray(Func):
@@ -237,19 +248,21 @@ def home_figures(*, actor: User) -> list[Figure]:
     if not actor.is_active:
         return figures
     now = timezone.now()
-    counts = supervision_counts(actor=actor, now=now) if can(actor, Cap.APPEAL_VIEW) else {}
+    intake, supervise = can(actor, Cap.APPEAL_INTAKE), can(actor, Cap.APPEAL_SUPERVISE)
+    # Counted only for those who see the cards that show them (not for an officer's home).
+    counts = supervision_counts(actor=actor, now=now) if intake or supervise else {}
     if can(actor, Cap.APPEAL_HANDLE):
         work = my_work(actor=actor)
         figures.append(Figure(_("My work"), work.count(), "appeals:mine"))
         figures.append(Figure(_("Mine overdue"), work.filter(due_at__lt=now).count(), "appeals:mine", "bad"))
-    if can(actor, Cap.APPEAL_VIEW) and (can(actor, Cap.APPEAL_INTAKE) or can(actor, Cap.APPEAL_SUPERVISE)):
+    if counts:
         figures.append(Figure(_("New today"), counts["new_today"], "appeals:queue"))
-        if can(actor, Cap.APPEAL_INTAKE):
+        if intake:
             waiting = (
                 appeal_scope(actor).filter(state__in=[State.SUBMITTED, State.ACCEPTED], is_open=True).count()
             )
             figures.append(Figure(_("Waiting to be dispatched"), waiting, "appeals:queue"))
-    if can(actor, Cap.APPEAL_SUPERVISE):
+    if supervise:
         figures.append(Figure(_("Overdue"), counts["overdue"], "appeals:supervision", "bad"))
         figures.append(Figure(_("Due within 24 hours"), counts["due_soon"], "appeals:supervision", "warn"))
         month = timezone.localtime(now).replace(day=1, hour=0, minute=0, second=0, microsecond=0)

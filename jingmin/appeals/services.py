@@ -41,6 +41,7 @@ from jingmin.appeals.models import (
     Urgency,
 )
 from jingmin.appeals.search import index_text
+from jingmin.appeals.selectors import appeal_in_scope
 from jingmin.appeals.transitions import HOLDER_ACTIONS, TRANSITIONS
 from jingmin.audit.services import audit_record
 from jingmin.core.crypto import lookup_hash
@@ -326,18 +327,9 @@ class _Step:
         self.after.append(fn)
 
 
-def _visible(appeal: Appeal, user: User) -> bool:
-    path = user.unit.path
-    return (
-        appeal.unit_path.startswith(path)
-        or appeal.intake_unit_path.startswith(path)
-        or appeal.assists.filter(unit_path__startswith=path).exists()
-    )
-
-
 def _lock(appeal_id: int, actor: User | None) -> Appeal:
     appeal = Appeal.objects.select_for_update().filter(pk=appeal_id).first()
-    if appeal is None or (actor is not None and (not actor.is_active or not _visible(appeal, actor))):
+    if appeal is None or (actor is not None and not appeal_in_scope(actor=actor, pk=appeal.pk)):
         raise Http404
     return appeal
 
@@ -801,7 +793,7 @@ def appeal_merge(*, actor: User, appeal_id: int, into: Appeal | int | None, note
         # Checked once the appeal itself is known to be in scope, so that nothing is said about
         # a target to someone who may not even see the source.
         target = Appeal.objects.filter(pk=into_id).first()
-        if target is None or not _visible(target, actor):
+        if target is None or not appeal_in_scope(actor=actor, pk=target.pk):
             raise ServiceError(_("No such appeal in your scope."), code="not_found", field="into")
         if target.state in (State.MERGED, State.REJECTED, State.ARCHIVED):
             raise ServiceError(

@@ -100,10 +100,15 @@ def signin_check_otp(*, user: User, token: str) -> SigninResult:
     return SigninResult(Outcome.OK, user)
 
 
-def signin_succeeded(*, user: User, second_factor: bool) -> None:
+def signin_succeeded(*, user: User, second_factor: bool, via: str = "") -> None:
+    """Clear the failure count and write the "signed in" row; `via` names a channel other than the
+    pages (the API), so that the log tells a token handed to a program from a browser session."""
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(failed_signins=0, locked_until=None)
-        audit_record(actor=user, action="auth.signin", target=user, detail={"otp": second_factor})
+        detail: dict[str, object] = {"otp": second_factor}
+        if via:
+            detail["via"] = via
+        audit_record(actor=user, action="auth.signin", target=user, detail=detail)
 
 
 def signout_recorded(*, user: User, reason: str) -> None:
