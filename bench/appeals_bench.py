@@ -149,12 +149,15 @@ def _copy_rows(
     encrypted = [f for f in fields if isinstance(f, EncryptedTextField)]
     as_json = [f.attname for f in fields if isinstance(f, JSONField)]
     order = [f.attname for f in fields]
+    defaults = {f.attname: f.get_default() for f in fields}
     n = 0
     # Columns in the order of `order`, prepared per kind: plain values as they are, encrypted text
     # through the field's own get_prep_value (one Fernet token per distinct value: a caller's
     # phone repeats across appeals), JSON as text.
     with cursor.copy(f'COPY "{model._meta.db_table}" ({columns}) FROM STDIN') as copy:
         for row in rows:
+            # A column the generator does not set (added after it was written) takes its default.
+            row = {**defaults, **row}
             values = {name: row[name] for name in plain}
             for f in encrypted:
                 value = row[f.attname]

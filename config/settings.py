@@ -83,6 +83,12 @@ INSTALLED_APPS = [
     "jingmin.notify",
     "jingmin.appeals",
     "jingmin.api",
+    "jingmin.open311",
+    "jingmin.portal",
+    "jingmin.routing",
+    "jingmin.ledger",
+    "jingmin.visits",
+    "captcha",
 ]
 
 MIDDLEWARE = [
@@ -178,6 +184,7 @@ STATIC_ROOT = BASE_DIR / "var" / "static"
 STATICFILES_DIRS = [
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     ("vendor/swagger-ui", BASE_DIR / "node_modules" / "swagger-ui-dist"),
+    ("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
 ]
 # Hashed, compressed file names in production; plain names where assets are found on the fly
 # (development, tests), so that no collectstatic is needed there.
@@ -205,6 +212,10 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
 if env_bool("JINGMIN_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Addresses of our own reverse proxies. Only a request arriving from one of them has its
+# X-Forwarded-For read (right to left, skipping these): the audit log and the portal's rate
+# limits then see the client. Empty means REMOTE_ADDR is the client.
+TRUSTED_PROXIES = env_list("JINGMIN_TRUSTED_PROXIES")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
@@ -275,3 +286,108 @@ SPECTACULAR_SETTINGS = {
 
 # Where citizens reach the public pages: links sent by SMS are built on it.
 PUBLIC_BASE_URL = env_str("JINGMIN_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Maps (Leaflet). No tile server by default: outlines and points are drawn on a blank background,
+# so nothing is fetched from the internet. Set a tile URL template of a server you may use.
+MAP_TILE_URL = env_str("JINGMIN_MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = env_str("JINGMIN_MAP_TILE_ATTRIBUTION", "")
+
+# --- Public portal (jingmin.portal) ---
+# The unit that receives portal appeals when the citizen names no station (a unit code); empty
+# means the root of the organisation tree.
+PORTAL_INTAKE_UNIT = env_str("JINGMIN_PORTAL_UNIT", "")
+# Photos a citizen may attach to one appeal, and the size of each (a slow mobile connection
+# carries a few megabytes; the attachment limits above apply as well).
+PORTAL_MAX_PHOTOS = env_int("JINGMIN_PORTAL_MAX_PHOTOS", 3)
+PORTAL_PHOTO_MAX_BYTES = env_int("JINGMIN_PORTAL_PHOTO_MAX_MB", 5) * 1024 * 1024
+# The SMS verification code: valid this many minutes, this many wrong tries, a new one at most
+# this often.
+PORTAL_CODE_MINUTES = env_int("JINGMIN_PORTAL_CODE_MINUTES", 10)
+PORTAL_CODE_MAX_ATTEMPTS = env_int("JINGMIN_PORTAL_CODE_ATTEMPTS", 5)
+PORTAL_CODE_RESEND_SECONDS = env_int("JINGMIN_PORTAL_CODE_RESEND_SECONDS", 60)
+# Rate limits, counted in the database: (window in seconds, captcha once this many acts were
+# counted, refused once this many were). Many phones share one carrier address (NAT), hence the
+# generous limits per address and the tighter ones per phone number.
+PORTAL_LIMITS = {
+    "submit-ip": (
+        3600,
+        env_int("JINGMIN_PORTAL_SUBMIT_IP_CAPTCHA", 3),
+        env_int("JINGMIN_PORTAL_SUBMIT_IP_MAX", 30),
+    ),
+    "submit-phone": (
+        86400,
+        env_int("JINGMIN_PORTAL_SUBMIT_PHONE_CAPTCHA", 2),
+        env_int("JINGMIN_PORTAL_SUBMIT_PHONE_MAX", 5),
+    ),
+    "code-ip": (
+        3600,
+        env_int("JINGMIN_PORTAL_CODE_IP_CAPTCHA", 5),
+        env_int("JINGMIN_PORTAL_CODE_IP_MAX", 30),
+    ),
+    "code-phone": (
+        86400,
+        env_int("JINGMIN_PORTAL_CODE_PHONE_CAPTCHA", 3),
+        env_int("JINGMIN_PORTAL_CODE_PHONE_MAX", 8),
+    ),
+    # Lookups of a code that does not exist: guessing codes is the attack.
+    "track-miss-ip": (
+        3600,
+        env_int("JINGMIN_PORTAL_TRACK_MISS_CAPTCHA", 5),
+        env_int("JINGMIN_PORTAL_TRACK_MISS_MAX", 30),
+    ),
+}
+# A captcha answered right spares the same browser further captchas for this long (the hard
+# limits still hold).
+PORTAL_CAPTCHA_PASS_MINUTES = env_int("JINGMIN_PORTAL_CAPTCHA_PASS_MINUTES", 10)
+# Public statistics: cached this long; rates standing on fewer cases are flagged; k, the weight
+# of "fairly satisfied" (基本满意) in the satisfaction rate (0.5 reproduces a published figure).
+PORTAL_STATS_CACHE_SECONDS = env_int("JINGMIN_PORTAL_STATS_CACHE_SECONDS", 600)
+PORTAL_STATS_MIN_CASES = env_int("JINGMIN_PORTAL_STATS_MIN_CASES", 20)
+PORTAL_SATISFACTION_FAIR_WEIGHT = float(env_str("JINGMIN_SATISFACTION_FAIR_WEIGHT", "0.5"))
+# The portal's captcha (django-simple-captcha, drawn offline by Pillow): a small sum in digits,
+# which anyone can read, rather than Latin letters; large characters for older eyes.
+CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.math_challenge"
+CAPTCHA_MATH_CHALLENGE_OPERATOR = "×"
+CAPTCHA_FONT_SIZE = 34
+CAPTCHA_LETTER_ROTATION = (-12, 12)
+CAPTCHA_TIMEOUT = 10
+# --- end of public portal ---
+
+# --- Routing (jingmin.routing) ---
+# Suggestions of category and unit at intake: none is shown below this calibrated probability.
+ROUTING_MIN_CONFIDENCE = float(env_str("JINGMIN_ROUTING_MIN_CONFIDENCE", "0.5"))
+# Models are stored in the database (table routing_routingmodel, see jingmin/routing/models.py),
+# not in files: every worker reads the same active version. Training reads at most this many of
+# the newest concluded appeals, and cross-validates each new version in this many folds.
+ROUTING_TRAIN_MAX_APPEALS = env_int("JINGMIN_ROUTING_TRAIN_MAX_APPEALS", 20_000)
+ROUTING_EVALUATION_FOLDS = env_int("JINGMIN_ROUTING_EVALUATION_FOLDS", 5)
+# Likely duplicates at intake: open appeals of the same police district (or the clerk's unit)
+# received within this many weeks, at least this similar (0–1), at most this many shown.
+ROUTING_DUPLICATE_WEEKS = env_int("JINGMIN_ROUTING_DUPLICATE_WEEKS", 4)
+ROUTING_DUPLICATE_MIN_SIMILARITY = float(env_str("JINGMIN_ROUTING_DUPLICATE_MIN_SIMILARITY", "0.35"))
+ROUTING_DUPLICATE_LIMIT = 5
+# --- end of routing ---
+
+# --- Ledger (jingmin.ledger) ---
+# Excel import of legacy ledgers: a file past these limits is refused whole, before any row is read.
+# The unpacked limit guards against a small file that unpacks to gigabytes (an .xlsx is a zip).
+LEDGER_IMPORT_MAX_BYTES = env_int("JINGMIN_LEDGER_IMPORT_MAX_MB", 40) * 1024 * 1024
+LEDGER_IMPORT_MAX_UNPACKED_BYTES = env_int("JINGMIN_LEDGER_IMPORT_MAX_UNPACKED_MB", 600) * 1024 * 1024
+LEDGER_IMPORT_MAX_ROWS = env_int("JINGMIN_LEDGER_IMPORT_MAX_ROWS", 200_000)
+# Rows written per statement: large enough to amortise the round trip, small enough for SQLite.
+LEDGER_IMPORT_BATCH = env_int("JINGMIN_LEDGER_IMPORT_BATCH", 2000)
+# Rejected rows kept on the import's page (all of them are in the report workbook).
+LEDGER_IMPORT_REJECTED_SHOWN = 500
+# The most rows one Excel export holds; past it, narrow the search.
+LEDGER_EXPORT_LIMIT = env_int("JINGMIN_LEDGER_EXPORT_LIMIT", 100_000)
+# --- end of ledger ---
+
+# --- Visits (jingmin.visits) ---
+# Every household of a police district is to be visited at least once in this many months, unless
+# the district's own plan (set by its chief on the plans page) says otherwise.
+VISIT_PLAN_DEFAULT_MONTHS = env_int("JINGMIN_VISIT_PLAN_MONTHS", 6)
+# How far back a visit may still be entered: later than this it is a memory, not a record.
+VISIT_MAX_AGE_DAYS = env_int("JINGMIN_VISIT_MAX_AGE_DAYS", 30)
+# Photos of one visit (each checked like an appeal's attachment, images only).
+VISIT_PHOTO_MAX_FILES = env_int("JINGMIN_VISIT_PHOTO_MAX_FILES", 6)
+# --- end of visits ---

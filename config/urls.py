@@ -7,6 +7,12 @@ urlpatterns = [
     path("notifications/", include("jingmin.notify.urls")),
     path("calendar/", include("jingmin.worktime.urls")),
     path("api/", include("jingmin.api.urls")),
+    path("open311/", include("jingmin.open311.urls")),
+    path("portal/", include("jingmin.portal.urls")),
+    path("routing/", include("jingmin.routing.urls")),
+    path("ledger/", include("jingmin.ledger.urls")),
+    path("visits/", include("jingmin.visits.urls")),
+    path("captcha/", include("captcha.urls")),
     path("", include("jingmin.org.urls")),
     path("", include("jingmin.core.urls")),
 ]

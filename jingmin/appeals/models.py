@@ -182,6 +182,22 @@ class Appeal(models.Model):
     citizen_name = EncryptedTextField(_("citizen's name"), blank=True)
     citizen_phone = EncryptedTextField(_("citizen's phone"), blank=True)
     citizen_phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    # The portal verifies a phone by an SMS code; staff then know the number is the citizen's own.
+    phone_verified = models.BooleanField(_("phone verified"), default=False)
+    # The citizen's consent to the privacy notice (the legal basis of what the portal collects).
+    consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
+    # Appeals handed over through Open311 record the partner system that brought them in.
+    partner = models.ForeignKey(
+        "open311.Partner",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="appeals",
+        verbose_name=_("partner"),
+    )
+    # Answers to the category's extra questions (Open311 service attributes), by attribute code.
+    attributes = models.JSONField(_("attributes"), default=dict, blank=True)
+    media_url = models.URLField(_("media URL"), max_length=500, blank=True)
 
     received_at = models.DateTimeField(_("received at"), default=timezone.now)
     created_at = models.DateTimeField(default=timezone.now, editable=False)

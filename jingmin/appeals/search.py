@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import time
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.db import connection
 from django.db.models import BooleanField, Model, Q, QuerySet, Value
@@ -227,6 +227,18 @@ def create_index_sql(vendor: str, table: str) -> list[str]:
             f"INSERT INTO {table}_fts(rowid, search_tokens) VALUES (new.id, new.search_tokens); END",
         ]
     return []
+
+
+def restore_sqlite_index(schema_editor: Any) -> None:
+    """Put back the FTS5 triggers after a migration rebuilt the appeal table, and re-sync.
+
+    SQLite alters a table by copying it into a new one, and dropping the old table drops the
+    triggers that keep the FTS5 index in step: every migration that rebuilds it calls this last.
+    """
+    if schema_editor.connection.vendor == "sqlite":
+        for sql in create_index_sql("sqlite", "appeals_appeal"):
+            schema_editor.execute(sql)
+        schema_editor.execute("INSERT INTO appeals_appeal_fts(appeals_appeal_fts) VALUES ('rebuild')")
 
 
 def drop_index_sql(vendor: str, table: str) -> list[str]:

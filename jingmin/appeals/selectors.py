@@ -95,7 +95,7 @@ class AppealFilters:
 
 def appeal_list(*, actor: User, filters: AppealFilters | None = None) -> QuerySet[Appeal]:
     f = filters or AppealFilters()
-    qs = appeal_scope(actor).select_related("category", "unit")
+    qs = appeal_scope(actor).select_related("category", "unit", "partner")
     if f.state:
         qs = qs.filter(state=f.state)
     if f.open_only:
@@ -131,7 +131,14 @@ def appeal_get(*, actor: User, pk: int) -> Appeal:
     appeal = (
         appeal_scope(actor)
         .select_related(
-            "category", "category__parent", "unit", "intake_unit", "handler", "district", "merged_into"
+            "category",
+            "category__parent",
+            "unit",
+            "intake_unit",
+            "handler",
+            "district",
+            "merged_into",
+            "partner",
         )
         .filter(pk=pk)
         .first()

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -50,6 +50,9 @@ from jingmin.org.models import Unit, UnitKind, User
 from jingmin.org.roles import Cap, can
 from jingmin.worktime.calendar import add_working_days
 
+if TYPE_CHECKING:
+    from jingmin.open311.models import Partner
+
 
 class TransitionNotAllowed(ServiceError):
     """The step is not allowed from the appeal's current state (the API answers 409)."""
@@ -82,6 +85,12 @@ class AppealInput:
     citizen_name: str = ""
     citizen_phone: str = ""
     received_at: datetime | None = None
+    # Set by the public portal and Open311 (staff intake leaves them at their defaults).
+    phone_verified: bool = False
+    consent_at: datetime | None = None
+    partner: Partner | None = None
+    attributes: dict[str, Any] = field(default_factory=dict)
+    media_url: str = ""
 
 
 def normalise_phone(raw: str) -> str:
@@ -152,6 +161,11 @@ def _validate_input(data: AppealInput, now: datetime) -> dict[str, Any]:
         "citizen_phone_hash": lookup_hash(phone) if phone else "",
         "received_at": received_at,
         "search_tokens": index_text(title, content, address),
+        "phone_verified": bool(phone) and data.phone_verified,
+        "consent_at": data.consent_at,
+        "partner": data.partner,
+        "attributes": dict(data.attributes),
+        "media_url": data.media_url.strip()[:500],
     }
 
 
@@ -169,7 +183,10 @@ def appeal_register(
     receives the citizen's appeals. A repeated `submission_key` returns the first appeal.
     """
     if actor is not None:
-        if not can(actor, Cap.APPEAL_INTAKE):
+        # An officer on a visit registers what the family asks for (channel "visit") themselves.
+        if not (
+            can(actor, Cap.APPEAL_INTAKE) or (data.channel == Channel.VISIT and can(actor, Cap.VISIT_RECORD))
+        ):
             raise PermissionDenied
         intake_unit = actor.unit
     if intake_unit is None:
@@ -180,7 +197,7 @@ def appeal_register(
             return existing, False
     now = timezone.now()
     fields = _validate_input(data, now)
-    checked_files = [_check_file(f) for f in files]
+    checked_files = [check_upload(f) for f in files]
     if len(checked_files) > settings.APPEAL_ATTACHMENT_MAX_FILES:
         raise ServiceError(
             _("At most %(count)d files can be attached.") % {"count": settings.APPEAL_ATTACHMENT_MAX_FILES},
@@ -227,7 +244,7 @@ def appeal_register(
 
 
 @dataclass(frozen=True)
-class _CheckedFile:
+class CheckedUpload:
     upload: UploadedFile
     content_type: str
 
@@ -249,7 +266,8 @@ def _sniff(head: bytes) -> tuple[str, frozenset[str]] | None:
     return None
 
 
-def _check_file(upload: UploadedFile) -> _CheckedFile:
+def check_upload(upload: UploadedFile) -> CheckedUpload:
+    """Check an uploaded photo or document by its bytes and size; visits' photos go through it too."""
     name = upload.name or ""
     if upload.size is None or upload.size == 0:
         raise ServiceError(
@@ -274,11 +292,11 @@ def _check_file(upload: UploadedFile) -> _CheckedFile:
             code="file_type",
             field="files",
         )
-    return _CheckedFile(upload=upload, content_type=sniffed[0])
+    return CheckedUpload(upload=upload, content_type=sniffed[0])
 
 
 def _store_file(
-    appeal: Appeal, event: AppealEvent | None, checked: _CheckedFile, actor: User | None, now: datetime
+    appeal: Appeal, event: AppealEvent | None, checked: CheckedUpload, actor: User | None, now: datetime
 ) -> Attachment:
     upload = checked.upload
     attachment = Attachment(
@@ -296,7 +314,7 @@ def _store_file(
 
 
 def appeal_attach(*, actor: User, appeal_id: int, files: Sequence[UploadedFile], note: str = "") -> Appeal:
-    checked = [_check_file(f) for f in files]
+    checked = [check_upload(f) for f in files]
     if not checked:
         raise ServiceError(_("Choose a file to attach."), code="required", field="files")
 
@@ -581,7 +599,7 @@ def appeal_conclude(
             field="result",
         )
     note = _required(note, "note", _("Say what was done and why the appeal can be concluded."))
-    checked = [_check_file(f) for f in files]
+    checked = [check_upload(f) for f in files]
     token = secrets.token_urlsafe(24)
 
     def change(step: _Step) -> None:
@@ -695,6 +713,24 @@ def appeal_follow_up_by_citizen(*, token: str, resolved: Any, satisfaction: Any,
     return _follow_up(
         actor=None,
         appeal_id=follow_up.appeal_id,
+        resolved=resolved,
+        satisfaction=satisfaction,
+        note=note,
+        channel=FollowUpChannel.LINK,
+    )
+
+
+def appeal_follow_up_by_tracking_code(
+    *, code: str, resolved: Any, satisfaction: Any, note: str = ""
+) -> Appeal:
+    """The citizen answers on the portal's tracking page; the tracking code is their credential
+    (the portal limits how many wrong codes one address may try)."""
+    appeal_id = Appeal.objects.filter(tracking_code=code).values_list("pk", flat=True).first()
+    if appeal_id is None:
+        raise ServiceError(_("No appeal has this tracking code."), code="not_found", field="code")
+    return _follow_up(
+        actor=None,
+        appeal_id=appeal_id,
         resolved=resolved,
         satisfaction=satisfaction,
         note=note,

@@ -78,6 +78,9 @@ from jingmin.core.http import StaffRequest
 from jingmin.org.models import Unit, UnitKind, User
 from jingmin.org.roles import Cap, can
 from jingmin.org.selectors import require, unit_list
+from jingmin.routing.duplicates import duplicates_of
+from jingmin.routing.forms import shown_from
+from jingmin.routing.services import suggestion_record
 
 PAGE_SIZE = 30
 # Worklists are read on a phone: past this many rows a person filters the queue instead.
@@ -407,6 +410,9 @@ def _register_and_dispatch(actor: User, form: IntakeForm, files: list[Any]) -> t
                 if exc.field == "unit":
                     exc.field = "dispatch_to"
                 raise
+        if created:
+            # What the routing suggestion showed, and whether the clerk took it (routing's figures).
+            suggestion_record(actor=actor, appeal=appeal, shown=shown_from(form.data), dispatched_to=target)
     return appeal, created
 
 
@@ -436,7 +442,14 @@ def register(request: StaffRequest) -> HttpResponse:
     raw = request.GET.get("registered", "")
     if raw.isdigit():
         registered = selectors.appeal_scope(actor).select_related("unit").filter(pk=int(raw)).first()
-    return render(request, "appeals/new.html", {"form": form, "registered": registered}, status=status)
+    # Likely duplicates of the appeal just registered, each with a button to merge it there.
+    duplicates = duplicates_of(actor=actor, appeal=registered) if registered is not None else []
+    return render(
+        request,
+        "appeals/new.html",
+        {"form": form, "registered": registered, "duplicates": duplicates},
+        status=status,
+    )
 
 
 @login_required

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 
 from jingmin.audit.labels import ACTION_LABELS
@@ -37,7 +38,7 @@ def _workbook_stream(rows: QuerySet[AuditEntry]) -> Iterator[bytes]:
             _("Record type"),
             _("Record"),
             _("Detail"),
-            _("Address"),
+            pgettext("network address", "Address"),
             _("Hash"),
         ]
     )

@@ -2,6 +2,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jingmin.audit.labels import ACTION_LABELS
 
@@ -12,7 +13,7 @@ class AuditFilterForm(forms.Form):
         label=_("Action"), required=False, choices=[("", _("All actions")), *ACTION_LABELS.items()]
     )
     target = forms.CharField(label=_("Record"), required=False)
-    ip = forms.GenericIPAddressField(label=_("Address"), required=False)
+    ip = forms.GenericIPAddressField(label=pgettext_lazy("network address", "Address"), required=False)
     since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 

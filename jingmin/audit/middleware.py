@@ -2,19 +2,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from jingmin.audit.context import client_ip
+from jingmin.core import http as core_http
 
 
 def request_ip(request: HttpRequest) -> str:
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        # Behind our own reverse proxy the first forwarded address is the client's.
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()[:45]
-    return str(request.META.get("REMOTE_ADDR", ""))[:45]
+    return core_http.client_ip(request)
 
 
 class AuditContextMiddleware:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AuditEntry(models.Model):
@@ -24,7 +25,7 @@ class AuditEntry(models.Model):
     target_id = models.CharField(_("record"), max_length=64, blank=True)
     target_repr = models.CharField(_("record name"), max_length=200, blank=True)
     detail = models.JSONField(_("detail"), default=dict, blank=True)
-    ip = models.CharField(_("address"), max_length=45, blank=True)
+    ip = models.CharField(pgettext_lazy("network address", "address"), max_length=45, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest
 
 from jingmin.org.models import User
@@ -9,3 +10,21 @@ class StaffRequest(HttpRequest):
     """The request of a view behind `login_required`: its user is a staff account, never anonymous."""
 
     user: User
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The address of the client, as far as our own proxies vouch for it.
+
+    REMOTE_ADDR, unless it is one of `TRUSTED_PROXIES`: then the right-most address of
+    X-Forwarded-For that is not a trusted proxy. The left-most entries are whatever the client
+    chose to send; believing them would let anyone forge the audit log's address or escape the
+    portal's rate limits.
+    """
+    remote = str(request.META.get("REMOTE_ADDR", ""))
+    trusted = set(settings.TRUSTED_PROXIES)
+    if remote in trusted:
+        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
+        for hop in reversed(hops):
+            if hop not in trusted:
+                return hop[:45]
+    return remote[:45]

@@ -52,18 +52,47 @@ class Cap(StrEnum):
     APPEAL_FOLLOW_UP = "appeals.follow_up"  # record the citizen's answer
     APPEAL_REVIEW = "appeals.review"  # reasonableness review (合理性审核)
     APPEAL_SUPERVISE = "appeals.supervise"  # supervision (督办) and reopening
+    MANAGE_OPEN311 = "open311.manage"  # issue and revoke partners' API keys
+    PUBLISH_NOTICES = "portal.notices"  # notices (宣传) on the public portal
+    ROUTING_VIEW = "routing.view"  # the routing page: suggestions accepted, returns after them
+    ROUTING_MANAGE = "routing.manage"  # train and publish routing models
+    LEDGER_VIEW = "ledger.view"  # addresses, houses, persons, organisations of one's scope (masked)
+    LEDGER_EDIT = "ledger.edit"
+    LEDGER_REVEAL = "ledger.reveal"  # show a full ID number or phone (audited)
+    LEDGER_IMPORT = "ledger.import"  # Excel import of legacy ledgers
+    VISIT_RECORD = "visits.record"
+    VISIT_PLAN = "visits.plan"  # visit plans and the coverage of a district
 
 
-_BUSINESS = {Cap.VIEW_ORG, Cap.VIEW_STAFF, Cap.APPEAL_VIEW}
+_BUSINESS = {Cap.VIEW_ORG, Cap.VIEW_STAFF, Cap.APPEAL_VIEW, Cap.LEDGER_VIEW}
 
 CAPABILITIES: dict[str, frozenset[Cap]] = {
     Role.CLERK: frozenset(_BUSINESS | {Cap.APPEAL_INTAKE, Cap.APPEAL_FOLLOW_UP}),
-    Role.OFFICER: frozenset(_BUSINESS | {Cap.APPEAL_HANDLE, Cap.APPEAL_FOLLOW_UP}),
-    Role.CHIEF: frozenset(
-        _BUSINESS | {Cap.APPEAL_INTAKE, Cap.APPEAL_HANDLE, Cap.APPEAL_FOLLOW_UP, Cap.APPEAL_SUPERVISE}
+    Role.OFFICER: frozenset(
+        _BUSINESS | {Cap.APPEAL_HANDLE, Cap.APPEAL_FOLLOW_UP, Cap.LEDGER_EDIT, Cap.VISIT_RECORD}
     ),
-    Role.LEADER: frozenset(_BUSINESS | {Cap.APPEAL_SUPERVISE, Cap.APPEAL_REVIEW}),
-    Role.INSPECTOR: frozenset(_BUSINESS | {Cap.APPEAL_SUPERVISE, Cap.APPEAL_REVIEW}),
+    Role.CHIEF: frozenset(
+        _BUSINESS
+        | {
+            Cap.APPEAL_INTAKE,
+            Cap.APPEAL_HANDLE,
+            Cap.APPEAL_FOLLOW_UP,
+            Cap.APPEAL_SUPERVISE,
+            Cap.PUBLISH_NOTICES,
+            Cap.ROUTING_VIEW,
+            Cap.LEDGER_EDIT,
+            Cap.LEDGER_REVEAL,
+            Cap.LEDGER_IMPORT,
+            Cap.VISIT_RECORD,
+            Cap.VISIT_PLAN,
+        }
+    ),
+    Role.LEADER: frozenset(
+        _BUSINESS | {Cap.APPEAL_SUPERVISE, Cap.APPEAL_REVIEW, Cap.PUBLISH_NOTICES, Cap.ROUTING_VIEW}
+    ),
+    Role.INSPECTOR: frozenset(
+        _BUSINESS | {Cap.APPEAL_SUPERVISE, Cap.APPEAL_REVIEW, Cap.ROUTING_VIEW, Cap.LEDGER_REVEAL}
+    ),
     Role.SYSADMIN: frozenset(
         {
             Cap.VIEW_ORG,
@@ -72,6 +101,9 @@ CAPABILITIES: dict[str, frozenset[Cap]] = {
             Cap.MANAGE_ACCOUNTS,
             Cap.MANAGE_CALENDAR,
             Cap.MANAGE_APPEAL_SETTINGS,
+            Cap.MANAGE_OPEN311,
+            Cap.ROUTING_VIEW,
+            Cap.ROUTING_MANAGE,
         }
     ),
     Role.SECADMIN: frozenset({Cap.VIEW_ORG, Cap.VIEW_STAFF, Cap.ASSIGN_ROLES, Cap.SECURE_ACCOUNTS}),

@@ -5,7 +5,7 @@
 
 from django.db import migrations, models
 
-from jingmin.appeals.search import create_index_sql
+from jingmin.appeals.search import restore_sqlite_index
 
 # Stored, so that checking a row costs no tokenising, and stripped of positions, which a query
 # made of ANDed bigrams does not use. The larger statistics target lets ANALYZE keep thousands of
@@ -39,12 +39,8 @@ def no_search_vector(apps, schema_editor):
 
 
 def restore_sqlite_triggers(apps, schema_editor):
-    # SQLite adds a check constraint by rebuilding the table, and dropping the old table drops
-    # the triggers that keep the FTS5 index (0002) in step: put them back, and re-sync the index.
-    if schema_editor.connection.vendor == "sqlite":
-        for sql in create_index_sql("sqlite", "appeals_appeal"):
-            schema_editor.execute(sql)
-        schema_editor.execute("INSERT INTO appeals_appeal_fts(appeals_appeal_fts) VALUES ('rebuild')")
+    # Adding a check constraint rebuilds the SQLite table, which drops the FTS5 triggers (0002).
+    restore_sqlite_index(schema_editor)
 
 
 class Migration(migrations.Migration):

@@ -40,7 +40,7 @@ def signed_in_page(browser, base: str, username: str, viewport: dict):
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_selector("nav.mainnav")
+    page.wait_for_selector("nav.mainnav", state="attached")
     return page
 
 

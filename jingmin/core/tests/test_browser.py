@@ -37,6 +37,9 @@ def test_chief_on_a_phone(browser, live_server, persona):
     # Nothing wider than the phone: no sideways scrolling.
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     assert page.locator(".card").count() >= 3
+    # The menu is folded on a phone: one tap opens it.
+    assert not page.is_visible("nav.mainnav")
+    page.click("details.navmenu > summary")
     page.click("nav.mainnav >> text=人员")
     page.wait_for_selector("#staff-table")
     assert page.locator("#staff-table tbody tr").count() == 3
@@ -72,7 +75,8 @@ def test_auditor_sets_up_the_second_factor(browser, live_server, persona):
     key = base64.b32decode(secret + "=" * (-len(secret) % 8))
     page.fill("#id_token", f"{TOTP(key).token():06d}")
     page.click("button[type=submit]")
-    page.wait_for_selector("nav.mainnav >> text=审计日志")
+    page.wait_for_selector("nav.mainnav >> text=审计日志", state="attached")
+    page.click("details.navmenu > summary")
     page.click("nav.mainnav >> text=审计日志")
     page.wait_for_selector("#audit-rows")
     assert "设置第二重验证" in page.inner_text("#audit-rows") or "audrey" in page.inner_text("#audit-rows")

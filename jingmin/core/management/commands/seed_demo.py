@@ -7,8 +7,13 @@ from django.db.models import Count
 
 from jingmin.appeals.demo import DEFAULT_COUNTS, seed_appeals
 from jingmin.appeals.models import Appeal, AppealEvent, FollowUp, State
+from jingmin.ledger.demo import seed_ledger
+from jingmin.open311.demo import seed_open311
 from jingmin.org.demo import SIZES, seed_org
 from jingmin.org.models import Unit
+from jingmin.portal.demo import seed_notices
+from jingmin.routing.demo import seed_routing
+from jingmin.visits.demo import seed_visits
 
 
 class Command(BaseCommand):
@@ -49,6 +54,11 @@ class Command(BaseCommand):
         with transaction.atomic():
             org = seed_org(seed=options["seed"], size=options["size"])
             loaded = seed_appeals(seed=options["seed"], org=org, count=count) if count else 0
+            seed_routing()
+            seed_ledger(seed=options["seed"], org=org)
+            seed_visits(seed=options["seed"], org=org)
+            seed_notices(org=org)
+            seed_open311(org=org)
         self.stdout.write(
             f"demo bureau {org.bureau.name}: {len(org.stations)} stations, {len(org.districts)} police districts, "
             f"{len(org.departments)} departments"

@@ -14,3 +14,13 @@ document.addEventListener("submit", function (event) {
   var message = event.target.getAttribute("data-confirm");
   if (message && !window.confirm(message)) event.preventDefault();
 });
+// The main menu folds under one button on a phone, so that the page's own content comes first;
+// on a wider screen it is always open.
+(function () {
+  var wide = window.matchMedia("(min-width: 720px)");
+  function fold() {
+    document.querySelectorAll("details[data-fold-narrow]").forEach(function (d) { d.open = wide.matches; });
+  }
+  fold();
+  wide.addEventListener("change", fold);
+})();

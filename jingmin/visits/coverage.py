@@ -1,0 +1,315 @@
+"""Household visit coverage (入户走访覆盖率), the mass-work indicator of the GUIDE:
+
+    coverage = active households visited at least once within the plan's window
+               / active households of the district
+
+The window is the district's plan (every household at least once in N months, `VisitPlan`, by
+default `settings.VISIT_PLAN_DEFAULT_MONTHS`): from the start of the local day N calendar months
+ago until now. Any kind of visit linked to the household counts, except a withdrawn one and
+persuasion (规劝), which stays out of sight of those who may not read it. A station or the bureau
+adds up its districts, each counted over its own window.
+
+Counting is done by the database: one query per distinct window, each a count of households
+joined to `HouseholdCover`, the latest counting visit of each household, which the services keep
+beside the visits.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    F,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
+
+from jingmin.ledger.models import Household
+from jingmin.ledger.selectors import households_in_scope
+from jingmin.org.models import Unit, UnitKind, User
+from jingmin.org.roles import Cap
+from jingmin.org.selectors import require
+from jingmin.visits.models import RESTRICTED_KINDS, DistrictOutline, Visit
+from jingmin.visits.selectors import add_months, current_months, months_before
+
+# "Today's plan" also lists households whose cover runs out within this many days.
+SOON_DAYS = 14
+
+
+@dataclass(frozen=True)
+class Coverage:
+    total: int
+    covered: int
+
+    @property
+    def not_covered(self) -> int:
+        return self.total - self.covered
+
+    @property
+    def percent(self) -> int | None:
+        """Whole per cent, rounded down: "90%" only once nine in ten are visited."""
+        return self.covered * 100 // self.total if self.total else None
+
+    def __add__(self, other: Coverage) -> Coverage:
+        return Coverage(self.total + other.total, self.covered + other.covered)
+
+
+NONE = Coverage(0, 0)
+
+
+def counting_visits() -> QuerySet[Visit]:
+    """The visits that count for coverage (`HouseholdCover` holds the latest of them)."""
+    return Visit.objects.filter(withdrawn=False, household__isnull=False).exclude(
+        kind__in=sorted(RESTRICTED_KINDS)
+    )
+
+
+def coverage_by_district(district_ids: Iterable[int], *, now: datetime | None = None) -> dict[int, Coverage]:
+    now = now or timezone.now()
+    months = current_months(district_ids)
+    by_window: dict[int, list[int]] = defaultdict(list)
+    for district_id, m in months.items():
+        by_window[m].append(district_id)
+    out = dict.fromkeys(months, NONE)
+    for m, ids in by_window.items():
+        start = months_before(now, m)
+        rows = (
+            Household.objects.filter(is_active=True, district_id__in=ids)
+            .values("district_id")
+            .annotate(total=Count("id"), covered=Count("id", filter=Q(visit_cover__visited_at__gte=start)))
+            .order_by()
+        )
+        for row in rows:
+            out[row["district_id"]] = Coverage(row["total"], row["covered"])
+    return out
+
+
+def coverage_unit(actor: User, unit_id: int | None) -> Unit:
+    """The unit whose coverage is asked for: the actor's own by default, else one of its subtree."""
+    require(actor, Cap.LEDGER_VIEW)
+    if unit_id is None:
+        return actor.unit
+    unit = Unit.objects.filter(pk=unit_id, path__startswith=actor.unit.path).first()
+    if unit is None or not actor.is_active:
+        raise Http404
+    return unit
+
+
+def districts_under(unit: Unit) -> QuerySet[Unit]:
+    return Unit.objects.filter(kind=UnitKind.DISTRICT, path__startswith=unit.path, is_active=True)
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    unit: Unit
+    coverage: Coverage
+    months: int | None  # the plan of a district; None for a unit that adds up several
+
+
+@dataclass(frozen=True)
+class Overview:
+    unit: Unit
+    coverage: Coverage
+    months: int | None
+    rows: list[CoverageRow]
+
+
+def coverage_overview(*, actor: User, unit: Unit, now: datetime | None = None) -> Overview:
+    """The unit's coverage and that of each unit directly beneath it (its districts for a station,
+    its stations for a branch), each added up from its districts."""
+    require(actor, Cap.LEDGER_VIEW)
+    districts = list(districts_under(unit))
+    by_district = coverage_by_district([d.pk for d in districts], now=now)
+    months = current_months([d.pk for d in districts])
+    total = sum(by_district.values(), NONE)
+    rows: list[CoverageRow] = []
+    if unit.kind != UnitKind.DISTRICT:
+        children = Unit.objects.filter(parent=unit, is_active=True).exclude(kind=UnitKind.DEPARTMENT)
+        for child in children.order_by("path"):
+            inside = [d for d in districts if d.path.startswith(child.path)]
+            if not inside:
+                continue
+            rows.append(
+                CoverageRow(
+                    child,
+                    sum((by_district[d.pk] for d in inside), NONE),
+                    months[child.pk] if child.kind == UnitKind.DISTRICT else None,
+                )
+            )
+    return Overview(unit, total, months.get(unit.pk), rows)
+
+
+def household_rows(
+    *, actor: User, district: Unit, now: datetime | None = None, uncovered_only: bool = False, q: str = ""
+) -> tuple[QuerySet[Household], datetime]:
+    """The district's active households, not yet visited first and, among those, the longest
+    unvisited first; each with `last_visit` and `covered`. Returns them and the window's start.
+
+    The rows are narrow (no address, no head): order and page them first, then read the page's
+    details with `household_page`; joining the details of every household before sorting is what
+    makes a list of tens of thousands slow."""
+    now = now or timezone.now()
+    start = months_before(now, current_months([district.pk])[district.pk])
+    qs = (
+        households_in_scope(actor)
+        .filter(district=district)
+        .annotate(
+            last_visit=F("visit_cover__visited_at"),
+            covered=Case(
+                When(visit_cover__visited_at__gte=start, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+        )
+    )
+    if uncovered_only:
+        qs = qs.filter(Q(visit_cover__visited_at__lt=start) | Q(visit_cover__isnull=True))
+    if q:
+        qs = qs.filter(Q(house__address__full_name__contains=q) | Q(number=q))
+    return qs.order_by("covered", F("last_visit").asc(nulls_first=True), "id"), start
+
+
+@dataclass(frozen=True)
+class HouseholdRow:
+    household: Household
+    last_visit: datetime | None
+    covered: bool
+
+
+def household_page(rows: Iterable[Household]) -> list[HouseholdRow]:
+    """A page of `household_rows` with each household's address and head, in the page's order."""
+    keys = [(h.pk, h.last_visit, h.covered) for h in rows]  # type: ignore[attr-defined]
+    found = Household.objects.select_related("house__address", "head").in_bulk([k[0] for k in keys])
+    return [HouseholdRow(found[pk], last, covered) for pk, last, covered in keys if pk in found]
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    household: Household
+    last_visit: datetime | None
+    due_on: date
+    covered: bool
+
+    @property
+    def overdue(self) -> bool:
+        return self.due_on < timezone.localdate()
+
+
+def today_plan(*, actor: User, district: Unit, now: datetime | None = None, limit: int = 50) -> list[PlanRow]:
+    """The households to visit next, nearest deadline first: those not visited within the
+    window (their cover ran out, or they were never visited since they entered the ledger) and
+    those whose cover runs out within SOON_DAYS. A household's deadline is its last visit, or its
+    entry into the ledger, plus the plan's months."""
+    now = now or timezone.now()
+    months = current_months([district.pk])[district.pk]
+    # Visits before this day run out by today + SOON_DAYS.
+    soon = months_before(now + timedelta(days=SOON_DAYS + 1), months)
+    start = months_before(now, months)
+    last = F("visit_cover__visited_at")
+    # One plan per district, so ordering by the last visit (or the entry) orders by deadline.
+    qs = (
+        households_in_scope(actor)
+        .filter(district=district)
+        .filter(Q(visit_cover__isnull=True) | Q(visit_cover__visited_at__lt=soon))
+        .annotate(last_visit=last, since=Coalesce(last, F("created_at")))
+        .order_by("since", "id")
+        .values_list("pk", "last_visit", "since")
+    )
+    keys = list(qs[:limit])
+    found = Household.objects.select_related("house__address", "head").in_bulk([k[0] for k in keys])
+    return [
+        PlanRow(
+            found[pk], last_visit, add_months(since, months), last_visit is not None and last_visit >= start
+        )
+        for pk, last_visit, since in keys
+        if pk in found
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# The map
+
+
+def position_fields() -> tuple[Coalesce, Coalesce]:
+    """A household's latitude and longitude: its door's, or, as a room rarely has its own
+    position, the nearest address above it that has one."""
+    address = "house__address"
+    lat = [f"{address}{'__parent' * n}__latitude" for n in range(4)]
+    lng = [f"{address}{'__parent' * n}__longitude" for n in range(4)]
+    return Coalesce(*lat), Coalesce(*lng)
+
+
+def _number(value: Decimal | float | None) -> float | None:
+    return float(value) if value is not None else None
+
+
+def map_data(*, actor: User, unit: Unit, now: datetime | None = None) -> dict[str, Any]:
+    """The coverage map of a unit as plain data for JSON: district outlines (GeoJSON) with their
+    figures and, for one district, its households as points. A point carries the household's id,
+    position, whether it is covered and its address, which the reader may see in the ledger
+    anyway; never a name, an ID number or a phone."""
+    overview = coverage_overview(actor=actor, unit=unit, now=now)
+    districts = list(districts_under(unit))
+    by_district = coverage_by_district([d.pk for d in districts], now=now)
+    outlines = DistrictOutline.objects.filter(district__in=districts).select_related("district")
+    features = [
+        {
+            "type": "Feature",
+            "geometry": o.geometry,
+            "properties": {
+                "id": o.district_id,
+                "name": o.district.name,
+                "total": by_district[o.district_id].total,
+                "covered": by_district[o.district_id].covered,
+                "percent": by_district[o.district_id].percent,
+            },
+        }
+        for o in outlines
+    ]
+    points: list[list[Any]] = []
+    if unit.kind == UnitKind.DISTRICT:
+        rows, _start = household_rows(actor=actor, district=unit, now=now)
+        lat, lng = position_fields()
+        located = (
+            rows.annotate(lat=lat, lng=lng)
+            .filter(lat__isnull=False, lng__isnull=False)
+            .values_list("pk", "lat", "lng", "covered", "house__address__full_name", "number")
+        )
+        points = [
+            [pk, _number(lat), _number(lng), bool(covered), f"{full_name} {number}".strip()]
+            for pk, lat, lng, covered, full_name, number in located.iterator(chunk_size=5000)
+        ]
+    return {
+        "unit": {"id": unit.pk, "name": unit.name, "kind": unit.kind},
+        "coverage": {
+            "total": overview.coverage.total,
+            "covered": overview.coverage.covered,
+            "percent": overview.coverage.percent,
+        },
+        "outlines": {"type": "FeatureCollection", "features": features},
+        "points": points,
+    }
+
+
+def mask_name(name: str) -> str:
+    return name[:1] + "*" * (len(name) - 1) if name else ""
+
+
+def household_label(household: Household) -> str:
+    """The address, the household number and the masked head: enough to find the door, no more."""
+    address = household.house.address.full_name
+    head = mask_name(household.head.name) if household.head_id and household.head else ""
+    return " · ".join(part for part in (address, household.number, head) if part)
