@@ -29,6 +29,7 @@ NAV_ITEMS = [
     NavItem("org:units", _("Units"), Cap.VIEW_ORG),
     NavItem("org:staff", _("Staff"), Cap.VIEW_STAFF),
     NavItem("visits:plans", _("Visit plans"), Cap.VISIT_PLAN),
+    NavItem("ledger:imports", _("Ledger import"), Cap.LEDGER_IMPORT),
     NavItem("portal:notice_manage", _("Portal notices"), Cap.PUBLISH_NOTICES),
     NavItem("routing:index", _("Routing"), Cap.ROUTING_VIEW),
     NavItem("audit:log", _("Audit log"), Cap.VIEW_AUDIT),
