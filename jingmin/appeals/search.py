@@ -138,7 +138,7 @@ def _pg_search(
             .values_list("pk", flat=True)
         )
         hits = len(recent[:COMMON_HITS])
-    frequencies, rows = _bigram_statistics(table)
+    frequencies, rows = bigram_statistics(table)
     rarest = min(terms, key=lambda t: frequencies.get(t, 0.0))
     # Expected cost of each way, from the probe's density and the index's posting list.
     density = hits / RECENT_ROWS
@@ -160,7 +160,7 @@ _STATISTICS_SECONDS = 600.0
 _statistics: dict[str, tuple[float, dict[str, float], float]] = {}
 
 
-def _bigram_statistics(table: str) -> tuple[dict[str, float], float]:
+def bigram_statistics(table: str) -> tuple[dict[str, float], float]:
     """The share of rows holding each common bigram and the table's row count, as ANALYZE last
     counted them (pg_stats, pg_class); a bigram it did not keep is rarer than all of these.
     Read again every ten minutes."""

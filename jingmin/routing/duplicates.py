@@ -27,7 +27,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from jingmin.appeals.models import Appeal, State
-from jingmin.appeals.search import _bigram_statistics, tokens
+from jingmin.appeals.search import bigram_statistics, tokens
 from jingmin.appeals.selectors import appeal_scope
 from jingmin.org.models import Unit, User
 
@@ -68,7 +68,7 @@ def _sharing_terms(queryset: QuerySet[Appeal], terms: list[str]) -> QuerySet[App
     if connection.vendor == "postgresql":
         # The rarest few bigrams of the title (by the statistics the appeals' search keeps): the
         # index reads their short posting lists, not those of 希望 or 小区 over the whole table.
-        frequencies, _rows = _bigram_statistics(table)
+        frequencies, _rows = bigram_statistics(table)
         terms = sorted(terms, key=lambda t: frequencies.get(t, 0.0))[:PG_QUERY_TERMS]
         query = " | ".join(_quote(t) for t in terms)
         # The table name is the model's own; the terms travel as parameters. ts_rank over a
