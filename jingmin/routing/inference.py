@@ -4,7 +4,7 @@ scikit-learn checks its input on every call (array validation, dataframe detecti
 one short text costs several times the arithmetic itself: about 7 ms per suggestion on the
 development machine, against a target of 5. This computes the same numbers from the fitted
 attributes: each vectoriser's TF-IDF (sublinear counts times idf, L2-normalised) or binary
-counts, the SVM's scores, the temperature's softmax, in well under a millisecond beyond jieba's
+counts, the linear model's scores, the temperature's softmax, in well under a millisecond beyond jieba's
 segmentation. `tests/test_inference.py` checks it against scikit-learn's own `predict_proba`.
 Training and evaluation stay with scikit-learn.
 """
@@ -83,13 +83,14 @@ class _Scorer:
 
     @classmethod
     def of(cls, calibrated: Any) -> _Scorer:
-        (fitted,) = calibrated.calibrated_classifiers_  # ensemble=False: one SVM
+        (fitted,) = calibrated.calibrated_classifiers_  # ensemble=False: one model
         (calibrator,) = fitted.calibrators
-        svm = fitted.estimator
+        linear = fitted.estimator
         return cls(
             classes=[str(c) for c in calibrated.classes_],
-            coef=np.ascontiguousarray(svm.coef_, dtype=np.float64),
-            intercept=np.asarray(svm.intercept_, dtype=np.float64),
+            # Ridge keeps two labels' single score as a vector and a number, the SVM as one row.
+            coef=np.ascontiguousarray(np.atleast_2d(linear.coef_), dtype=np.float64),
+            intercept=np.atleast_1d(np.asarray(linear.intercept_, dtype=np.float64)),
             beta=float(calibrator.beta_),
         )
 

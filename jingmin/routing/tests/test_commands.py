@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from jingmin.routing import learning
 from jingmin.routing.models import RoutingModel, Source
 from jingmin.routing.tests.conftest import generated_training_set
 
@@ -44,6 +45,24 @@ def test_evaluate_prints_per_label_figures_the_confusion_matrix_and_macro_f1_las
         assert re.search(rf"^{code}\s+\d\.\d{{4}}\s+\d\.\d{{4}}\s+\d\.\d{{4}}\s+12$", output, re.M)
     matrix = lines[lines.index(next(x for x in lines if x.startswith("confusion matrix"))) + 1 :][:3]
     assert sum(int(v) for row in matrix for v in row.split()[1:]) == 36
+
+
+def test_evaluate_is_repeatable_and_takes_the_shuffle_as_a_seed(tmp_path, db, monkeypatch):
+    path = str(write_csv(tmp_path / "s.csv"))
+    first = run("routing_evaluate", "--csv", path, "--folds", "3")
+    assert run("routing_evaluate", "--csv", path, "--folds", "3", "--seed", "0") == first
+    seeds: list[int] = []
+    evaluate = learning.evaluate
+
+    def spy(*args, **kwargs):
+        seeds.append(kwargs["seed"])
+        return evaluate(*args, **kwargs)
+
+    monkeypatch.setattr(learning, "evaluate", spy)
+    other = run("routing_evaluate", "--csv", path, "--folds", "3", "--seed", "7")
+    assert seeds == [7]
+    assert other.strip().splitlines()[0] == "examples: 36, labels: 3, folds: 3"
+    assert re.fullmatch(r"macro_f1=\d\.\d{4}", other.strip().splitlines()[-1])
 
 
 def test_evaluate_reads_other_column_names(tmp_path, db):

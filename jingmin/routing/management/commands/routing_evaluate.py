@@ -22,6 +22,12 @@ class Command(BaseCommand):
         parser.add_argument("--text-column", default="text")
         parser.add_argument("--label-column", default="label")
         parser.add_argument("--folds", type=int, default=5)
+        parser.add_argument(
+            "--seed",
+            type=int,
+            default=0,
+            help="how the examples are shuffled into folds; other seeds show how much the figures move",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["folds"] < 2:
@@ -37,5 +43,5 @@ class Command(BaseCommand):
             raise CommandError(
                 f"too few examples: at least two labels with {learning.MIN_PER_LABEL} examples each are needed"
             )
-        evaluation = learning.evaluate(data, folds=options["folds"])
+        evaluation = learning.evaluate(data, folds=options["folds"], seed=options["seed"])
         self.stdout.write("\n".join(learning.evaluation_report(evaluation)))
