@@ -43,3 +43,23 @@ def test_it_agrees_with_two_labels_too():
     two = learning.Dataset.of([data.category.texts[i] for i in keep], [data.category.labels[i] for i in keep])
     assert two.label_count == 2
     agree(learning.train(two))
+
+
+def test_versions_stored_as_linear_svms_still_answer(monkeypatch):
+    """Versions trained before the switch to ridge regression hold calibrated linear SVMs; an
+    upgraded process must keep suggesting from them until the next version is trained."""
+    from sklearn.svm import LinearSVC  # type: ignore[import-untyped]
+
+    monkeypatch.setattr(learning, "_linear", lambda: LinearSVC(C=0.7, max_iter=5000))
+    data = generated_training_set(count=40)
+    router = learning.train(data.category, data.unit)
+    assert isinstance(router.category.calibrated_classifiers_[0].estimator, LinearSVC)
+    agree(router)
+    keep = [i for i, y in enumerate(data.category.labels) if y != "fraud-telecom"]
+    agree(
+        learning.train(
+            learning.Dataset.of(
+                [data.category.texts[i] for i in keep], [data.category.labels[i] for i in keep]
+            )
+        )
+    )
