@@ -13,7 +13,7 @@ hold every encrypted identifier again.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -158,6 +158,53 @@ def _replayed(model: type[M], record_type: str, submission_key: str | None) -> M
     return model._default_manager.filter(pk=change.record_id).first() if change else None
 
 
+def _create_once(
+    model: type[M],
+    record_type: str,
+    *,
+    actor: User | None,
+    submission_key: str | None,
+    duplicate: ServiceError,
+    insert: Callable[[], M],
+    changes: Callable[[M], dict[str, list[Any]]],
+    source: str = ChangeSource.FORM,
+    then: Callable[[M], None] | None = None,
+) -> M:
+    """Create a record with its history row and its audit row, all or nothing.
+
+    The callers check for duplicates first, for a clear message; the database's unique
+    constraints catch what slips between that check and the insert. When they do, a concurrent
+    submission with the same key (a double tap, a retried request) has created the record: that
+    record is the answer. Any other collision is `duplicate`."""
+    try:
+        with transaction.atomic():
+            record = insert()
+            change_append(
+                actor=actor,
+                record_type=record_type,
+                record=record,
+                action=ChangeAction.CREATE,
+                changes=changes(record),
+                district_path=record.district_path,  # type: ignore[attr-defined]
+                source=source,
+                submission_key=submission_key,
+            )
+            if then is not None:
+                then(record)
+            audit_record(
+                actor=actor,
+                actor_username="system",
+                action=f"ledger.{record_type}_create",
+                target=record,
+            )
+    except IntegrityError as exc:
+        replay = _replayed(model, record_type, submission_key)
+        if replay is not None:
+            return replay
+        raise duplicate from exc
+    return record
+
+
 # ---------------------------------------------------------------------------------------------
 # Scope
 
@@ -271,34 +318,23 @@ def address_create(
     check_address_kind(data.kind, parent.kind if parent else None)
     _check_position(data.latitude, data.longitude)
     district = _check_district(actor, district or (parent.district if parent else None))
+    duplicate = ServiceError(_("This address is already in the ledger."), code="duplicate", field="name")
     if (
         Address.objects.filter(parent=parent, kind=data.kind, name=name).exists()
         if parent
         else Address.objects.filter(parent__isnull=True, kind=data.kind, name=name).exists()
     ):
-        raise ServiceError(_("This address is already in the ledger."), code="duplicate", field="name")
-    try:
-        with transaction.atomic():
-            node = _address_insert(parent, data.kind, name, district, data.latitude, data.longitude)
-            change_append(
-                actor=actor,
-                record_type=RecordType.ADDRESS,
-                record=node,
-                action=ChangeAction.CREATE,
-                changes=diff({}, {"name": name, "kind": data.kind, "district": district.pk}),
-                district_path=node.district_path,
-                source=source,
-                submission_key=submission_key,
-            )
-            audit_record(actor=actor, actor_username="system", action="ledger.address_create", target=node)
-    except IntegrityError as exc:
-        replay = _replayed(Address, RecordType.ADDRESS, submission_key)
-        if replay is not None:
-            return replay
-        raise ServiceError(
-            _("This address is already in the ledger."), code="duplicate", field="name"
-        ) from exc
-    return node
+        raise duplicate
+    return _create_once(
+        Address,
+        RecordType.ADDRESS,
+        actor=actor,
+        submission_key=submission_key,
+        duplicate=duplicate,
+        insert=lambda: _address_insert(parent, data.kind, name, district, data.latitude, data.longitude),
+        changes=lambda node: diff({}, {"name": name, "kind": data.kind, "district": district.pk}),
+        source=source,
+    )
 
 
 def _address_insert(
@@ -483,33 +519,22 @@ def house_create(
         return replay
     address, district = _door(actor, address_id)
     fields = check_house(data)
+    duplicate = ServiceError(
+        _("This address already has a house in the ledger."), code="duplicate", field="address"
+    )
     if House.objects.filter(address=address).exists():
-        raise ServiceError(
-            _("This address already has a house in the ledger."), code="duplicate", field="address"
-        )
-    try:
-        with transaction.atomic():
-            house = House.objects.create(
-                address=address, district=district, district_path=address.district_path, **fields
-            )
-            change_append(
-                actor=actor,
-                record_type=RecordType.HOUSE,
-                record=house,
-                action=ChangeAction.CREATE,
-                changes=diff({}, {"address": address.pk, **fields}),
-                district_path=house.district_path,
-                submission_key=submission_key,
-            )
-            audit_record(actor=actor, action="ledger.house_create", target=house)
-    except IntegrityError as exc:
-        replay = _replayed(House, RecordType.HOUSE, submission_key)
-        if replay is not None:
-            return replay
-        raise ServiceError(
-            _("This address already has a house in the ledger."), code="duplicate", field="address"
-        ) from exc
-    return house
+        raise duplicate
+    return _create_once(
+        House,
+        RecordType.HOUSE,
+        actor=actor,
+        submission_key=submission_key,
+        duplicate=duplicate,
+        insert=lambda: House.objects.create(
+            address=address, district=district, district_path=address.district_path, **fields
+        ),
+        changes=lambda house: diff({}, {"address": address.pk, **fields}),
+    )
 
 
 def house_update(*, actor: User, house_id: int, data: HouseInput) -> House:
@@ -576,33 +601,22 @@ def household_create(
         raise Http404
     _require_edit(actor, house.district_path)
     fields = _check_household(data)
+    duplicate = ServiceError(
+        _("This house already has a household with this number."), code="duplicate", field="number"
+    )
     if Household.objects.filter(house=house, number=fields["number"]).exists():
-        raise ServiceError(
-            _("This house already has a household with this number."), code="duplicate", field="number"
-        )
-    try:
-        with transaction.atomic():
-            household = Household.objects.create(
-                house=house, district_id=house.district_id, district_path=house.district_path, **fields
-            )
-            change_append(
-                actor=actor,
-                record_type=RecordType.HOUSEHOLD,
-                record=household,
-                action=ChangeAction.CREATE,
-                changes=diff({}, {"house": house.pk, **fields}),
-                district_path=household.district_path,
-                submission_key=submission_key,
-            )
-            audit_record(actor=actor, action="ledger.household_create", target=household)
-    except IntegrityError as exc:
-        replay = _replayed(Household, RecordType.HOUSEHOLD, submission_key)
-        if replay is not None:
-            return replay
-        raise ServiceError(
-            _("This house already has a household with this number."), code="duplicate", field="number"
-        ) from exc
-    return household
+        raise duplicate
+    return _create_once(
+        Household,
+        RecordType.HOUSEHOLD,
+        actor=actor,
+        submission_key=submission_key,
+        duplicate=duplicate,
+        insert=lambda: Household.objects.create(
+            house=house, district_id=house.district_id, district_path=house.district_path, **fields
+        ),
+        changes=lambda household: diff({}, {"house": house.pk, **fields}),
+    )
 
 
 def household_update(
@@ -827,39 +841,34 @@ def person_create(
     id_hash = lookup_hash(fields["id_number"]) if fields["id_number"] else ""
     _check_id_free(id_hash)
     _check_head_free(household, fields["relation"])
-    try:
-        with transaction.atomic():
-            person = Person.objects.create(
-                **fields,
-                id_hash=id_hash,
-                phone_hash=lookup_hash(fields["phone"]) if fields["phone"] else "",
-                household=household,
-                house=house,
-                district_id=house.district_id,
-                district_path=house.district_path,
-            )
-            PersonTag.objects.bulk_create([PersonTag(person=person, tag=tag) for tag in tags])
-            change_append(
-                actor=actor,
-                record_type=RecordType.PERSON,
-                record=person,
-                action=ChangeAction.CREATE,
-                changes=diff({}, {**snapshot(person, PERSON_FIELDS), "tags": [t.code for t in tags]}),
-                district_path=person.district_path,
-                submission_key=submission_key,
-            )
-            _claim_head(actor, person)
-            audit_record(actor=actor, action="ledger.person_create", target=person)
-    except IntegrityError as exc:
-        replay = _replayed(Person, RecordType.PERSON, submission_key)
-        if replay is not None:
-            return replay
-        raise ServiceError(
+
+    def insert() -> Person:
+        person = Person.objects.create(
+            **fields,
+            id_hash=id_hash,
+            phone_hash=lookup_hash(fields["phone"]) if fields["phone"] else "",
+            household=household,
+            house=house,
+            district_id=house.district_id,
+            district_path=house.district_path,
+        )
+        PersonTag.objects.bulk_create([PersonTag(person=person, tag=tag) for tag in tags])
+        return person
+
+    return _create_once(
+        Person,
+        RecordType.PERSON,
+        actor=actor,
+        submission_key=submission_key,
+        duplicate=ServiceError(
             _("A person with this ID number is already in the ledger."),
             code="duplicate_id",
             field="id_number",
-        ) from exc
-    return person
+        ),
+        insert=insert,
+        changes=lambda person: diff({}, {**snapshot(person, PERSON_FIELDS), "tags": [t.code for t in tags]}),
+        then=lambda person: _claim_head(actor, person),
+    )
 
 
 def person_update(
@@ -1115,35 +1124,25 @@ def organisation_create(
     address, district = _door(actor, address_id)
     fields = check_organisation(data)
     _check_credit_code_free(fields["credit_code"])
-    try:
-        with transaction.atomic():
-            organisation = Organisation.objects.create(
-                **fields,
-                contact_phone_hash=lookup_hash(fields["contact_phone"]) if fields["contact_phone"] else "",
-                address=address,
-                district=district,
-                district_path=address.district_path,
-            )
-            change_append(
-                actor=actor,
-                record_type=RecordType.ORGANISATION,
-                record=organisation,
-                action=ChangeAction.CREATE,
-                changes=diff({}, snapshot(organisation, ORGANISATION_FIELDS)),
-                district_path=organisation.district_path,
-                submission_key=submission_key,
-            )
-            audit_record(actor=actor, action="ledger.organisation_create", target=organisation)
-    except IntegrityError as exc:
-        replay = _replayed(Organisation, RecordType.ORGANISATION, submission_key)
-        if replay is not None:
-            return replay
-        raise ServiceError(
+    return _create_once(
+        Organisation,
+        RecordType.ORGANISATION,
+        actor=actor,
+        submission_key=submission_key,
+        duplicate=ServiceError(
             _("An organisation with this credit code is already in the ledger."),
             code="duplicate",
             field="credit_code",
-        ) from exc
-    return organisation
+        ),
+        insert=lambda: Organisation.objects.create(
+            **fields,
+            contact_phone_hash=lookup_hash(fields["contact_phone"]) if fields["contact_phone"] else "",
+            address=address,
+            district=district,
+            district_path=address.district_path,
+        ),
+        changes=lambda organisation: diff({}, snapshot(organisation, ORGANISATION_FIELDS)),
+    )
 
 
 def organisation_update(*, actor: User, organisation_id: int, data: OrganisationInput) -> Organisation:
