@@ -158,6 +158,35 @@ def _replayed(model: type[M], record_type: str, submission_key: str | None) -> M
     return model._default_manager.filter(pk=change.record_id).first() if change else None
 
 
+def _log_update(
+    actor: User,
+    record_type: str,
+    record: models.Model,
+    changes: dict[str, list[Any]],
+    *,
+    action: str,
+    then: Callable[[], None] | None = None,
+) -> None:
+    """An edit's history row, what follows from it (`then`, with history rows of its own) and,
+    last, its audit row naming the fields it changed."""
+    change_append(
+        actor=actor,
+        record_type=record_type,
+        record=record,
+        action=action,
+        changes=changes,
+        district_path=record.district_path,  # type: ignore[attr-defined]
+    )
+    if then is not None:
+        then()
+    audit_record(
+        actor=actor,
+        action=f"ledger.{record_type}_update",
+        target=record,
+        detail={"fields": sorted(changes)},
+    )
+
+
 def _create_once(
     model: type[M],
     record_type: str,
@@ -214,6 +243,15 @@ def _require_edit(actor: User, district_path: str) -> None:
         raise PermissionDenied
     if not actor.is_active or not district_path.startswith(actor.unit.path):
         raise Http404
+
+
+def _lock_for_edit(actor: User, model: type[M], pk: int) -> M:
+    """The record, locked for the rest of the transaction, if it exists and the actor may edit it."""
+    record = model._default_manager.select_for_update().filter(pk=pk).first()
+    if record is None:
+        raise Http404
+    _require_edit(actor, record.district_path)  # type: ignore[attr-defined]
+    return record
 
 
 def _check_district(actor: User | None, district: Unit | None, *, field_name: str = "district") -> Unit:
@@ -417,10 +455,7 @@ def address_update(
 ) -> Address:
     """Rename a node (its subtree's full addresses follow), move its point, or retire it."""
     with transaction.atomic():
-        node = Address.objects.select_for_update().filter(pk=address_id).first()
-        if node is None:
-            raise Http404
-        _require_edit(actor, node.district_path)
+        node = _lock_for_edit(actor, Address, address_id)
         name = check_address_name(name)
         _check_position(latitude, longitude)
         if (
@@ -445,17 +480,7 @@ def address_update(
                 full = (node.full_name + child.full_name[len(old_full) :])[:300]
                 Address.objects.filter(pk=child.pk).update(full_name=full, search_tokens=index_text(full))
         node.save()
-        change_append(
-            actor=actor,
-            record_type=RecordType.ADDRESS,
-            record=node,
-            action=ChangeAction.UPDATE,
-            changes=changes,
-            district_path=node.district_path,
-        )
-        audit_record(
-            actor=actor, action="ledger.address_update", target=node, detail={"fields": sorted(changes)}
-        )
+        _log_update(actor, RecordType.ADDRESS, node, changes, action=ChangeAction.UPDATE)
     return node
 
 
@@ -539,10 +564,7 @@ def house_create(
 
 def house_update(*, actor: User, house_id: int, data: HouseInput) -> House:
     with transaction.atomic():
-        house = House.objects.select_for_update().filter(pk=house_id).first()
-        if house is None:
-            raise Http404
-        _require_edit(actor, house.district_path)
+        house = _lock_for_edit(actor, House, house_id)
         fields = check_house(data)
         before = snapshot(house, HOUSE_FIELDS)
         for name, value in fields.items():
@@ -552,17 +574,7 @@ def house_update(*, actor: User, house_id: int, data: HouseInput) -> House:
             return house
         house.updated_at = timezone.now()
         house.save()
-        change_append(
-            actor=actor,
-            record_type=RecordType.HOUSE,
-            record=house,
-            action=_action_for(changes),
-            changes=changes,
-            district_path=house.district_path,
-        )
-        audit_record(
-            actor=actor, action="ledger.house_update", target=house, detail={"fields": sorted(changes)}
-        )
+        _log_update(actor, RecordType.HOUSE, house, changes, action=_action_for(changes))
     return house
 
 
@@ -623,10 +635,7 @@ def household_update(
     *, actor: User, household_id: int, data: HouseholdInput, head_id: int | None
 ) -> Household:
     with transaction.atomic():
-        household = Household.objects.select_for_update().filter(pk=household_id).first()
-        if household is None:
-            raise Http404
-        _require_edit(actor, household.district_path)
+        household = _lock_for_edit(actor, Household, household_id)
         fields = _check_household(data)
         if (
             fields["number"] != household.number
@@ -650,21 +659,18 @@ def household_update(
             return household
         household.updated_at = timezone.now()
         household.save()
-        change_append(
-            actor=actor,
-            record_type=RecordType.HOUSEHOLD,
-            record=household,
+        _log_update(
+            actor,
+            RecordType.HOUSEHOLD,
+            household,
+            changes,
             action=_action_for(changes),
-            changes=changes,
-            district_path=household.district_path,
-        )
-        if head is not None and head.relation != Relation.HEAD:
-            _person_set(actor, head, {"relation": Relation.HEAD})
-        audit_record(
-            actor=actor,
-            action="ledger.household_update",
-            target=household,
-            detail={"fields": sorted(changes)},
+            # The chosen head's relation follows, with its own history row.
+            then=(
+                (lambda: _person_set(actor, head, {"relation": Relation.HEAD}))
+                if head is not None and head.relation != Relation.HEAD
+                else None
+            ),
         )
     return household
 
@@ -881,10 +887,7 @@ def person_update(
 ) -> Person:
     """Change a person's facts, tags, household or house (moving within the actor's scope)."""
     with transaction.atomic():
-        person = Person.objects.select_for_update().filter(pk=person_id).first()
-        if person is None:
-            raise Http404
-        _require_edit(actor, person.district_path)
+        person = _lock_for_edit(actor, Person, person_id)
         if not person.is_active:
             raise ServiceError(_("Reactivate the person before changing the record."), code="inactive")
         household, house = _place(actor, household_id, house_id)
@@ -908,17 +911,13 @@ def person_update(
             PersonTag.objects.bulk_create(
                 [PersonTag(person=person, tag=tag) for tag in tags], ignore_conflicts=True
             )
-        change_append(
-            actor=actor,
-            record_type=RecordType.PERSON,
-            record=person,
+        _log_update(
+            actor,
+            RecordType.PERSON,
+            person,
+            changes,
             action=ChangeAction.UPDATE,
-            changes=changes,
-            district_path=person.district_path,
-        )
-        _claim_head(actor, person)
-        audit_record(
-            actor=actor, action="ledger.person_update", target=person, detail={"fields": sorted(changes)}
+            then=lambda: _claim_head(actor, person),
         )
     return person
 
@@ -955,10 +954,7 @@ def person_deactivate(*, actor: User, person_id: int, reason: str, note: str = "
     if reason not in VALUES[LeaveReason]:
         raise ServiceError(_("Choose why the person leaves the ledger."), code="required", field="reason")
     with transaction.atomic():
-        person = Person.objects.select_for_update().filter(pk=person_id).first()
-        if person is None:
-            raise Http404
-        _require_edit(actor, person.district_path)
+        person = _lock_for_edit(actor, Person, person_id)
         if not person.is_active:
             raise ServiceError(_("This person has already left the ledger."), code="inactive")
         now = timezone.now()
@@ -994,10 +990,7 @@ def person_deactivate(*, actor: User, person_id: int, reason: str, note: str = "
 def person_reactivate(*, actor: User, person_id: int) -> Person:
     """A person recorded as gone in error, or back: active again if no one else holds the ID number."""
     with transaction.atomic():
-        person = Person.objects.select_for_update().filter(pk=person_id).first()
-        if person is None:
-            raise Http404
-        _require_edit(actor, person.district_path)
+        person = _lock_for_edit(actor, Person, person_id)
         if person.is_active:
             return person
         _check_id_free(person.id_hash, exclude=person.pk)
@@ -1147,10 +1140,7 @@ def organisation_create(
 
 def organisation_update(*, actor: User, organisation_id: int, data: OrganisationInput) -> Organisation:
     with transaction.atomic():
-        organisation = Organisation.objects.select_for_update().filter(pk=organisation_id).first()
-        if organisation is None:
-            raise Http404
-        _require_edit(actor, organisation.district_path)
+        organisation = _lock_for_edit(actor, Organisation, organisation_id)
         fields = check_organisation(data)
         _check_credit_code_free(fields["credit_code"], exclude=organisation.pk)
         before = snapshot(organisation, ORGANISATION_FIELDS)
@@ -1164,18 +1154,5 @@ def organisation_update(*, actor: User, organisation_id: int, data: Organisation
             return organisation
         organisation.updated_at = timezone.now()
         organisation.save()
-        change_append(
-            actor=actor,
-            record_type=RecordType.ORGANISATION,
-            record=organisation,
-            action=_action_for(changes),
-            changes=changes,
-            district_path=organisation.district_path,
-        )
-        audit_record(
-            actor=actor,
-            action="ledger.organisation_update",
-            target=organisation,
-            detail={"fields": sorted(changes)},
-        )
+        _log_update(actor, RecordType.ORGANISATION, organisation, changes, action=_action_for(changes))
     return organisation
