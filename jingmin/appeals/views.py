@@ -75,6 +75,7 @@ from jingmin.core.crypto import lookup_hash
 from jingmin.core.errors import ServiceError
 from jingmin.core.forms import form_add_service_error
 from jingmin.core.http import StaffRequest
+from jingmin.core.paging import Order, export_query, request_page
 from jingmin.org.models import Unit, UnitKind, User
 from jingmin.org.roles import Cap, can
 from jingmin.org.selectors import require, unit_list
@@ -125,13 +126,6 @@ def mine(request: StaffRequest) -> HttpResponse:
     )
 
 
-@dataclass(frozen=True)
-class Page:
-    rows: list[Appeal]
-    next_cursor: str
-    previous_cursor: str
-
-
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -149,31 +143,8 @@ def _parse_cursor(raw: str) -> tuple[datetime, int] | None:
         return None
 
 
-def keyset_page(qs: QuerySet[Appeal], *, after: str = "", before: str = "") -> Page:
-    """One page of a list ordered newest first, found from the row next to it.
-
-    No COUNT and no OFFSET: at a million rows both would read the whole range; a cursor on
-    (received_at, id) is one step down the index whatever the page.
-    """
-    after_key, before_key = _parse_cursor(after) if after else None, _parse_cursor(before) if before else None
-    if before_key is not None:
-        at, pk = before_key
-        newer = qs.filter(Q(received_at__gt=at) | Q(received_at=at, pk__gt=pk)).order_by("received_at", "id")
-        rows = list(newer[: PAGE_SIZE + 1])
-        has_previous, has_next = len(rows) > PAGE_SIZE, True
-        rows = list(reversed(rows[:PAGE_SIZE]))
-    else:
-        if after_key is not None:
-            at, pk = after_key
-            qs = qs.filter(Q(received_at__lt=at) | Q(received_at=at, pk__lt=pk))
-        rows = list(qs.order_by("-received_at", "-id")[: PAGE_SIZE + 1])
-        has_previous, has_next = after_key is not None, len(rows) > PAGE_SIZE
-        rows = rows[:PAGE_SIZE]
-    return Page(
-        rows=rows,
-        next_cursor=_cursor(rows[-1]) if has_next and rows else "",
-        previous_cursor=_cursor(rows[0]) if has_previous and rows else "",
-    )
+# Lists of appeals run newest received first; (received_at, id) is indexed for each scope.
+NEWEST_RECEIVED = Order(fields=("received_at", "id"), cursor=_cursor, parse=_parse_cursor)
 
 
 def _queue_filters(request: HttpRequest, actor: User) -> tuple[QueueFilterForm, selectors.AppealFilters]:
@@ -189,18 +160,13 @@ def _queue_filters(request: HttpRequest, actor: User) -> tuple[QueueFilterForm, 
 def queue(request: StaffRequest) -> HttpResponse:
     actor = request.user
     form, filters = _queue_filters(request, actor)
-    page = keyset_page(
-        selectors.unit_queue(actor=actor, filters=filters),
-        after=request.GET.get("after", ""),
-        before=request.GET.get("before", ""),
+    page = request_page(
+        request, selectors.unit_queue(actor=actor, filters=filters), NEWEST_RECEIVED, size=PAGE_SIZE
     )
-    export_query = request.GET.copy()
-    for key in ("after", "before"):
-        export_query.pop(key, None)
     context = {
         "form": form,
         "page": page,
-        "export_query": export_query.urlencode(),
+        "export_query": export_query(request),
         "can_intake": can(actor, Cap.APPEAL_INTAKE),
         "can_follow_up": can(actor, Cap.APPEAL_FOLLOW_UP),
         "can_review": can(actor, Cap.APPEAL_REVIEW),

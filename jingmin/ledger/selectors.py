@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import re
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import TypeVar
 
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
@@ -260,36 +260,3 @@ def import_run_get(actor: User, pk: int) -> ImportRun:
 
 def may_reveal(actor: User) -> bool:
     return can(actor, Cap.LEDGER_REVEAL)
-
-
-# ---------------------------------------------------------------------------------------------
-# Keyset pages
-
-
-@dataclass
-class Page(Generic[M]):
-    rows: list[M]
-    next_cursor: str
-    previous_cursor: str
-
-
-def keyset_page(qs: QuerySet[M], *, after: str = "", before: str = "", size: int = PAGE_SIZE) -> Page[M]:
-    """One page of a list ordered newest first by id, found from the row next to it: no COUNT and
-    no OFFSET, which at millions of rows would read the whole range."""
-    after_id = int(after) if after.isdigit() else None
-    before_id = int(before) if before.isdigit() else None
-    if before_id is not None:
-        rows = list(qs.filter(pk__gt=before_id).order_by("id")[: size + 1])
-        has_previous, has_next = len(rows) > size, True
-        rows = list(reversed(rows[:size]))
-    else:
-        if after_id is not None:
-            qs = qs.filter(pk__lt=after_id)
-        rows = list(qs.order_by("-id")[: size + 1])
-        has_previous, has_next = after_id is not None, len(rows) > size
-        rows = rows[:size]
-    return Page(
-        rows=rows,
-        next_cursor=str(rows[-1].pk) if has_next and rows else "",
-        previous_cursor=str(rows[0].pk) if has_previous and rows else "",
-    )

@@ -27,6 +27,7 @@ from jingmin.audit.services import audit_record
 from jingmin.core.errors import ServiceError
 from jingmin.core.forms import form_add_service_error
 from jingmin.core.http import StaffRequest
+from jingmin.core.paging import BY_ID, export_query, request_page
 from jingmin.ledger import imports, selectors, services
 from jingmin.ledger.excel import write_template
 from jingmin.ledger.exports import organisation_workbook, person_workbook
@@ -85,19 +86,12 @@ def persons(request: StaffRequest) -> HttpResponse:
     require(actor, Cap.LEDGER_VIEW)
     form = PersonSearchForm(request.GET or None, tags=selectors.tag_choices())
     filters = selectors.PersonFilters(**form.filters())
-    page = selectors.keyset_page(
-        selectors.person_list(actor, filters),
-        after=request.GET.get("after", ""),
-        before=request.GET.get("before", ""),
-    )
-    export_query = request.GET.copy()
-    for key in ("after", "before"):
-        export_query.pop(key, None)
+    page = request_page(request, selectors.person_list(actor, filters), BY_ID, size=selectors.PAGE_SIZE)
     context = {
         "form": form,
         "page": page,
         "filtered": any(v not in ("", None, False) for v in form.filters().values()),
-        "export_query": export_query.urlencode(),
+        "export_query": export_query(request),
         "can_edit": can(actor, Cap.LEDGER_EDIT),
         "can_import": can(actor, Cap.LEDGER_IMPORT),
     }
@@ -288,10 +282,11 @@ def addresses(request: StaffRequest) -> HttpResponse:
     form = AddressSearchForm(request.GET or None)
     q = form.cleaned_data["q"] if form.is_valid() else ""
     if q:
-        page = selectors.keyset_page(
+        page = request_page(
+            request,
             selectors.address_search(actor, q).select_related("house"),
-            after=request.GET.get("after", ""),
-            before=request.GET.get("before", ""),
+            BY_ID,
+            size=selectors.PAGE_SIZE,
         )
         rows: list[Address] = page.rows
     else:
@@ -585,18 +580,11 @@ def organisations(request: StaffRequest) -> HttpResponse:
     require(actor, Cap.LEDGER_VIEW)
     form = OrganisationSearchForm(request.GET or None)
     q = form.cleaned_data["q"] if form.is_valid() else ""
-    page = selectors.keyset_page(
-        selectors.organisation_list(actor, q),
-        after=request.GET.get("after", ""),
-        before=request.GET.get("before", ""),
-    )
-    export_query = request.GET.copy()
-    for key in ("after", "before"):
-        export_query.pop(key, None)
+    page = request_page(request, selectors.organisation_list(actor, q), BY_ID, size=selectors.PAGE_SIZE)
     return render(
         request,
         "ledger/organisations.html",
-        {"form": form, "page": page, "q": q, "export_query": export_query.urlencode()},
+        {"form": form, "page": page, "q": q, "export_query": export_query(request)},
     )
 
 
