@@ -45,6 +45,21 @@ def _decimal(label: Any) -> forms.DecimalField:
     )
 
 
+def initial_of(record: Any, form_class: type[forms.Form], *, secret: tuple[str, ...] = ()) -> dict[str, Any]:
+    """An edit form's values, read from the record's attributes of the same names. Identifiers in
+    `secret` are left out: the page never holds them in full (see `keep_secret`)."""
+    return {
+        name: getattr(record, name)
+        for name in form_class.base_fields
+        if name != "submission_key" and name not in secret
+    }
+
+
+def keep_secret(form: forms.Form, name: str, masked: str) -> None:
+    """The field of an identifier the record holds: shown masked beside it, kept when left empty."""
+    form.fields[name].help_text = _("Holds %(masked)s. Leave empty to keep it.") % {"masked": masked}
+
+
 class SubmissionKeyMixin(forms.Form):
     """A hidden key, fixed when the form is first shown: a retried submission creates nothing twice."""
 
@@ -211,13 +226,9 @@ class PersonForm(SubmissionKeyMixin):
             del self.fields["clear_phone"]
         else:
             if editing.id_number:
-                self.fields["id_number"].help_text = _("Holds %(masked)s. Leave empty to keep it.") % {
-                    "masked": editing.id_number_masked
-                }
+                keep_secret(self, "id_number", editing.id_number_masked)
             if editing.phone:
-                self.fields["phone"].help_text = _("Holds %(masked)s. Leave empty to keep it.") % {
-                    "masked": editing.phone_masked
-                }
+                keep_secret(self, "phone", editing.phone_masked)
             else:
                 del self.fields["clear_phone"]
 

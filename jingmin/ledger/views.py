@@ -43,6 +43,8 @@ from jingmin.ledger.forms import (
     OrganisationSearchForm,
     PersonForm,
     PersonSearchForm,
+    initial_of,
+    keep_secret,
 )
 from jingmin.ledger.models import (
     Address,
@@ -374,15 +376,7 @@ def address_edit(request: StaffRequest, pk: int) -> HttpResponse:
     address = selectors.address_get(actor, pk)
     if not selectors.in_scope(actor, address.district_path):
         raise Http404
-    form = AddressEditForm(
-        request.POST or None,
-        initial={
-            "name": address.name,
-            "latitude": address.latitude,
-            "longitude": address.longitude,
-            "is_active": address.is_active,
-        },
-    )
+    form = AddressEditForm(request.POST or None, initial=initial_of(address, AddressEditForm))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -467,21 +461,9 @@ def house_edit(request: StaffRequest, pk: int) -> HttpResponse:
     actor = request.user
     require(actor, Cap.LEDGER_EDIT)
     house = selectors.house_get(actor, pk)
-    form = HouseForm(
-        request.POST or None,
-        initial={
-            "use": house.use,
-            "rented": house.rented,
-            "owner_name": house.owner_name,
-            "area": house.area,
-            "note": house.note,
-            "is_active": house.is_active,
-        },
-    )
+    form = HouseForm(request.POST or None, initial=initial_of(house, HouseForm, secret=("owner_phone",)))
     if house.owner_phone:
-        form.fields["owner_phone"].help_text = _("Holds %(masked)s. Leave empty to keep it.") % {
-            "masked": house.owner_phone_masked
-        }
+        keep_secret(form, "owner_phone", house.owner_phone_masked)
     if request.method == "POST" and form.is_valid():
         try:
             services.house_update(actor=actor, house_id=house.pk, data=_house_input(form, keep=house))
@@ -648,21 +630,10 @@ def organisation_edit(request: StaffRequest, pk: int) -> HttpResponse:
     require(actor, Cap.LEDGER_EDIT)
     organisation = selectors.organisation_get(actor, pk)
     form = OrganisationForm(
-        request.POST or None,
-        initial={
-            "name": organisation.name,
-            "kind": organisation.kind,
-            "credit_code": organisation.credit_code,
-            "contact_name": organisation.contact_name,
-            "employees": organisation.employees,
-            "note": organisation.note,
-            "is_active": organisation.is_active,
-        },
+        request.POST or None, initial=initial_of(organisation, OrganisationForm, secret=("contact_phone",))
     )
     if organisation.contact_phone:
-        form.fields["contact_phone"].help_text = _("Holds %(masked)s. Leave empty to keep it.") % {
-            "masked": organisation.contact_phone_masked
-        }
+        keep_secret(form, "contact_phone", organisation.contact_phone_masked)
     if request.method == "POST" and form.is_valid():
         try:
             services.organisation_update(
