@@ -4,6 +4,7 @@ its phone only masked, and keep the phone when he leaves the field empty."""
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from django.urls import reverse
 
@@ -25,7 +26,9 @@ def test_the_house_form_starts_from_the_house_and_keeps_its_owners_phone(persona
     services.house_update(
         actor=persona.oliver,
         house_id=house.pk,
-        data=services.HouseInput(owner_name="张三", owner_phone="13900007777", area=88, note="临街"),
+        data=services.HouseInput(
+            owner_name="张三", owner_phone="13900007777", area=Decimal("88"), note="临街"
+        ),
     )
     client = signed_in(persona.oliver)
     url = reverse("ledger:house_edit", args=[house.pk])
