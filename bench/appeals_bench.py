@@ -39,7 +39,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+
+from benchenv import configure, database_name, postgres_database
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -77,41 +78,11 @@ PHRASES = (
 )
 
 
-def configure(url: str) -> None:
-    """The environment Django reads, before it reads it."""
-    os.environ["DATABASE_URL"] = url
-    # DEBUG off: with DEBUG on, Django keeps every query in memory and times it twice.
-    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-any-deployment-0123456789abcdef")
-    os.environ.setdefault("JINGMIN_FIELD_KEYS", "YmVuY2gtb25seS1maWVsZC1rZXktamluZ21pbi0wMDA=")
-    os.environ.setdefault("JINGMIN_LOOKUP_KEY", "bench-only-lookup-key")
-    os.environ.setdefault("JINGMIN_HTTPS", "0")
-    os.environ.setdefault("JINGMIN_LOG_LEVEL", "WARNING")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-
-
-def server_url(url: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path="/postgres"))
-
-
-def database_name(url: str) -> str:
-    return urlsplit(url).path.lstrip("/")
-
-
 def create_database(url: str, *, fresh: bool) -> None:
-    import psycopg
-    from psycopg import sql
-
     name = database_name(url)
     if fresh and not name.endswith("_bench"):
         raise SystemExit(f"refusing to drop {name!r}: only a database whose name ends in _bench is reloaded")
-    with psycopg.connect(server_url(url), autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
-        if exists and fresh:
-            conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
-            exists = None
-        if not exists:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    postgres_database(url, fresh=fresh)
 
 
 # ---------------------------------------------------------------------------------------------

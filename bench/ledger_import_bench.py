@@ -23,14 +23,14 @@ What it does:
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import sys
 import time
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+
+from benchenv import configure, database_name, postgres_database
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -39,35 +39,18 @@ DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/jingmin_bench_ledger"
 SQLITE_PATH = ROOT / "var" / "bench" / "ledger.sqlite3"
 
 
-def configure(url: str) -> None:
-    """The environment Django reads, before it reads it (as bench/appeals_bench.py does)."""
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-any-deployment-0123456789abcdef")
-    os.environ.setdefault("JINGMIN_FIELD_KEYS", "YmVuY2gtb25seS1maWVsZC1rZXktamluZ21pbi0wMDA=")
-    os.environ.setdefault("JINGMIN_LOOKUP_KEY", "bench-only-lookup-key")
-    os.environ.setdefault("JINGMIN_HTTPS", "0")
-    os.environ.setdefault("JINGMIN_LOG_LEVEL", "WARNING")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-
-
 def fresh_database(database: str, url: str) -> str:
     if database == "sqlite":
         SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
         for suffix in ("", "-wal", "-shm"):
             Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
         return f"sqlite:///{SQLITE_PATH}"
-    import psycopg
-    from psycopg import sql
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
+    name = database_name(url)
     if not name.endswith("_bench_ledger"):
         raise SystemExit(
             f"refusing to drop {name!r}: only a database whose name ends in _bench_ledger is used"
         )
-    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    postgres_database(url, fresh=True)
     return url
 
 

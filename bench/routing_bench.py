@@ -38,7 +38,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+
+from benchenv import configure, database_name, postgres_database
 
 # One core for the latency figures, as the target asks; set before numpy is imported.
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -51,31 +52,11 @@ DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/jingmin_bench_routing"
 DEFAULT_CSV = ROOT.parent / "shared" / "data" / "appeal-titles-labelled.csv"
 
 
-def configure(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-any-deployment-0123456789abcdef")
-    os.environ.setdefault("JINGMIN_FIELD_KEYS", "YmVuY2gtb25seS1maWVsZC1rZXktamluZ21pbi0wMDA=")
-    os.environ.setdefault("JINGMIN_LOOKUP_KEY", "bench-only-lookup-key")
-    os.environ.setdefault("JINGMIN_HTTPS", "0")
-    os.environ.setdefault("JINGMIN_LOG_LEVEL", "WARNING")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-
-
 def create_database(url: str, *, fresh: bool) -> None:
-    import psycopg
-    from psycopg import sql
-
-    name = urlsplit(url).path.lstrip("/")
+    name = database_name(url)
     if not name.endswith("_bench_routing"):
         raise SystemExit(f"refusing to use {name!r}: the database's name must end in _bench_routing")
-    server = urlunsplit(urlsplit(url)._replace(path="/postgres"))
-    with psycopg.connect(server, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
-        if exists and fresh:
-            conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
-            exists = None
-        if not exists:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    postgres_database(url, fresh=fresh)
 
 
 def pct(values: list[float], p: int) -> float:
