@@ -189,9 +189,13 @@ YES_WORDS = {
 }
 
 # Sheet words for the labels a user sees: the same words the export writes.
-SEX_LABELS = {v: k for k, v in SEX_WORDS.items()}
-RESIDENCE_LABELS = {Residence.REGISTERED: "户籍", Residence.FLOATING: "流动", Residence.FOREIGN: "境外"}
-RELATION_LABELS = {
+SEX_LABELS: dict[str, str] = {v: k for k, v in SEX_WORDS.items()}
+RESIDENCE_LABELS: dict[str, str] = {
+    Residence.REGISTERED: "户籍",
+    Residence.FLOATING: "流动",
+    Residence.FOREIGN: "境外",
+}
+RELATION_LABELS: dict[str, str] = {
     Relation.HEAD: "户主",
     Relation.SPOUSE: "配偶",
     Relation.CHILD: "子女",
@@ -208,7 +212,7 @@ USE_LABELS = {
     HouseUse.VACANT: "空置",
     HouseUse.OTHER: "其他",
 }
-ORGANISATION_LABELS = {
+ORGANISATION_LABELS: dict[str, str] = {
     OrganisationKind.SHOP: "商铺",
     OrganisationKind.COMPANY: "企业",
     OrganisationKind.SCHOOL: "学校",

@@ -8,9 +8,10 @@ Rows are read in chunks; the address chain of each chunk's houses is fetched in 
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
+from django.db import models
 from django.db.models import QuerySet
 
 from jingmin.core.crypto import mask
@@ -23,8 +24,11 @@ from jingmin.ledger.excel import (
     RELATION_LABELS,
     RESIDENCE_LABELS,
     SEX_LABELS,
+    Column,
 )
 from jingmin.ledger.models import Address, AddressKind, Organisation, Person
+
+M = TypeVar("M", bound=models.Model)
 
 CHUNK = 2000
 _KIND_KEYS = {
@@ -78,56 +82,72 @@ def _saved(workbook: Any) -> Iterator[bytes]:
             yield data
 
 
-def person_workbook(rows: QuerySet[Person], *, full: bool) -> Iterator[bytes]:
+def _workbook(
+    sheet_name: str,
+    columns: list[Column],
+    rows: QuerySet[M],
+    *,
+    address: Callable[[M], Address | None],
+    values: Callable[[M], dict[str, Any]],
+) -> Iterator[bytes]:
+    """One sheet with the template's headers: each row's values, then its address chain."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(PERSON_SHEET)
-    sheet.append([c.header for c in PERSON_COLUMNS])
-    rows = rows.select_related("house__address", "household", "district").prefetch_related("tags")
+    sheet = workbook.create_sheet(sheet_name)
+    sheet.append([c.header for c in columns])
     for chunk in _chunks(rows):
-        chains = _chains([p.house.address for p in chunk if p.house is not None])
-        for person in chunk:
-            values: dict[str, Any] = {
-                "name": person.name,
-                "sex": SEX_LABELS.get(person.sex, ""),
-                "id_number": person.id_number if full else mask(person.id_number, keep_start=4, keep_end=4),
-                "birth_date": person.birth_date.isoformat() if person.birth_date else "",
-                "phone": person.phone if full else mask(person.phone),
-                "residence": RESIDENCE_LABELS.get(person.residence, ""),
-                "nationality": person.nationality,
-                "district": person.district.code,
-                "household": person.household.number if person.household else "",
-                "relation": RELATION_LABELS.get(person.relation, ""),
-                "tags": "、".join(t.name for t in person.tags.all()),
-                "note": person.note,
-            }
-            if person.house is not None:
-                values.update(chains.get(person.house.address_id, {}))
-            sheet.append([values.get(c.key, "") for c in PERSON_COLUMNS])
+        chains = _chains([place for place in map(address, chunk) if place is not None])
+        for row in chunk:
+            place = address(row)
+            cells = {**values(row), **(chains.get(place.pk, {}) if place is not None else {})}
+            sheet.append([cells.get(c.key, "") for c in columns])
     yield from _saved(workbook)
+
+
+def person_workbook(rows: QuerySet[Person], *, full: bool) -> Iterator[bytes]:
+    def values(person: Person) -> dict[str, Any]:
+        return {
+            "name": person.name,
+            "sex": SEX_LABELS.get(person.sex, ""),
+            "id_number": person.id_number if full else mask(person.id_number, keep_start=4, keep_end=4),
+            "birth_date": person.birth_date.isoformat() if person.birth_date else "",
+            "phone": person.phone if full else mask(person.phone),
+            "residence": RESIDENCE_LABELS.get(person.residence, ""),
+            "nationality": person.nationality,
+            "district": person.district.code,
+            "household": person.household.number if person.household else "",
+            "relation": RELATION_LABELS.get(person.relation, ""),
+            "tags": "、".join(t.name for t in person.tags.all()),
+            "note": person.note,
+        }
+
+    return _workbook(
+        PERSON_SHEET,
+        PERSON_COLUMNS,
+        rows.select_related("house__address", "household", "district").prefetch_related("tags"),
+        address=lambda person: person.house.address if person.house is not None else None,
+        values=values,
+    )
 
 
 def organisation_workbook(rows: QuerySet[Organisation], *, full: bool) -> Iterator[bytes]:
-    from openpyxl import Workbook
+    def values(organisation: Organisation) -> dict[str, Any]:
+        return {
+            "name": organisation.name,
+            "kind": ORGANISATION_LABELS.get(organisation.kind, ""),
+            "credit_code": organisation.credit_code,
+            "contact_name": organisation.contact_name,
+            "contact_phone": organisation.contact_phone if full else mask(organisation.contact_phone),
+            "employees": organisation.employees if organisation.employees is not None else "",
+            "district": organisation.district.code,
+            "note": organisation.note,
+        }
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(ORGANISATION_SHEET)
-    sheet.append([c.header for c in ORGANISATION_COLUMNS])
-    rows = rows.select_related("address", "district")
-    for chunk in _chunks(rows):
-        chains = _chains([o.address for o in chunk])
-        for organisation in chunk:
-            values: dict[str, Any] = {
-                "name": organisation.name,
-                "kind": ORGANISATION_LABELS.get(organisation.kind, ""),
-                "credit_code": organisation.credit_code,
-                "contact_name": organisation.contact_name,
-                "contact_phone": organisation.contact_phone if full else mask(organisation.contact_phone),
-                "employees": organisation.employees if organisation.employees is not None else "",
-                "district": organisation.district.code,
-                "note": organisation.note,
-                **chains.get(organisation.address_id, {}),
-            }
-            sheet.append([values.get(c.key, "") for c in ORGANISATION_COLUMNS])
-    yield from _saved(workbook)
+    return _workbook(
+        ORGANISATION_SHEET,
+        ORGANISATION_COLUMNS,
+        rows.select_related("address", "district"),
+        address=lambda organisation: organisation.address,
+        values=values,
+    )
