@@ -33,7 +33,6 @@ from django.http import (
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -74,7 +73,7 @@ from jingmin.audit.services import audit_read, audit_record
 from jingmin.core.crypto import lookup_hash
 from jingmin.core.errors import ServiceError
 from jingmin.core.forms import form_add_service_error
-from jingmin.core.http import StaffRequest
+from jingmin.core.http import StaffRequest, safe_next
 from jingmin.core.paging import Order, export_query, request_page
 from jingmin.org.models import Unit, UnitKind, User
 from jingmin.org.roles import Cap, can
@@ -92,15 +91,6 @@ WORK_ITEM = "work-item"
 
 def _is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
-
-
-def _safe_next(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 def _handling_units() -> QuerySet[Unit]:
@@ -659,7 +649,7 @@ def act(request: StaffRequest, pk: int, action: str) -> HttpResponse:
             if _is_htmx(request):
                 return HttpResponse(exc.message, status=409)
             messages.error(request, exc.message)
-            return redirect(_safe_next(request, reverse("appeals:detail", args=[pk])))
+            return redirect(safe_next(request, reverse("appeals:detail", args=[pk])))
         except ServiceError as exc:
             if fragment:
                 return _work_item(request, pk, error=exc.message, status=400)
@@ -671,7 +661,7 @@ def act(request: StaffRequest, pk: int, action: str) -> HttpResponse:
             if not selectors.appeal_scope(actor).filter(pk=pk).exists():
                 # Transferred or returned out of this person's scope: the detail page would be a 404.
                 return redirect("appeals:mine" if can(actor, Cap.APPEAL_HANDLE) else "appeals:queue")
-            return redirect(_safe_next(request, reverse("appeals:detail", args=[pk])))
+            return redirect(safe_next(request, reverse("appeals:detail", args=[pk])))
     elif fragment:
         return _work_item(request, pk, error=_("Check the form and try again."), status=400)
     # The page again, with this form's input and its errors beside the fields.

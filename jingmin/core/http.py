@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from jingmin.org.models import User
 
@@ -28,3 +29,16 @@ def client_ip(request: HttpRequest) -> str:
             if hop not in trusted:
                 return hop[:45]
     return remote[:45]
+
+
+def safe_next(request: HttpRequest, default: str, *, candidate: str | None = None) -> str:
+    """Where to go after a form: `candidate` (by default the request's `next`, posted or in the
+    query) if it is a page of this site, else `default`. A `next` pointing elsewhere would make
+    the site an open redirect."""
+    if candidate is None:
+        candidate = request.POST.get("next") or request.GET.get("next")
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return default

@@ -13,7 +13,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -23,7 +22,7 @@ from django_otp import login as otp_login
 from jingmin.audit.selectors import own_signins
 from jingmin.core.errors import ServiceError
 from jingmin.core.forms import form_add_service_error
-from jingmin.core.http import StaffRequest
+from jingmin.core.http import StaffRequest, safe_next
 from jingmin.org.forms import PasswordChangeForm, SigninForm, TokenForm
 from jingmin.org.middleware import LAST_SEEN_KEY
 from jingmin.org.models import User
@@ -45,12 +44,6 @@ PENDING_KEY = "jm_signin_pending"
 PENDING_SECONDS = 300
 
 
-def _safe_next(request: HttpRequest, candidate: str | None) -> str:
-    if candidate and url_has_allowed_host_and_scheme(candidate, {request.get_host()}, request.is_secure()):
-        return candidate
-    return reverse("core:home")
-
-
 def _pending_user(request: HttpRequest) -> User | None:
     """The person between the password and the second step, or None (with a message) if that
     step took too long and must start again."""
@@ -65,7 +58,11 @@ def _pending_user(request: HttpRequest) -> User | None:
 
 
 def _complete(request: HttpRequest, user: User, *, with_otp: bool) -> HttpResponse:
-    target = _safe_next(request, request.session.get(PENDING_KEY, {}).get("next") or request.POST.get("next"))
+    target = safe_next(
+        request,
+        reverse("core:home"),
+        candidate=request.session.get(PENDING_KEY, {}).get("next") or request.POST.get("next") or "",
+    )
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     request.session[LAST_SEEN_KEY] = time.time()
     if with_otp:

@@ -18,7 +18,6 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -28,7 +27,7 @@ from jingmin.appeals.services import TransitionNotAllowed, appeal_follow_up_by_t
 from jingmin.core.crypto import mask
 from jingmin.core.errors import ServiceError
 from jingmin.core.forms import form_add_service_error
-from jingmin.core.http import StaffRequest
+from jingmin.core.http import StaffRequest, safe_next
 from jingmin.org.roles import Cap
 from jingmin.org.selectors import require
 from jingmin.portal import limits, selectors, services, statistics
@@ -59,15 +58,6 @@ def _render(request: HttpRequest, template: str, context: dict[str, Any], status
         **context,
     }
     return render(request, template, context, status=status)
-
-
-def _safe_next(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 # ---------------------------------------------------------------------------------------------
@@ -101,7 +91,9 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_POST
 def display(request: HttpRequest) -> HttpResponse:
     """Large text and high contrast (适老化), one tap on every page, kept in a cookie: no script."""
-    response = HttpResponseRedirect(_safe_next(request, reverse("portal:home")))
+    response = HttpResponseRedirect(
+        safe_next(request, reverse("portal:home"), candidate=request.POST.get("next") or "")
+    )
     if request.POST.get("large") == "1":
         response.set_cookie(
             LARGE_COOKIE, "1", max_age=365 * 24 * 3600, samesite="Lax", secure=request.is_secure()

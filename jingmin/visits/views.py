@@ -22,7 +22,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -30,7 +29,7 @@ from jingmin.appeals.models import Category
 from jingmin.audit.services import audit_read
 from jingmin.core.errors import ServiceError
 from jingmin.core.forms import form_add_service_error
-from jingmin.core.http import StaffRequest
+from jingmin.core.http import StaffRequest, safe_next
 from jingmin.ledger import selectors as ledger
 from jingmin.ledger.models import Household, Organisation, Person
 from jingmin.org.models import Unit, UnitKind, User
@@ -43,15 +42,6 @@ from jingmin.visits.models import FollowUpKind, VisitKind, VisitPhoto
 LIST_LIMIT = 200
 PAGE_SIZE = 50
 SEARCH_LIMIT = 20
-
-
-def _safe_next(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 def _int(value: str | None) -> int | None:
@@ -206,7 +196,7 @@ def task_done(request: StaffRequest, pk: int) -> HttpResponse:
         )
         return render(request, "visits/_task.html", {"task": row, "today": timezone.localdate()})
     messages.success(request, _("The task is done.") if done else _("The task is open again."))
-    return redirect(_safe_next(request, reverse("visits:tasks")))
+    return redirect(safe_next(request, reverse("visits:tasks")))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -268,7 +258,7 @@ def record(request: StaffRequest) -> HttpResponse:
     target = _target(
         actor, _int(source.get("household")), _int(source.get("person")), _int(source.get("organisation"))
     )
-    next_url = _safe_next(request, "")
+    next_url = safe_next(request, "")
     if request.method == "POST":
         form = VisitForm(request.POST, request.FILES)
         items, follow_ups = _formsets(request.POST, target)
@@ -335,7 +325,7 @@ def household_search(request: StaffRequest) -> HttpResponse:
     return render(
         request,
         "visits/_household_results.html",
-        {"results": _search(actor, q), "q": q, "next": _safe_next(request, "")},
+        {"results": _search(actor, q), "q": q, "next": safe_next(request, "")},
     )
 
 
