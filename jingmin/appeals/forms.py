@@ -28,6 +28,7 @@ from jingmin.appeals.models import (
     State,
     Urgency,
 )
+from jingmin.core.forms import phone_input
 from jingmin.org.forms import UnitChoiceField
 from jingmin.org.models import Unit
 
@@ -213,7 +214,7 @@ class IntakeForm(forms.Form):
         label=_("Citizen's phone"),
         max_length=20,
         required=False,
-        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "off"}),
+        widget=phone_input(),
     )
     received_at = forms.DateTimeField(
         label=_("Received at"),

@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from jingmin.core.forms import phone_input
 from jingmin.ledger.models import (
     AddressKind,
     HouseUse,
@@ -148,7 +149,7 @@ class HouseForm(SubmissionKeyMixin):
         label=_("Owner's phone"),
         max_length=20,
         required=False,
-        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "off"}),
+        widget=phone_input(),
     )
     area = forms.DecimalField(label=_("Floor area (m²)"), required=False, max_digits=8, decimal_places=2)
     note = forms.CharField(label=_("Note"), required=False, widget=_textarea(2))
@@ -194,7 +195,7 @@ class PersonForm(SubmissionKeyMixin):
         label=_("Phone"),
         max_length=20,
         required=False,
-        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "off"}),
+        widget=phone_input(),
     )
     residence = forms.ChoiceField(label=_("Residence status"), choices=Residence.choices)
     nationality = forms.CharField(label=_("Nationality"), max_length=40, required=False)
@@ -247,7 +248,7 @@ class OrganisationForm(SubmissionKeyMixin):
         label=_("Contact phone"),
         max_length=20,
         required=False,
-        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "off"}),
+        widget=phone_input(),
     )
     employees = forms.IntegerField(label=_("Employees"), required=False, min_value=0)
     note = forms.CharField(label=_("Note"), required=False, widget=_textarea(2))

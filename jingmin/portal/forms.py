@@ -23,6 +23,7 @@ from jingmin.appeals.forms import (
     grouped_categories,
 )
 from jingmin.appeals.models import AppealType, Category
+from jingmin.core.forms import phone_input
 from jingmin.org.models import Unit
 from jingmin.portal.models import NoticeKind
 
@@ -135,7 +136,7 @@ class SubmitForm(forms.Form):
         max_length=20,
         required=False,
         help_text=_("We send a code by SMS to check the number, and may call you about the appeal."),
-        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}),
+        widget=phone_input(autocomplete="tel"),
     )
     code = forms.CharField(
         label=_("Code from the SMS"),

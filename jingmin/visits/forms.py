@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jingmin.appeals.forms import MultipleFileField, MultipleFileInput, grouped_categories, local_now_input
 from jingmin.appeals.models import AppealType, Category
+from jingmin.core.forms import phone_input
 from jingmin.visits.models import FollowUpKind, ItemKind, VisitKind
 
 PHOTO_ACCEPT = "image/jpeg,image/png,image/gif,image/webp,.jpg,.jpeg,.png,.gif,.webp"
@@ -108,7 +109,7 @@ class FollowUpForm(forms.Form):
         label=_("Citizen's phone"),
         max_length=20,
         required=False,
-        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "off"}),
+        widget=phone_input(),
     )
 
     def __init__(self, *args: Any, categories: Iterable[Category] = (), **kwargs: Any) -> None:
