@@ -12,12 +12,12 @@ import secrets
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -243,6 +243,10 @@ def appeal_register(
 # Attachments
 
 
+# A row that holds an uploaded file (models with the columns `store_upload` fills).
+U = TypeVar("U", bound=models.Model)
+
+
 @dataclass(frozen=True)
 class CheckedUpload:
     upload: UploadedFile
@@ -295,22 +299,37 @@ def check_upload(upload: UploadedFile) -> CheckedUpload:
     return CheckedUpload(upload=upload, content_type=sniffed[0])
 
 
-def _store_file(
-    appeal: Appeal, event: AppealEvent | None, checked: CheckedUpload, actor: User | None, now: datetime
-) -> Attachment:
+def store_upload(
+    model: type[U],
+    checked: CheckedUpload,
+    *,
+    actor: User | None,
+    now: datetime,
+    fallback_name: str,
+    **owner: Any,
+) -> U:
+    """Save a checked upload as a row of `model` (an appeal's attachment, a visit's photo), which
+    has the upload's name, type, size, time and uploader beside `owner`'s fields."""
     upload = checked.upload
-    attachment = Attachment(
-        appeal=appeal,
-        event=event,
+    row = model(
+        **owner,
         original_name=(upload.name or "")[:200],
         content_type=checked.content_type,
         size=upload.size or 0,
         uploaded_at=now,
         uploaded_by=actor,
     )
-    attachment.file.save(upload.name or "file", upload, save=False)
-    attachment.save()
-    return attachment
+    row.file.save(upload.name or fallback_name, upload, save=False)  # type: ignore[attr-defined]
+    row.save()
+    return row
+
+
+def _store_file(
+    appeal: Appeal, event: AppealEvent | None, checked: CheckedUpload, actor: User | None, now: datetime
+) -> Attachment:
+    return store_upload(
+        Attachment, checked, actor=actor, now=now, fallback_name="file", appeal=appeal, event=event
+    )
 
 
 def appeal_attach(*, actor: User, appeal_id: int, files: Sequence[UploadedFile], note: str = "") -> Appeal:

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jingmin.appeals.models import AppealType, Category, Channel
-from jingmin.appeals.services import AppealInput, appeal_register, check_upload
+from jingmin.appeals.services import AppealInput, appeal_register, check_upload, store_upload
 from jingmin.audit.services import audit_record
 from jingmin.core.errors import ServiceError
 from jingmin.ledger import selectors as ledger
@@ -271,18 +271,9 @@ def _check_photos(photos: Sequence[UploadedFile], field: str = "photos") -> list
 def _store_photo(
     visit: Visit, amendment: VisitAmendment | None, checked: Any, actor: User, now: datetime
 ) -> None:
-    upload = checked.upload
-    photo = VisitPhoto(
-        visit=visit,
-        amendment=amendment,
-        original_name=(upload.name or "")[:200],
-        content_type=checked.content_type,
-        size=upload.size or 0,
-        uploaded_at=now,
-        uploaded_by=actor,
+    store_upload(
+        VisitPhoto, checked, actor=actor, now=now, fallback_name="photo", visit=visit, amendment=amendment
     )
-    photo.file.save(upload.name or "photo", upload, save=False)
-    photo.save()
 
 
 def _event(visit: Visit, action: str, actor: User, now: datetime, data: dict[str, Any] | None = None) -> None:
