@@ -65,10 +65,9 @@ class Unit(models.Model):
 
     @staticmethod
     def path_segment(pk: int) -> str:
-        return f"{pk:06d}/"
+        from jingmin.org.scope import path_segment
 
-    def is_within(self, other: Unit) -> bool:
-        return self.path.startswith(other.path)
+        return path_segment(pk)
 
 
 class User(AbstractUser):

@@ -1,8 +1,4 @@
-"""Reads of the organisation, always through the acting user's scope.
-
-`scope_filter` is the one place where "a user sees only the units under their own node" is
-decided; every domain filters its querysets with it.
-"""
+"""Reads of the organisation, always through the acting user's scope (`jingmin.org.scope`)."""
 
 from __future__ import annotations
 
@@ -15,16 +11,15 @@ from django.utils import timezone
 
 from jingmin.org.models import Unit, User
 from jingmin.org.roles import Cap, can
+from jingmin.org.scope import Scope
 
 M = TypeVar("M", bound=Model)
 
 
 def scope_filter(queryset: QuerySet[M], user: User, *, unit_field: str = "unit") -> QuerySet[M]:
-    """Keep the rows whose unit lies in the user's subtree; nothing for an inactive account."""
-    if not user.is_active:
-        return queryset.none()
-    lookup = "path__startswith" if unit_field == "" else f"{unit_field}__path__startswith"
-    return queryset.filter(**{lookup: user.unit.path})
+    """Keep the rows whose unit (a foreign key named `unit_field`, or the row itself when it is
+    empty) lies in the user's subtree; nothing for an inactive account."""
+    return Scope.of(user).filter(queryset, "path" if unit_field == "" else f"{unit_field}__path")
 
 
 def require(user: User, cap: Cap) -> None:
@@ -50,7 +45,7 @@ def staff_list(
     require(actor, Cap.VIEW_STAFF)
     users = scope_filter(User.objects.select_related("unit"), actor)
     if unit is not None:
-        users = users.filter(unit__path__startswith=unit.path)
+        users = Scope.under(unit).filter(users, "unit__path")
     if role:
         users = users.filter(role=role)
     if query:

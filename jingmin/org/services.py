@@ -16,11 +16,12 @@ from jingmin.audit.services import audit_record, field_changes
 from jingmin.core.errors import ServiceError
 from jingmin.org.models import ALLOWED_PARENT_KINDS, Unit, UnitKind, User
 from jingmin.org.roles import ADMIN_ROLES, Cap, Role
+from jingmin.org.scope import Scope
 from jingmin.org.selectors import require
 
 
 def _require_in_scope(actor: User, unit: Unit) -> None:
-    if not unit.is_within(actor.unit):
+    if not Scope.of(actor).contains(unit):
         raise ServiceError(_("That unit is outside your scope."), code="out_of_scope", field="unit")
 
 

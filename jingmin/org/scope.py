@@ -1,0 +1,144 @@
+"""Who sees what: the one module that compares unit paths.
+
+Every unit stores a materialised path of zero-padded ids ("000001/000004/000019/"). A person sees
+the records of the units under their own node, so "in scope" is "the record's unit path starts
+with the person's unit path": one indexed prefix match. Records carry the path of the unit they
+belong to in a column of their own (`unit_path`, `district_path`, `intake_unit_path` ...) or reach
+it through a foreign key (`unit__path`); `Scope` filters on either.
+
+Nothing else in the code compares, slices or splits unit paths: selectors and services ask a
+`Scope`, and the architecture test fails on a path comparison anywhere else.
+
+Three shortcuts keep the planner on the right index, and each is exact:
+- the bureau (the root of the tree) sees everything, so its scope adds no condition at all;
+- nothing hangs below a police district, so a district's scope is an equality;
+- an inactive or anonymous account sees nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeVar
+
+from django.db.models import Model, Q, QuerySet
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from jingmin.org.models import Unit, User
+
+M = TypeVar("M", bound=Model)
+
+ID_WIDTH = 6
+SEGMENT = ID_WIDTH + 1  # "000123/"
+
+
+def path_segment(pk: int) -> str:
+    """The part of a path a unit adds below its parent."""
+    return f"{pk:0{ID_WIDTH}d}/"
+
+
+def path_prefixes(path: str) -> list[str]:
+    """The paths of the unit at `path` and of every unit above it, the root first."""
+    return [path[:n] for n in range(SEGMENT, len(path) + 1, SEGMENT)]
+
+
+def path_ids(path: str) -> list[int]:
+    """The ids of the unit at `path` and of every unit above it, the root first."""
+    return [int(path[n : n + ID_WIDTH]) for n in range(0, len(path), SEGMENT)]
+
+
+def path_within(path: str, top: str) -> bool:
+    """Whether the unit at `path` lies in the subtree whose top unit has the path `top`."""
+    return bool(top) and path.startswith(top)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The subtree a person (or a chosen unit) covers.
+
+    `top` is the path of the subtree's top unit; an empty `top` covers nothing. `leaf` is true when
+    the top unit can have nothing below it (a police district), so membership is an equality.
+    """
+
+    top: str
+    leaf: bool = False
+
+    @classmethod
+    def of(cls, user: User | AnonymousUser | None) -> Scope:
+        """What this person sees: their own unit's subtree, nothing once deactivated."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return NOTHING
+        return cls.under(user.unit)
+
+    @classmethod
+    def under(cls, unit: Unit | None) -> Scope:
+        """The subtree of one unit (a filter chosen on a page, a unit's own figures)."""
+        if unit is None:
+            return NOTHING
+        from jingmin.org.models import UnitKind
+
+        return cls(top=unit.path, leaf=unit.kind == UnitKind.DISTRICT)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.top
+
+    @property
+    def is_everything(self) -> bool:
+        """The bureau's scope: the root of the tree holds every unit."""
+        return len(self.top) == SEGMENT
+
+    def q(self, field: str = "unit_path") -> Q:
+        """The condition "the path in `field` lies in this scope", to combine with others.
+
+        `field` is a column holding a unit's path (`district_path`) or a lookup through a foreign
+        key (`unit__path`); for the Unit model itself it is `path`.
+        """
+        if self.is_empty:
+            return Q(pk__in=[])
+        if self.is_everything:
+            return Q()
+        if self.leaf:
+            return Q(**{field: self.top})
+        return Q(**{f"{field}__startswith": self.top})
+
+    def filter(self, queryset: QuerySet[M], field: str = "unit_path") -> QuerySet[M]:
+        """Keep the rows of `queryset` whose path in `field` lies in this scope."""
+        if self.is_empty:
+            return queryset.none()
+        if self.is_everything:
+            return queryset
+        return queryset.filter(self.q(field))
+
+    def contains(self, target: Unit | str | None) -> bool:
+        """Whether a unit, or a record carrying a unit's path, lies in this scope."""
+        if target is None or self.is_empty:
+            return False
+        path = target if isinstance(target, str) else target.path
+        return path_within(path, self.top)
+
+    def above_or_at(self, path: str) -> list[str]:
+        """The paths from the top of this scope down to `path` (breadcrumbs), or none outside."""
+        if not self.contains(path):
+            return []
+        return [p for p in path_prefixes(path) if len(p) >= len(self.top)]
+
+    def units(self) -> QuerySet[Unit]:
+        """The units of this scope, the top one included."""
+        from jingmin.org.models import Unit
+
+        return self.filter(Unit.objects.all(), "path")
+
+
+NOTHING = Scope(top="")
+
+
+def units_above(unit: Unit, *, include_self: bool = False) -> QuerySet[Unit]:
+    """The units above `unit` (its parent, the parent's parent ... the bureau), nearest first."""
+    from jingmin.org.models import Unit
+
+    paths = path_prefixes(unit.path)
+    if not include_self:
+        paths = paths[:-1]
+    return Unit.objects.filter(path__in=paths).order_by("-depth")
