@@ -7,7 +7,10 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/jingmin
 DEMO_ENV := JINGMIN_DEBUG=1 JINGMIN_HTTPS=0
 TEST_ENV := JINGMIN_HTTPS=0
 
-.PHONY: demo test setup lint typecheck catalog test-sqlite test-postgres serve screenshots clean
+# Test processes per database run; `auto` is one per core.
+TEST_WORKERS ?= auto
+
+.PHONY: demo test setup lint typecheck catalog test-sqlite test-postgres test-browser serve screenshots clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed" if sys.version_info < (3, 11) else 0)'
@@ -46,13 +49,19 @@ catalog: setup
 	JINGMIN_DEBUG=1 $(PY) manage.py check_catalog
 	JINGMIN_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
+# The suite runs in parallel (pytest-xdist, one test database per process) on each database; the
+# browser tests drive Chromium against a live server and run in a step of their own, on both.
 test-sqlite: setup
-	$(TEST_ENV) $(VENV)/bin/pytest
+	$(TEST_ENV) $(VENV)/bin/pytest -n $(TEST_WORKERS) -m "not browser"
 
 test-postgres: setup
-	$(TEST_ENV) DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest
+	$(TEST_ENV) DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -n $(TEST_WORKERS) -m "not browser"
 
-test: lint typecheck catalog test-sqlite test-postgres
+test-browser: setup
+	$(TEST_ENV) $(VENV)/bin/pytest -m browser
+	$(TEST_ENV) DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -m browser
+
+test: lint typecheck catalog test-sqlite test-postgres test-browser
 
 screenshots: setup
 	$(DEMO_ENV) $(PY) scripts/screenshots.py
