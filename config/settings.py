@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -92,6 +93,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Health probes are answered before host checks, redirects and sessions: a load balancer asks
+    # a node by its address over plain HTTP, and a probe must not cost a session read.
+    "jingmin.core.health.HealthMiddleware",
+    "jingmin.core.logging.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -104,6 +109,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "jingmin.org.middleware.SessionPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so that the session and the signed-in person are read from the primary first.
+    "jingmin.core.routers.ReplicaReadsMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -145,6 +152,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     DATABASES["default"]["TEST"] = {"NAME": env_str("DATABASE_TEST_NAME", "test_jingmin")}
+# A PostgreSQL streaming replica (hot standby) for heavy reads: the exports, the public statistics
+# and the coverage pages (`jingmin.core.routers` names them). Writes never go there; without it
+# every read goes to the primary.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0)
+    )
+    # In tests the replica serves the test database of the primary that it copies.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["jingmin.core.routers.PrimaryReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "org.User"
@@ -190,8 +208,35 @@ STATICFILES_DIRS = [
 # Hashed, compressed file names in production; plain names where assets are found on the fly
 # (development, tests), so that no collectstatic is needed there.
 STATIC_MANIFEST = env_bool("JINGMIN_STATIC_MANIFEST", not DEBUG)
+# Uploaded files (attachments, visit photos, ledger workbooks and their reports) go through Django's
+# storage API only: a directory (local, or an NFS mount shared by every web node and worker), or an
+# S3-compatible object store through django-storages.
+MEDIA_ROOT = Path(env_str("JINGMIN_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+MEDIA_STORAGE = env_str("JINGMIN_MEDIA_STORAGE", "filesystem")
+if MEDIA_STORAGE == "filesystem":
+    _MEDIA_BACKEND: dict[str, Any] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif MEDIA_STORAGE == "s3":
+    _MEDIA_BACKEND = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("JINGMIN_S3_BUCKET"),
+            "endpoint_url": env_str("JINGMIN_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("JINGMIN_S3_REGION") or None,
+            "access_key": env_str("JINGMIN_S3_ACCESS_KEY") or None,
+            "secret_key": env_str("JINGMIN_S3_SECRET_KEY") or None,
+            "location": env_str("JINGMIN_S3_PREFIX"),
+            # Files are served only through views that check scope, never by a public link.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+    if not _MEDIA_BACKEND["OPTIONS"]["bucket_name"]:
+        raise ImproperlyConfigured("JINGMIN_S3_BUCKET must be set when JINGMIN_MEDIA_STORAGE is s3.")
+else:
+    raise ImproperlyConfigured("JINGMIN_MEDIA_STORAGE must be 'filesystem' or 's3'.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _MEDIA_BACKEND,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -201,7 +246,6 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
-MEDIA_ROOT = Path(env_str("JINGMIN_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 
 # Transport security: on unless the deployment says it terminates without TLS (tests, demo).
 HTTPS = env_bool("JINGMIN_HTTPS", not DEBUG)
@@ -224,19 +268,83 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
+# Logs go to standard error (the journal, under systemd): one line per request with its request id,
+# and the same id on every line written while serving it. `json` for a log collector, `text` to read.
+LOG_FORMAT = env_str("JINGMIN_LOG_FORMAT", "text")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured("JINGMIN_LOG_FORMAT must be 'json' or 'text'.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"context": {"()": "jingmin.core.logging.ContextFilter"}},
+    "formatters": {
+        "json": {"()": "jingmin.core.logging.JsonFormatter"},
+        "text": {"()": "jingmin.core.logging.TextFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["context"]}
+    },
     "root": {"handlers": ["console"], "level": env_str("JINGMIN_LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Our request line replaces the development server's access line and Django's warning
+        # for each 4xx; server errors are still logged by Django, with their traceback.
+        "django.server": {"level": "WARNING"},
+        "django.request": {"level": "ERROR"},
+    },
 }
+# A request id sent by one of TRUSTED_PROXIES (e.g. nginx's $request_id) is kept; otherwise one is
+# made. Either way it is returned in this response header.
+REQUEST_ID_HEADER = "X-Request-ID"
 
 # Demo data: one documented password for every demo account.
 DEMO_PASSWORD = env_str("JINGMIN_DEMO_PASSWORD", "Jingmin@2026")
 
+# Past one machine: the cache (public statistics, anything rate-limited in the cache) and, if chosen,
+# the sessions live in Redis, shared by every web node, through Django's own Redis back-end.
+# Without Redis each process keeps its own cache, which is right for one process only.
+REDIS_URL = env_str("JINGMIN_REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env_str("JINGMIN_CACHE_PREFIX", "jingmin"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Sessions in the database are shared by every node already; `cached_db` reads them from the cache
+# first (Redis) and still writes them to the database; `cache` keeps them in Redis alone.
+_SESSION_ENGINES = {
+    "db": "django.contrib.sessions.backends.db",
+    "cached_db": "django.contrib.sessions.backends.cached_db",
+    "cache": "django.contrib.sessions.backends.cache",
+}
+SESSION_STORE = env_str("JINGMIN_SESSION_STORE", "db")
+if SESSION_STORE not in _SESSION_ENGINES:
+    raise ImproperlyConfigured("JINGMIN_SESSION_STORE must be 'db', 'cached_db' or 'cache'.")
+if SESSION_STORE != "db" and not REDIS_URL:
+    raise ImproperlyConfigured("JINGMIN_SESSION_STORE other than 'db' needs JINGMIN_REDIS_URL.")
+SESSION_ENGINE = _SESSION_ENGINES[SESSION_STORE]
+
 # Side effects (notifications, reminders, escalations) run as tasks. The database backend needs
-# nothing beyond the database; `manage.py db_worker` runs them. Past one machine, RQ on Redis.
-TASKS = {"default": {"BACKEND": env_str("JINGMIN_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# nothing beyond the database; `manage.py db_worker` runs them. Past one machine, RQ on Redis
+# (`django_tasks_rq.RQBackend`, worker `manage.py rqworker --job-class django_tasks_rq.Job
+# --with-scheduler default`).
+TASKS_BACKEND = env_str("JINGMIN_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
+TASKS: dict[str, dict[str, Any]] = {"default": {"BACKEND": TASKS_BACKEND}}
+# RQ keeps its queue in Redis; a Redis whose memory policy may evict keys (a cache) would lose tasks,
+# so the queue may have a Redis of its own.
+RQ_REDIS_URL = env_str("JINGMIN_RQ_REDIS_URL", REDIS_URL)
+if TASKS_BACKEND == "django_tasks_rq.RQBackend":
+    if not RQ_REDIS_URL:
+        raise ImproperlyConfigured("The RQ tasks back-end needs JINGMIN_RQ_REDIS_URL or JINGMIN_REDIS_URL.")
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    TASKS["default"]["QUEUES"] = ["default"]
+RQ_QUEUES = {"default": {"URL": RQ_REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 600}}
+# The worker proves it runs by writing a heartbeat from a task queued every minute
+# (`manage.py tasks_heartbeat`); /readyz fails once the newest is older than this.
+WORKER_HEARTBEAT_STALE_SECONDS = env_int("JINGMIN_WORKER_STALE_SECONDS", 180)
 
 # Notifications to citizens by SMS go through a gateway; the default writes each message to a file
 # (and the log) so that nothing is ever sent by accident. A real gateway is a class path here.
@@ -244,7 +352,7 @@ SMS_BACKEND = env_str("JINGMIN_SMS_BACKEND", "jingmin.notify.sms.FileSmsBackend"
 SMS_FILE_DIR = Path(env_str("JINGMIN_SMS_DIR", str(BASE_DIR / "var" / "sms")))
 DEFAULT_FROM_EMAIL = env_str("JINGMIN_FROM_EMAIL", "jingmin@localhost")
 
-# Attachments of appeals: stored under MEDIA_ROOT, never in the database.
+# Attachments of appeals: kept in the media storage (above), never in the database.
 APPEAL_ATTACHMENT_MAX_BYTES = env_int("JINGMIN_ATTACHMENT_MAX_MB", 10) * 1024 * 1024
 APPEAL_ATTACHMENT_MAX_FILES = env_int("JINGMIN_ATTACHMENT_MAX_FILES", 6)
 # A reminder goes out when this share of a clock is left (and at least this many minutes before).

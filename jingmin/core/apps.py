@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
     name = "jingmin.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from jingmin.core.logging import connect_task_signals
+
+        connect_task_signals()

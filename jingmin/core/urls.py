@@ -1,9 +1,11 @@
 from django.urls import path
 
-from jingmin.core import views
+from jingmin.core import health, views
 
 app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
-    path("healthz", views.healthz, name="healthz"),
+    # Answered by `health.HealthMiddleware` before any other middleware; named here for `reverse`.
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
 ]

@@ -3,8 +3,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
-from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -62,10 +61,3 @@ def home(request: StaffRequest) -> HttpResponse:
     return render(
         request, "core/home.html", {"cards": cards, "previous_signin": previous, "ancestors": ancestors}
     )
-
-
-def healthz(request: HttpRequest) -> HttpResponse:
-    """For the load balancer and `make demo`: the process answers and the database is reachable."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
