@@ -12,3 +12,8 @@ os.environ.setdefault("JINGMIN_STATIC_MANIFEST", "0")
 # Playwright's synchronous API runs an event loop in the test thread; Django's ORM calls from that
 # thread are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "1")
+# Services of the machine the tests may use: a Redis database of their own (keys and queues carry
+# a random prefix per test, so parallel runs do not meet) and the streaming replica that
+# `scripts/pg_replica.sh start` runs beside the local PostgreSQL.
+os.environ.setdefault("JINGMIN_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+os.environ.setdefault("JINGMIN_TEST_REPLICA_URL", "postgres://postgres@127.0.0.1:5433/")
