@@ -31,3 +31,31 @@ def redis_prefix(redis_url):
     connection = redis.Redis.from_url(redis_url)
     for key in connection.scan_iter(f"*{prefix}*"):
         connection.delete(key)
+
+
+@pytest.fixture
+def import_through_pages(run_tasks, django_capture_on_commit_callbacks):
+    """Import a ledger workbook as a chief does on the import page: upload, the worker's check,
+    confirmation, the worker's writing. Returns the finished run."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from jingmin.ledger.models import ImportRun
+
+    def run(client, book, mode):
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(
+                reverse("ledger:imports"),
+                {"file": SimpleUploadedFile("ledger.xlsx", book.read_bytes()), "mode": mode},
+            )
+        run_tasks()
+        imported = ImportRun.objects.get()
+        assert imported.state == "previewed", imported.rejected
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(reverse("ledger:import_confirm", args=[imported.pk]))
+        run_tasks()
+        imported.refresh_from_db()
+        assert imported.state == "done", imported.error
+        return imported
+
+    return run

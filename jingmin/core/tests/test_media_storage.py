@@ -19,7 +19,7 @@ from conftest import signed_in
 from jingmin.appeals import services
 from jingmin.appeals.models import Attachment
 from jingmin.appeals.tests.conftest import appeal_input
-from jingmin.ledger.models import ImportRun, Person
+from jingmin.ledger.models import Person
 from jingmin.ledger.tests.conftest import person_row, write_workbook
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -117,25 +117,14 @@ def test_a_visit_photo_is_stored_in_the_object_store(object_store, persona):
 
 @pytest.mark.django_db
 def test_a_ledger_workbook_is_read_from_the_object_store_and_its_report_kept_there(
-    object_store, persona, tmp_path, run_tasks, django_capture_on_commit_callbacks
+    object_store, persona, tmp_path, import_through_pages
 ):
     book = write_workbook(
         tmp_path / "ledger.xlsx", {"人口": [person_row(), person_row(name="坏行", id_number="1")]}
     )
     client = signed_in(persona.chen)
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(
-            reverse("ledger:imports"),
-            {"file": SimpleUploadedFile("ledger.xlsx", book.read_bytes()), "mode": "valid-rows"},
-        )
-    run_tasks()
-    run = ImportRun.objects.get()
-    assert run.state == "previewed", run.error
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("ledger:import_confirm", args=[run.pk]))
-    run_tasks()
-    run.refresh_from_db()
-    assert run.state == "done" and Person.objects.count() == 1
+    run = import_through_pages(client, book, "valid-rows")
+    assert Person.objects.count() == 1 and run.rejected_total == 1
     assert {f"media/{run.file.name}", f"media/{run.report.name}"} <= _stored(object_store)
     report = client.get(reverse("ledger:import_report", args=[run.pk]))
     assert report.status_code == 200
