@@ -24,6 +24,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 logger = logging.getLogger(__name__)
 
@@ -102,10 +103,12 @@ def _no_store(response: HttpResponse) -> HttpResponse:
     return response
 
 
+@require_safe
 def healthz(request: HttpRequest) -> HttpResponse:
     return _no_store(JsonResponse({"status": OK}))
 
 
+@require_safe
 def readyz(request: HttpRequest) -> HttpResponse:
     checks = readiness()
     ready = all(result == OK for result in checks.values())

@@ -10,6 +10,7 @@ from django.db import connections
 from django.test import Client
 from django.utils import timezone
 
+from conftest import signed_in
 from jingmin.core import health
 from jingmin.core.models import WorkerHeartbeat
 from jingmin.core.tasks import worker_heartbeat
@@ -123,3 +124,16 @@ def test_the_shared_cache_is_checked_when_configured(client, settings, monkeypat
     response = client.get("/readyz")
     assert response.status_code == 503
     assert response.json()["checks"]["cache"] == "failing"
+
+
+@pytest.mark.django_db
+def test_every_persona_and_anyone_get_the_same_probes_and_may_not_post(persona, client):
+    """The permission matrix of the probes: public, the same answer for everyone, read-only."""
+    answers = set()
+    for who in [client, *(signed_in(user) for user in persona.all_users())]:
+        for path in ("/healthz", "/readyz"):
+            response = who.get(path)
+            answers.add((path, response.status_code, response.content))
+            assert who.post(path).status_code == 405
+    assert len(answers) == 2
+    assert not WorkerHeartbeat.objects.exists()  # a probe writes nothing
