@@ -126,7 +126,7 @@ def field_step(*, actor: User, appeal_id: int, step: str, data: dict[str, Any], 
 def copy_taken(*, actor: User, district: Unit, copy: dict[str, Any]) -> None:
     """A district copied to a phone: one audit row per copy (not one per person, whose names it
     holds masked), so that the log tells who took which district's households out, and when."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         audit_record(
             actor=actor,
             action=AuditAction.CACHE_FETCH,

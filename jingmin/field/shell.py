@@ -164,7 +164,7 @@ def strings() -> dict[str, str]:
         "save": _("Save; it is sent when the network allows"),
         "saved": _("Saved on this phone. It is sent as soon as the network allows."),
         "cancel": _("Cancel"),
-        "required": _("This field is required."),
+        "required": _("Fill in this field."),
         "appeal_title": _("Register what a citizen asks"),
         "type": _("Type"),
         "category": _("Category"),

@@ -219,3 +219,58 @@ def test_signing_out_leaves_no_personal_data_on_the_phone(browser, live_server, 
     for url in after["urls"]:
         assert url.startswith("/static/") or url == "/field/", url
     context.close()
+
+
+COUNTS = """async () => {
+  const db = await new Promise((ok, ko) => { const r = indexedDB.open("jingmin-field"); r.onsuccess = () => ok(r.result); r.onerror = ko; });
+  const out = {};
+  for (const name of db.objectStoreNames) {
+    out[name] = await new Promise((ok) => { const r = db.transaction(name).objectStore(name).count(); r.onsuccess = () => ok(r.result); });
+  }
+  db.close();
+  return out;
+}"""
+
+SET_META = """async ([key, change]) => {
+  const db = await new Promise((ok, ko) => { const r = indexedDB.open("jingmin-field"); r.onsuccess = () => ok(r.result); r.onerror = ko; });
+  const store = db.transaction("meta", "readwrite").objectStore("meta");
+  const value = await new Promise((ok) => { const r = store.get(key); r.onsuccess = () => ok(r.result); });
+  const next = change === "old" ? Date.now() - 31 * 60 * 1000 : { ...value, expires_at: "2020-01-01T00:00:00+08:00" };
+  await new Promise((ok) => { const r = store.put(next, key); r.onsuccess = ok; });
+  db.close();
+}"""
+
+
+def test_the_idle_time_out_and_the_expiry_delete_the_copy_but_not_the_waiting_records(
+    browser, live_server, persona, world
+):
+    context, page = open_app(browser, live_server)
+    context.set_offline(True)
+    page.wait_for_selector('#net[data-online="0"]')
+    record_visit(page, world.a1[4].pk, "入户走访，了解近况。")
+
+    # Thirty-one minutes without a touch, offline: the copy goes, the record stays.
+    page.evaluate(SET_META, ["last_active", "old"])
+    page.reload()
+    page.wait_for_selector('#view[data-ready="1"]')
+    page.wait_for_selector("#view .msg.warning")
+    counts = page.evaluate(COUNTS)
+    assert counts["households"] == counts["work"] == counts["plan"] == counts["meta"] == 0
+    assert counts["outbox"] == 1
+    assert queue_count(page) == 1
+
+    # Back online and still signed in on the server: the record is sent, the copy made again.
+    context.set_offline(False)
+    page.wait_for_function("document.getElementById('queue-count').dataset.count === '0'", timeout=20000)
+    assert Visit.objects.filter(household=world.a1[4]).count() == 1
+    page.goto(page.url.split("#")[0] + "#today")
+    page.wait_for_selector("#copy-line", timeout=20000)
+
+    # A copy past its expiry is deleted when the app opens, with or without a network.
+    context.set_offline(True)
+    page.wait_for_selector('#net[data-online="0"]')
+    page.evaluate(SET_META, ["copy", "expired"])
+    page.reload()
+    page.wait_for_selector("#no-copy")
+    assert page.evaluate(COUNTS)["households"] == 0
+    context.close()

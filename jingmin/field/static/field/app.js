@@ -20,6 +20,7 @@ const state = {
   tasks: [],
   work: new Map(),
   records: [],
+  waitingHere: 0,
   notice: "",
   online: navigator.onLine,
   lastTouch: 0,
@@ -87,6 +88,8 @@ async function load() {
   state.tasks = await getAll("tasks");
   state.work = new Map((await getAll("work")).map((x) => [x.id, x]));
   state.records = state.session ? await outbox.list(state.session.user.id) : [];
+  // Signed out, the phone says only how many records wait, not what they say.
+  state.waitingHere = await outbox.unsentCount();
   await updateQueue();
 }
 
@@ -249,7 +252,9 @@ function setSending(on) {
 }
 
 async function updateQueue() {
-  const count = state.records.filter((r) => outbox.UNSENT.includes(r.status)).length;
+  const count = state.session
+    ? state.records.filter((r) => outbox.UNSENT.includes(r.status)).length
+    : state.waitingHere;
   const el = document.getElementById("queue-count");
   el.textContent = String(count);
   el.dataset.count = String(count);
@@ -305,7 +310,7 @@ function render() {
     tab.toggleAttribute("aria-current", tab.dataset.tab === route.name);
   }
   view.replaceChildren();
-  if (!state.session && route.name !== "outbox") {
+  if (!state.session) {
     renderSignedOut();
   } else {
     (ROUTES[route.name] || renderToday)(...route.args);
@@ -319,7 +324,7 @@ function notice() {
 }
 
 function renderSignedOut() {
-  const waiting = state.records.length;
+  const waiting = state.waitingHere;
   add(view, 
     notice() || h("p", { class: "msg warning" }, t("signed_out")),
     waiting ? h("p", { class: "help" }, t("kept_records", { count: waiting })) : null,
@@ -611,7 +616,7 @@ async function renderVisitForm(householdId, recordId) {
 }
 
 async function renderAppealForm(recordId) {
-  const record = await existing(recordId === "edit" ? undefined : recordId);
+  const record = await existing(recordId);
   const fields = record ? record.fields : {};
   const errors = errorsOf(record);
   const form = h("form", { id: "appeal-form", novalidate: true, dataset: { editing: "1" } });
@@ -859,7 +864,7 @@ function renderOutbox() {
       const discardButton = h("button", { type: "button", class: "secondary big", "data-discard": true });
       discardButton.textContent = t("discard");
       discardButton.addEventListener("click", () => discard(record, discardButton));
-      const canEdit = record.type !== "step" || state.work.has(record.appeal);
+      const canEdit = record.type !== "step" || (record.step !== "sign" && state.work.has(record.appeal));
       add(item, 
         h(
           "div",
