@@ -28,8 +28,12 @@ import sys
 import time
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from benchenv import configure, database_name, postgres_database
+
+if TYPE_CHECKING:
+    from jingmin.org.models import Unit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -37,7 +41,7 @@ sys.path.insert(0, str(ROOT))
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/jm_field_bench_field"
 
 
-def fill(district, households: int, rng: random.Random) -> None:
+def fill(district: Unit, households: int, rng: random.Random) -> None:
     from django.utils import timezone
 
     from jingmin.ledger.models import Address, AddressKind, House, Household, Person, PersonTag, Tag

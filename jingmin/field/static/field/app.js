@@ -11,6 +11,7 @@ const SYNC_TAG = "jingmin-field-outbox";
 // A copy younger than this is not fetched again when the app opens.
 const COPY_FRESH_MS = 5 * 60 * 1000;
 const TOUCH_EVERY_MS = 20 * 1000;
+const PING_EVERY_MS = 5 * 60 * 1000;
 
 const state = {
   session: null,
@@ -24,6 +25,7 @@ const state = {
   notice: "",
   online: navigator.onLine,
   lastTouch: 0,
+  lastPing: Date.now(),
 };
 const view = document.getElementById("view");
 
@@ -54,11 +56,11 @@ function registerWorker() {
 }
 
 // The idle time-out and the expiry of the copy, also while the phone has no network.
-async function enforceLimits() {
+async function enforceLimits(whileOpen = false) {
   if (state.session) {
     const last = (await getMeta("last_active")) || 0;
     if (last && Date.now() - last > state.session.idle_minutes * 60000) {
-      await lock("idle");
+      await lock("idle", whileOpen);
       return;
     }
   }
@@ -71,10 +73,16 @@ async function enforceLimits() {
   }
 }
 
-async function lock(reason) {
+async function lock(reason, endServerSession = false) {
   const minutes = state.session ? state.session.idle_minutes : "";
+  const token = state.session ? state.session.csrf : "";
   await wipeCopy();
   state.session = null;
+  if (endServerSession && state.online && token) {
+    // The app stood open and untouched for the idle time: the server's session ends with it.
+    // (When the app only opens after a while, the person may have been busy on other pages.)
+    fetch(urls.signout, { method: "POST", headers: { "X-CSRFToken": token }, credentials: "same-origin", redirect: "manual" }).catch(() => {});
+  }
   state.notice = reason === "idle" ? t("idle_out", { minutes }) : t("signed_out");
   await load();
   render();
@@ -102,8 +110,21 @@ async function touch(force = false) {
 }
 
 async function tick() {
-  await enforceLimits();
-  if (state.online && state.session) await sendNow();
+  await enforceLimits(true);
+  if (!state.online || !state.session) return;
+  const now = Date.now();
+  if (now - state.lastTouch < 60 * 1000 && now - state.lastPing > PING_EVERY_MS) {
+    // Someone is working in the app without a request to the server (reading the copy, typing a
+    // long visit): the server hears of it, so that its idle clock counts the same activity.
+    state.lastPing = now;
+    const fresh = await fetchSession();
+    if (fresh === null) return lock("signed_out");
+    if (fresh) {
+      state.session = fresh;
+      await setMeta("session", fresh);
+    }
+  }
+  await sendNow();
 }
 
 // ---------------------------------------------------------------------------------------------
