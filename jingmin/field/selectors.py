@@ -19,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
 from typing import Any
 
 from django.conf import settings
@@ -78,7 +79,14 @@ def age_on(birth: date | None, today: date) -> int | None:
 
 @dataclass(frozen=True)
 class _Member:
-    person: Person
+    """What the copy shows of a member, read as plain values: a district's copy reads tens of
+    thousands of them, and model instances would cost most of its time."""
+
+    pk: int
+    name: str
+    sex: str
+    relation: str
+    birth_date: date | None
     tags: list[tuple[str, str]]  # (code, name in the person's language)
 
 
@@ -89,9 +97,7 @@ def _tag_name(name: str, name_en: str) -> str:
 def _members_of(households: Iterable[int], *, district: Unit | None = None) -> dict[int, list[_Member]]:
     """The active members of the households, with their tags, in three queries however many."""
     ids = list(households)
-    people = Person.objects.filter(is_active=True).only(
-        "id", "name", "sex", "relation", "birth_date", "household_id"
-    )
+    people = Person.objects.filter(is_active=True)
     links = PersonTag.objects.filter(person__is_active=True, tag__is_active=True)
     if district is not None:
         # A whole district: one join, no list of ids (which SQLite caps at 32,766 parameters).
@@ -106,27 +112,50 @@ def _members_of(households: Iterable[int], *, district: Unit | None = None) -> d
     ):
         tags[person_id].append((code, _tag_name(name, name_en)))
     out: dict[int, list[_Member]] = defaultdict(list)
-    for person in people.order_by("household_id", "id"):
-        assert person.household_id is not None
-        out[person.household_id].append(_Member(person, tags.get(person.pk, [])))
+    rows = people.order_by("household_id", "id").values_list(
+        "household_id", "id", "name", "sex", "relation", "birth_date"
+    )
+    for household_id, pk, name, sex, relation, birth_date in rows:
+        out[household_id].append(_Member(pk, name, sex, relation, birth_date, tags.get(pk, [])))
     return out
 
 
-def household_version(household: Household, members: list[_Member]) -> str:
+@dataclass(frozen=True)
+class _Home:
+    """What the copy shows of a household itself, read as plain values."""
+
+    pk: int
+    number: str
+    head_id: int | None
+    is_active: bool
+    address: str
+
+    @classmethod
+    def of(cls, household: Household) -> _Home:
+        return cls(
+            household.pk,
+            household.number,
+            household.head_id,
+            household.is_active,
+            household.house.address.full_name,
+        )
+
+
+def household_version(household: _Home, members: list[_Member]) -> str:
     """A digest of what the copy shows of the household; it changes when any of it changes."""
     facts = [
         household.pk,
         household.number,
         household.head_id,
         household.is_active,
-        household.house.address.full_name,
+        household.address,
         [
             [
-                m.person.pk,
-                m.person.name,
-                m.person.sex,
-                m.person.relation,
-                m.person.birth_date.isoformat() if m.person.birth_date else None,
+                m.pk,
+                m.name,
+                m.sex,
+                m.relation,
+                m.birth_date.isoformat() if m.birth_date else None,
                 [code for code, _name in m.tags],
             ]
             for m in members
@@ -135,12 +164,17 @@ def household_version(household: Household, members: list[_Member]) -> str:
     return hashlib.sha256(json.dumps(facts, ensure_ascii=False).encode()).hexdigest()[:20]
 
 
-def _labels(choices: type[Relation] | type[Sex]) -> dict[str, str]:
-    return {str(value): str(label) for value, label in choices.choices}
+@cache
+def _labels(language: str) -> tuple[dict[str, str], dict[str, str]]:
+    """The names of relations and sexes in one language (built once, not once per member)."""
+    return (
+        {str(value): str(label) for value, label in Relation.choices},
+        {str(value): str(label) for value, label in Sex.choices if value != Sex.UNKNOWN},
+    )
 
 
 def household_card(
-    household: Household,
+    household: _Home,
     members: list[_Member],
     *,
     today: date,
@@ -148,8 +182,8 @@ def household_card(
     covered: bool = False,
     due_on: date | None = None,
 ) -> dict[str, Any]:
-    relations, sexes = _labels(Relation), _labels(Sex)
-    head = next((m for m in members if m.person.pk == household.head_id), None)
+    relations, sexes = _labels(get_language() or settings.LANGUAGE_CODE)
+    head = next((m for m in members if m.pk == household.head_id), None)
     tag_names: list[str] = []
     for member in members:
         for _code, name in member.tags:
@@ -158,16 +192,16 @@ def household_card(
     return {
         "id": household.pk,
         "version": household_version(household, members),
-        "address": household.house.address.full_name,
+        "address": household.address,
         "number": household.number,
-        "head": coverage.mask_name(head.person.name) if head else "",
+        "head": coverage.mask_name(head.name) if head else "",
         "members": [
             {
-                "id": m.person.pk,
-                "name": coverage.mask_name(m.person.name),
-                "sex": sexes.get(m.person.sex, "") if m.person.sex != Sex.UNKNOWN else "",
-                "relation": relations.get(m.person.relation, ""),
-                "age": age_on(m.person.birth_date, today),
+                "id": m.pk,
+                "name": coverage.mask_name(m.name),
+                "sex": sexes.get(m.sex, ""),
+                "relation": relations.get(m.relation, ""),
+                "age": age_on(m.birth_date, today),
                 "tags": [name for _code, name in m.tags],
             }
             for m in members
@@ -185,18 +219,30 @@ def household_cards(*, actor: User, district: Unit, now: datetime | None = None)
     today = timezone.localdate(now)
     months = visits.current_months([district.pk])[district.pk]
     rows, _start = coverage.household_rows(actor=actor, district=district, now=now)
-    households = list(rows.select_related("house__address"))
-    members = _members_of((h.pk for h in households), district=district)
+    # `last_visit` and `covered` are household_rows' annotations, unknown to the type checker.
+    annotated: Any = rows
+    values = annotated.values_list(
+        "pk",
+        "number",
+        "head_id",
+        "is_active",
+        "house__address__full_name",
+        "last_visit",
+        "covered",
+        "created_at",
+    )
+    households = [(_Home(*row[:5]), row[5], row[6], row[7]) for row in values]
+    members = _members_of((home.pk for home, *_rest in households), district=district)
     return [
         household_card(
-            h,
-            members.get(h.pk, []),
+            home,
+            members.get(home.pk, []),
             today=today,
-            last_visit=h.last_visit,  # type: ignore[attr-defined]
-            covered=h.covered,  # type: ignore[attr-defined]
-            due_on=visits.add_months(h.last_visit or h.created_at, months),  # type: ignore[attr-defined]
+            last_visit=last_visit,
+            covered=covered,
+            due_on=visits.add_months(last_visit or created_at, months),
         )
-        for h in households
+        for home, last_visit, covered, created_at in households
     ]
 
 
@@ -205,7 +251,7 @@ def household_now(*, actor: User, household_id: int) -> dict[str, Any]:
     actor's scope."""
     household = ledger.household_get(actor, household_id)
     members = _members_of([household.pk])
-    return household_card(household, members.get(household.pk, []), today=timezone.localdate())
+    return household_card(_Home.of(household), members.get(household.pk, []), today=timezone.localdate())
 
 
 # ---------------------------------------------------------------------------------------------

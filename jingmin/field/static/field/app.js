@@ -8,8 +8,9 @@ import { add, choices, field, fmtDate, fmtDateTime, h, label, localInput, select
 
 const urls = choices.urls;
 const SYNC_TAG = "jingmin-field-outbox";
-// A copy younger than this is not fetched again when the app opens.
-const COPY_FRESH_MS = 5 * 60 * 1000;
+// A copy younger than this is not fetched again when the app opens (a large district's copy is
+// megabytes: see docs/benchmarks.md); records sent make a new one at once.
+const COPY_FRESH_MS = 30 * 60 * 1000;
 const TOUCH_EVERY_MS = 20 * 1000;
 const PING_EVERY_MS = 5 * 60 * 1000;
 
