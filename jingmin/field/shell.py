@@ -200,7 +200,7 @@ def strings() -> dict[str, str]:
         "status_conflict": _("Conflict"),
         "status_sent": _("Sent"),
         "outbox_empty": _("Nothing waits to be sent."),
-        "edit": _("Change"),
+        "edit": _("Change the record"),
         "resend": _("Send again"),
         "discard": _("Delete from this phone"),
         "discard_confirm": _("Delete this record from the phone? It has not reached the server."),
