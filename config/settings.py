@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "jingmin.routing",
     "jingmin.ledger",
     "jingmin.visits",
+    "jingmin.field",
     "captcha",
 ]
 
@@ -204,6 +205,7 @@ STATICFILES_DIRS = [
     ("vendor/swagger-ui", BASE_DIR / "node_modules" / "swagger-ui-dist"),
     ("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
     ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
+    ("vendor/idb", BASE_DIR / "node_modules" / "idb" / "build"),
 ]
 # Hashed, compressed file names in production; plain names where assets are found on the fly
 # (development, tests), so that no collectstatic is needed there.
@@ -500,3 +502,9 @@ VISIT_MAX_AGE_DAYS = env_int("JINGMIN_VISIT_MAX_AGE_DAYS", 30)
 # Photos of one visit (each checked like an appeal's attachment, images only).
 VISIT_PHOTO_MAX_FILES = env_int("JINGMIN_VISIT_PHOTO_MAX_FILES", 6)
 # --- end of visits ---
+
+# --- Field app (jingmin.field) ---
+# The copy of a police district kept on an officer's phone for working offline is deleted after
+# this many days (and at sign-out and the idle time-out, whichever comes first).
+FIELD_CACHE_DAYS = env_int("JINGMIN_FIELD_CACHE_DAYS", 7)
+# --- end of field app ---

@@ -28,6 +28,7 @@ from jingmin.appeals.models import (
     State,
     Urgency,
 )
+from jingmin.appeals.services import AppealInput
 from jingmin.core.forms import phone_input
 from jingmin.org.forms import UnitChoiceField
 from jingmin.org.models import Unit
@@ -256,6 +257,26 @@ class IntakeForm(forms.Form):
     def clean_category(self) -> Category | None:
         value = self.cleaned_data.get("category")
         return Category.objects.filter(pk=int(value)).first() if value else None
+
+    def appeal_input(self) -> AppealInput:
+        """What the registration service records, from the valid form."""
+        data = self.cleaned_data
+        return AppealInput(
+            channel=data["channel"],
+            type=data["type"],
+            category=data["category"],
+            urgency=data["urgency"],
+            title=data["title"],
+            content=data["content"],
+            address=data["address"],
+            latitude=data["latitude"],
+            longitude=data["longitude"],
+            district=data["district"],
+            anonymous=data["anonymous"],
+            citizen_name=data["citizen_name"],
+            citizen_phone=data["citizen_phone"],
+            received_at=data["received_at"],
+        )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -401,10 +401,22 @@ class AppealEvent(models.Model):
     unit = models.ForeignKey("org.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     note = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True)
+    # Set by a client that may send the same step again (the field app's queue sends it until it
+    # hears an answer): a step arriving again with its key returns the appeal instead of acting twice.
+    # Null, not "", for the unkeyed steps: they stay out of the partial unique index below.
+    submission_key = models.CharField(max_length=80, null=True, blank=True, editable=False)  # noqa: DJ001
 
     class Meta:
         ordering = ["appeal", "seq"]
-        constraints = [models.UniqueConstraint(fields=["appeal", "seq"], name="appeal_event_seq_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["appeal", "seq"], name="appeal_event_seq_unique"),
+            # Partial: the few keyed steps make a small index beside tens of millions of events.
+            models.UniqueConstraint(
+                fields=["submission_key"],
+                condition=Q(submission_key__isnull=False),
+                name="appeal_event_submission_key_unique",
+            ),
+        ]
         indexes = [models.Index(fields=["action", "at"], name="appeal_event_action_at")]
 
     def __str__(self) -> str:

@@ -394,10 +394,18 @@ def _apply(
     note: str = "",
     change: Callable[[_Step], None] | None = None,
     guard: Callable[[Appeal], None] | None = None,
+    submission_key: str | None = None,
 ) -> Appeal:
     transition = TRANSITIONS[action]
     with transaction.atomic():
         appeal = _lock(appeal_id, actor)
+        if (
+            submission_key
+            and AppealEvent.objects.filter(appeal=appeal, submission_key=submission_key).exists()
+        ):
+            # The same step sent again (its answer was lost on the way): it was taken once, and the
+            # appeal as it is now is the answer, whatever happened to it since.
+            return appeal
         if actor is not None:
             if not any(can(actor, cap) for cap in transition.caps):
                 raise PermissionDenied
@@ -426,6 +434,7 @@ def _apply(
             note=note,
             unit=step.unit,
             data=step.data,
+            submission_key=submission_key,
         )
         for fn in step.after or []:
             fn(event)
@@ -456,9 +465,11 @@ def _event(
     unit: Unit | None = None,
     data: dict[str, Any] | None = None,
     to_state: str | None = None,
+    submission_key: str | None = None,
 ) -> AppealEvent:
     last = AppealEvent.objects.filter(appeal=appeal).order_by("-seq").values_list("seq", flat=True).first()
     return AppealEvent.objects.create(
+        submission_key=submission_key or None,
         appeal=appeal,
         seq=(last or 0) + 1,
         action=action,
@@ -547,7 +558,7 @@ def appeal_dispatch(
     return _apply(actor=actor, appeal_id=appeal_id, action=Action.DISPATCH, note=note, change=change)
 
 
-def appeal_sign(*, actor: User, appeal_id: int) -> Appeal:
+def appeal_sign(*, actor: User, appeal_id: int, submission_key: str | None = None) -> Appeal:
     def change(step: _Step) -> None:
         appeal = step.appeal
         appeal.handler = actor
@@ -556,10 +567,12 @@ def appeal_sign(*, actor: User, appeal_id: int) -> Appeal:
         appeal.accountable_unit = appeal.unit
         step.data["on_time"] = appeal.sign_by is None or step.now <= appeal.sign_by
 
-    return _apply(actor=actor, appeal_id=appeal_id, action=Action.SIGN, change=change)
+    return _apply(
+        actor=actor, appeal_id=appeal_id, action=Action.SIGN, change=change, submission_key=submission_key
+    )
 
 
-def appeal_contact(*, actor: User, appeal_id: int, note: str) -> Appeal:
+def appeal_contact(*, actor: User, appeal_id: int, note: str, submission_key: str | None = None) -> Appeal:
     note = _required(note, "note", _("Write down what was said with the citizen."))
 
     def change(step: _Step) -> None:
@@ -571,7 +584,14 @@ def appeal_contact(*, actor: User, appeal_id: int, note: str) -> Appeal:
         if first and appeal.contact_by is not None:
             step.data["on_time"] = step.now <= appeal.contact_by
 
-    return _apply(actor=actor, appeal_id=appeal_id, action=Action.CONTACT, note=note, change=change)
+    return _apply(
+        actor=actor,
+        appeal_id=appeal_id,
+        action=Action.CONTACT,
+        note=note,
+        change=change,
+        submission_key=submission_key,
+    )
 
 
 def appeal_transfer(*, actor: User, appeal_id: int, unit: Unit | int | None, reason: str) -> Appeal:
@@ -609,7 +629,13 @@ def appeal_return(*, actor: User, appeal_id: int, reason: str) -> Appeal:
 
 
 def appeal_conclude(
-    *, actor: User, appeal_id: int, result: str, note: str, files: Sequence[UploadedFile] = ()
+    *,
+    actor: User,
+    appeal_id: int,
+    result: str,
+    note: str,
+    files: Sequence[UploadedFile] = (),
+    submission_key: str | None = None,
 ) -> Appeal:
     if result not in Result.values:
         raise ServiceError(
@@ -620,8 +646,11 @@ def appeal_conclude(
     note = _required(note, "note", _("Say what was done and why the appeal can be concluded."))
     checked = [check_upload(f) for f in files]
     token = secrets.token_urlsafe(24)
+    step_taken = False
 
     def change(step: _Step) -> None:
+        nonlocal step_taken
+        step_taken = True
         appeal = step.appeal
         appeal.result = result
         appeal.result_note = note
@@ -645,8 +674,17 @@ def appeal_conclude(
 
         step.then(attach)
 
-    appeal = _apply(actor=actor, appeal_id=appeal_id, action=Action.CONCLUDE, note=note, change=change)
-    notifications.follow_up_link(appeal, token)
+    appeal = _apply(
+        actor=actor,
+        appeal_id=appeal_id,
+        action=Action.CONCLUDE,
+        note=note,
+        change=change,
+        submission_key=submission_key,
+    )
+    if step_taken:
+        # Not for a step sent again: its link went out the first time, with the token then stored.
+        notifications.follow_up_link(appeal, token)
     return appeal
 
 

@@ -335,22 +335,7 @@ def _intake_form(actor: User, data: Any = None, files: Any = None) -> IntakeForm
 
 def _register_and_dispatch(actor: User, form: IntakeForm, files: list[Any]) -> tuple[Appeal, bool]:
     data = form.cleaned_data
-    appeal_input = services.AppealInput(
-        channel=data["channel"],
-        type=data["type"],
-        category=data["category"],
-        urgency=data["urgency"],
-        title=data["title"],
-        content=data["content"],
-        address=data["address"],
-        latitude=data["latitude"],
-        longitude=data["longitude"],
-        district=data["district"],
-        anonymous=data["anonymous"],
-        citizen_name=data["citizen_name"],
-        citizen_phone=data["citizen_phone"],
-        received_at=data["received_at"],
-    )
+    appeal_input = form.appeal_input()
     # One transaction: a dispatch the service refuses (a closed unit) leaves no half-done appeal
     # behind, so the clerk corrects the unit and submits the same form again.
     with transaction.atomic():

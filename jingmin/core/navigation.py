@@ -21,6 +21,7 @@ NAV_ITEMS = [
     NavItem("core:home", _("Home"), None),
     NavItem("appeals:mine", _("My work"), Cap.APPEAL_HANDLE),
     NavItem("visits:today", _("Today's plan"), Cap.VISIT_RECORD),
+    NavItem("field:app", _("Field app"), Cap.VISIT_RECORD),
     NavItem("appeals:queue", _("Appeals"), Cap.APPEAL_VIEW),
     NavItem("appeals:supervision", _("Supervision"), Cap.APPEAL_SUPERVISE),
     NavItem("ledger:index", _("Ledger"), Cap.LEDGER_VIEW),

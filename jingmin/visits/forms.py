@@ -12,12 +12,15 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
+from django.db.models import Q
+from django.forms import BaseFormSet
 from django.utils.translation import gettext_lazy as _
 
 from jingmin.appeals.forms import MultipleFileField, MultipleFileInput, grouped_categories, local_now_input
 from jingmin.appeals.models import AppealType, Category
 from jingmin.core.forms import phone_input
 from jingmin.visits.models import FollowUpKind, ItemKind, VisitKind
+from jingmin.visits.services import FollowUpInput, ItemInput, VisitInput
 
 PHOTO_ACCEPT = "image/jpeg,image/png,image/gif,image/webp,.jpg,.jpeg,.png,.gif,.webp"
 MAX_ROWS = 20
@@ -130,6 +133,55 @@ class FollowUpForm(forms.Form):
 
 ItemFormSet = forms.formset_factory(ItemForm, extra=1, max_num=MAX_ROWS, validate_max=True)
 FollowUpFormSet = forms.formset_factory(FollowUpForm, extra=1, max_num=MAX_ROWS, validate_max=True)
+
+
+def visit_formsets(data: Any, people: Iterable[tuple[int, str]]) -> tuple[BaseFormSet, BaseFormSet]:
+    """The family's news (whom it may concern: `people`) and the follow-ups of a visit form."""
+    categories = Category.objects.filter(Q(parent__isnull=True) | Q(parent__is_active=True), is_active=True)
+    items = ItemFormSet(data, prefix="items", form_kwargs={"people": list(people)})
+    follow_ups = FollowUpFormSet(data, prefix="follow_ups", form_kwargs={"categories": categories})
+    return items, follow_ups
+
+
+def filled_rows(formset: BaseFormSet) -> list[tuple[int, Any]]:
+    """The rows that say something, with their index in the formset."""
+    return [(i, f) for i, f in enumerate(formset.forms) if f.is_valid() and not f.is_blank()]
+
+
+def visit_input(
+    form: VisitForm, items: list[tuple[int, Any]], follow_ups: list[tuple[int, Any]]
+) -> VisitInput:
+    """What the visit service records, from a valid form and its filled rows."""
+    data = form.cleaned_data
+    return VisitInput(
+        kind=data["kind"],
+        summary=data["summary"],
+        household=data["household"],
+        person=data["person"],
+        organisation=data["organisation"],
+        visited_at=data["visited_at"],
+        latitude=data["latitude"],
+        longitude=data["longitude"],
+        accuracy=data["accuracy"],
+        items=[
+            ItemInput(
+                kind=f.cleaned_data["kind"], text=f.cleaned_data["text"], person=f.cleaned_data["person"]
+            )
+            for _i, f in items
+        ],
+        follow_ups=[
+            FollowUpInput(
+                kind=f.cleaned_data["kind"],
+                text=f.cleaned_data["text"],
+                due_on=f.cleaned_data["due_on"],
+                appeal_type=f.cleaned_data["appeal_type"] or "help",
+                category=f.cleaned_data["category"],
+                citizen_name=f.cleaned_data["citizen_name"],
+                citizen_phone=f.cleaned_data["citizen_phone"],
+            )
+            for _i, f in follow_ups
+        ],
+    )
 
 
 class AmendForm(forms.Form):

@@ -25,7 +25,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from jingmin.appeals.models import Category
 from jingmin.audit.services import audit_read
 from jingmin.core.errors import ServiceError
 from jingmin.core.forms import form_add_service_error
@@ -36,7 +35,15 @@ from jingmin.org.models import Unit, UnitKind, User
 from jingmin.org.roles import Cap, can
 from jingmin.org.selectors import require
 from jingmin.visits import coverage, selectors, services
-from jingmin.visits.forms import AmendForm, FollowUpFormSet, ItemFormSet, PlanForm, VisitForm
+from jingmin.visits.forms import (
+    AmendForm,
+    ItemFormSet,
+    PlanForm,
+    VisitForm,
+    filled_rows,
+    visit_formsets,
+    visit_input,
+)
 from jingmin.visits.models import FollowUpKind, VisitKind, VisitPhoto
 
 LIST_LIMIT = 200
@@ -106,19 +113,8 @@ def _people(target: Target) -> list[tuple[int, str]]:
     return [(p.pk, coverage.mask_name(p.name)) for p in members]
 
 
-def _categories() -> Any:
-    return Category.objects.filter(Q(parent__isnull=True) | Q(parent__is_active=True), is_active=True)
-
-
 def _formsets(data: Any, target: Target) -> tuple[BaseFormSet, BaseFormSet]:
-    items = ItemFormSet(data, prefix="items", form_kwargs={"people": _people(target)})
-    follow_ups = FollowUpFormSet(data, prefix="follow_ups", form_kwargs={"categories": _categories()})
-    return items, follow_ups
-
-
-def _filled(formset: BaseFormSet) -> list[tuple[int, Any]]:
-    """The rows that say something, with their index in the formset."""
-    return [(i, f) for i, f in enumerate(formset.forms) if f.is_valid() and not f.is_blank()]
+    return visit_formsets(data, _people(target))
 
 
 def _show_error(
@@ -203,41 +199,6 @@ def task_done(request: StaffRequest, pk: int) -> HttpResponse:
 # The visit form
 
 
-def _visit_input(
-    form: VisitForm, items: list[tuple[int, Any]], follow_ups: list[tuple[int, Any]]
-) -> services.VisitInput:
-    data = form.cleaned_data
-    return services.VisitInput(
-        kind=data["kind"],
-        summary=data["summary"],
-        household=data["household"],
-        person=data["person"],
-        organisation=data["organisation"],
-        visited_at=data["visited_at"],
-        latitude=data["latitude"],
-        longitude=data["longitude"],
-        accuracy=data["accuracy"],
-        items=[
-            services.ItemInput(
-                kind=f.cleaned_data["kind"], text=f.cleaned_data["text"], person=f.cleaned_data["person"]
-            )
-            for _i, f in items
-        ],
-        follow_ups=[
-            services.FollowUpInput(
-                kind=f.cleaned_data["kind"],
-                text=f.cleaned_data["text"],
-                due_on=f.cleaned_data["due_on"],
-                appeal_type=f.cleaned_data["appeal_type"] or "help",
-                category=f.cleaned_data["category"],
-                citizen_name=f.cleaned_data["citizen_name"],
-                citizen_phone=f.cleaned_data["citizen_phone"],
-            )
-            for _i, f in follow_ups
-        ],
-    )
-
-
 def _search(actor: User, q: str) -> list[Household]:
     q = q.strip()
     if not q:
@@ -263,11 +224,11 @@ def record(request: StaffRequest) -> HttpResponse:
         form = VisitForm(request.POST, request.FILES)
         items, follow_ups = _formsets(request.POST, target)
         if form.is_valid() and items.is_valid() and follow_ups.is_valid():
-            filled_items, filled_follow_ups = _filled(items), _filled(follow_ups)
+            filled_items, filled_follow_ups = filled_rows(items), filled_rows(follow_ups)
             try:
                 visit, created = services.visit_record(
                     actor=actor,
-                    data=_visit_input(form, filled_items, filled_follow_ups),
+                    data=visit_input(form, filled_items, filled_follow_ups),
                     submission_key=form.cleaned_data["submission_key"],
                     photos=form.cleaned_data["photos"],
                 )
@@ -373,7 +334,7 @@ def amend(request: StaffRequest, pk: int) -> HttpResponse:
     form = AmendForm(request.POST, request.FILES, prefix="amend")
     items = ItemFormSet(request.POST, prefix="amend_items", form_kwargs={"people": _people(target)})
     if form.is_valid() and items.is_valid():
-        filled = _filled(items)
+        filled = filled_rows(items)
         try:
             services.visit_amend(
                 actor=actor,
