@@ -107,8 +107,8 @@ def run_tasks(db, monkeypatch):
     return run
 
 
-@pytest.fixture
-def persona(db, _fast_hasher) -> Personas:
+def make_personas() -> Personas:
+    """The units and the nine persons, made through the organisation's services."""
     bureau = unit_create(actor=None, parent=None, kind=UnitKind.BUREAU, name="测试县公安局", code="T000")
     branch_a = unit_create(actor=None, parent=bureau, kind=UnitKind.BRANCH, name="城关分局", code="TA00")
     branch_b = unit_create(actor=None, parent=bureau, kind=UnitKind.BRANCH, name="河西分局", code="TB00")
@@ -140,6 +140,11 @@ def persona(db, _fast_hasher) -> Personas:
         sue=make_user("sue", bureau, Role.SECADMIN, "苏安全"),
         audrey=make_user("audrey", bureau, Role.AUDITOR, "欧审计"),
     )
+
+
+@pytest.fixture
+def persona(db, _fast_hasher) -> Personas:
+    return make_personas()
 
 
 @pytest.fixture

@@ -231,6 +231,10 @@ def person_edit(request: StaffRequest, pk: int) -> HttpResponse:
 @require_POST
 def person_leave(request: StaffRequest, pk: int) -> HttpResponse:
     actor = request.user
+    # The capability and the scope first: a person who may not do this learns nothing from a
+    # form error (the service checks both again, with the row locked).
+    require(actor, Cap.LEDGER_EDIT)
+    selectors.person_get(actor, pk, audit=False)
     form = LeaveForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose why the person leaves the ledger."))

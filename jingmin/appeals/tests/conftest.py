@@ -58,35 +58,38 @@ PATH = [
 ]
 
 
+def walk_to(p: Personas, appeal: Appeal, state: str) -> Appeal:
+    """Drive `appeal` along the usual path to `state` (see the module's docstring)."""
+    pk = appeal.pk
+    if state == State.REJECTED:
+        return services.appeal_reject(actor=p.clara, appeal_id=pk, reason="重复诉求")
+    if state == State.MERGED:
+        other, _ = services.appeal_register(actor=p.clara, data=appeal_input(title="另一件"))
+        return services.appeal_merge(actor=p.clara, appeal_id=pk, into=other.pk)
+    for target in PATH[1 : PATH.index(State(state)) + 1]:
+        if target == State.ACCEPTED:
+            appeal = services.appeal_accept(actor=p.clara, appeal_id=pk)
+        elif target == State.DISPATCHED:
+            appeal = services.appeal_dispatch(actor=p.clara, appeal_id=pk, unit=p.district_a1)
+        elif target == State.SIGNED:
+            appeal = services.appeal_sign(actor=p.oliver, appeal_id=pk)
+        elif target == State.HANDLING:
+            appeal = services.appeal_contact(actor=p.oliver, appeal_id=pk, note="电话联系，约定上门")
+        elif target == State.CONCLUDED:
+            appeal = services.appeal_conclude(
+                actor=p.oliver, appeal_id=pk, result="solved", note="已上门调解，噪音停止"
+            )
+        elif target == State.FOLLOWED_UP:
+            appeal = services.appeal_follow_up(actor=p.clara, appeal_id=pk, resolved=True, satisfaction=5)
+        elif target == State.ARCHIVED:
+            appeal = services.appeal_archive(actor=p.clara, appeal_id=pk)
+    return appeal
+
+
 @pytest.fixture
 def walk(persona: Personas) -> Callable[[Appeal, str], Appeal]:
-    p = persona
-
     def step(appeal: Appeal, state: str) -> Appeal:
-        pk = appeal.pk
-        if state == State.REJECTED:
-            return services.appeal_reject(actor=p.clara, appeal_id=pk, reason="重复诉求")
-        if state == State.MERGED:
-            other, _ = services.appeal_register(actor=p.clara, data=appeal_input(title="另一件"))
-            return services.appeal_merge(actor=p.clara, appeal_id=pk, into=other.pk)
-        for target in PATH[1 : PATH.index(State(state)) + 1]:
-            if target == State.ACCEPTED:
-                appeal = services.appeal_accept(actor=p.clara, appeal_id=pk)
-            elif target == State.DISPATCHED:
-                appeal = services.appeal_dispatch(actor=p.clara, appeal_id=pk, unit=p.district_a1)
-            elif target == State.SIGNED:
-                appeal = services.appeal_sign(actor=p.oliver, appeal_id=pk)
-            elif target == State.HANDLING:
-                appeal = services.appeal_contact(actor=p.oliver, appeal_id=pk, note="电话联系，约定上门")
-            elif target == State.CONCLUDED:
-                appeal = services.appeal_conclude(
-                    actor=p.oliver, appeal_id=pk, result="solved", note="已上门调解，噪音停止"
-                )
-            elif target == State.FOLLOWED_UP:
-                appeal = services.appeal_follow_up(actor=p.clara, appeal_id=pk, resolved=True, satisfaction=5)
-            elif target == State.ARCHIVED:
-                appeal = services.appeal_archive(actor=p.clara, appeal_id=pk)
-        return appeal
+        return walk_to(persona, appeal, state)
 
     return step
 

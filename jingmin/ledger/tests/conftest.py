@@ -63,8 +63,7 @@ def person_row(district: str = "TA11", **overrides: Any) -> dict[str, Any]:
     return row
 
 
-@pytest.fixture
-def ledger_a1(persona: Personas) -> dict[str, Any]:
+def ledger_in_a1(persona: Personas) -> dict[str, Any]:
     """A door in Oliver's district with a house, a household and its head."""
     address = services.address_ensure(
         actor=None,
@@ -90,6 +89,11 @@ def ledger_a1(persona: Personas) -> dict[str, Any]:
         household_id=household.pk,
     )
     return {"address": address, "house": house, "household": household, "person": person}
+
+
+@pytest.fixture
+def ledger_a1(persona: Personas) -> dict[str, Any]:
+    return ledger_in_a1(persona)
 
 
 @pytest.fixture

@@ -95,3 +95,11 @@ def test_address_nodes_above_districts_lead_down_to_ones_own(persona, ledger_a1,
     # Olga's tree starts elsewhere; Oliver's county is not hers.
     assert [r.name for r in selectors.address_children(persona.olga, None)] == ["河西镇"]
     assert Person.objects.count() == 2
+
+
+def test_leaving_is_refused_before_the_form_is_read(persona, ledger_a1):
+    """A role that may not change the ledger, or a person outside its scope, is refused even with
+    an empty form: no "choose why" message for someone who may not choose at all."""
+    url = reverse("ledger:person_leave", args=[ledger_a1["person"].pk])
+    assert signed_in(persona.li).post(url, {}).status_code == 403
+    assert signed_in(persona.olga).post(url, {}).status_code == 404

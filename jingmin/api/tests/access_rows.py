@@ -1,0 +1,89 @@
+"""The permission matrix's rows for the staff API (see `jingmin/core/tests/access.py`).
+
+Requests carry the persona's token and a JSON body, as programs send them; the appeals are the
+appeals rows' world (station A, one in each state a step starts from), and each step is allowed
+to whom the pages allow it (`STEPS`). Roles without appeal
+capabilities are turned away before the method is looked at, so a GET of a step is 405 only for
+those who may see appeals.
+"""
+
+from __future__ import annotations
+
+from conftest import PASSWORD
+from jingmin.appeals.tests.access_rows import STEPS, in_state, step_pk
+from jingmin.core.tests.access import BUSINESS, EVERYONE, SIGNED_IN, STATION_A, Row, action, get, page, post
+
+NEEDS = ("appeals",)
+
+INTAKE = frozenset({"clara", "chen"})
+
+
+def _step(name: str, body=None) -> Row:
+    """A step of the life cycle, allowed to those the pages allow it to (`STEPS`)."""
+    fields = body or {}
+    return Row(
+        f"api:appeal_{name.replace('-', '_')}",
+        (
+            get(BUSINESS, args=step_pk(name), ok=(405,), api=True),
+            post(
+                STEPS[name][1],
+                args=step_pk(name),
+                body=lambda w: {k: v(w) if callable(v) else v for k, v in fields.items()},
+                ok=(200,),
+                api=True,
+            ),
+        ),
+    )
+
+
+ROWS = [
+    # The schema and its page are for staff, like the API they describe; people open them in the
+    # browser they are signed in with.
+    page("api:schema", SIGNED_IN),
+    page("api:docs", SIGNED_IN),
+    # The credentials are in the body: any client may ask, and a signed-in one learns nothing more.
+    action(
+        "api:token",
+        EVERYONE,
+        public=True,
+        body=lambda w: {"username": "clara", "password": PASSWORD},
+        ok=(200,),
+        api=True,
+    ),
+    page("api:categories", BUSINESS, api=True),
+    page("api:units", BUSINESS | {"sam", "sue"}, api=True),
+    Row(
+        "api:appeals",
+        (
+            get(BUSINESS, api=True),
+            post(
+                INTAKE,
+                body=lambda w: {
+                    "channel": "window",
+                    "type": "complaint",
+                    "category": "traffic-parking",
+                    "title": "小区门口长期违停",
+                    "content": "东门小区门口每天早上有车辆违停，堵住消防通道。",
+                },
+                ok=(201,),
+                api=True,
+            ),
+        ),
+    ),
+    page("api:appeal", STATION_A, args=in_state("dispatched"), api=True),
+    page("api:appeal_events", STATION_A, args=in_state("dispatched"), api=True),
+    _step("accept"),
+    _step("reject", {"reason": "非警务事项"}),
+    _step("dispatch", {"unit": lambda w: w.p.district_a1.pk}),
+    _step("sign"),
+    _step("contact", {"note": "已电话联系"}),
+    _step("transfer", {"unit": lambda w: w.p.district_a2.pk, "reason": "属地不符"}),
+    _step("return", {"reason": "职能交叉"}),
+    _step("conclude", {"result": "solved", "note": "已调解"}),
+    _step("follow-up", {"resolved": True, "satisfaction": 4}),
+    _step("review", {"reasonable": True, "note": "合理"}),
+    _step("reopen", {"reason": "再次反映"}),
+    _step("supervise", {"note": "限期办结"}),
+    _step("merge", {"into": lambda w: w.appeals.accepted.pk}),
+    _step("archive"),
+]
