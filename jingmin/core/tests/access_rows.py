@@ -21,6 +21,9 @@ def _captcha(w):
 ROWS = [
     page("core:home", SIGNED_IN),
     page("core:healthz", EVERYONE, public=True),
+    # Whether the node can serve: no tasks worker has run the heartbeat in a test, so it may say
+    # 503; either way it answers everyone alike.
+    page("core:readyz", EVERYONE, public=True, ok=(200, 503), why="no worker heartbeat in a test"),
     Row(
         "set_language",
         (
