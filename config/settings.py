@@ -405,7 +405,7 @@ MAP_TILE_ATTRIBUTION = env_str("JINGMIN_MAP_TILE_ATTRIBUTION", "")
 
 # --- Public portal (jingmin.portal) ---
 # The unit that receives portal appeals when the citizen names no station (a unit code); empty
-# means the root of the organisation tree.
+# means the intake desk (the bureau's command centre).
 PORTAL_INTAKE_UNIT = env_str("JINGMIN_PORTAL_UNIT", "")
 # Photos a citizen may attach to one appeal, and the size of each (a slow mobile connection
 # carries a few megabytes; the attachment limits above apply as well).

@@ -11,7 +11,20 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import connection
-from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.http import Http404
 from django.utils import timezone
 
@@ -26,6 +39,7 @@ from jingmin.appeals.models import (
     FollowUp,
     ReviewOutcome,
     State,
+    Urgency,
 )
 from jingmin.appeals.search import search_filter
 from jingmin.appeals.transitions import HOLDER_ACTIONS, TRANSITIONS, allowed_from
@@ -161,6 +175,29 @@ def my_work(*, actor: User) -> QuerySet[Appeal]:
 
 def unit_queue(*, actor: User, filters: AppealFilters | None = None) -> QuerySet[Appeal]:
     return appeal_list(actor=actor, filters=filters).order_by("-received_at", "-id")
+
+
+DESK_LIMIT = 50
+
+
+def desk_waiting(*, actor: User) -> QuerySet[Appeal]:
+    """What waits at the actor's own desk to be accepted or dispatched, the most urgent and the
+    oldest first: the queue shows it above everything else (the command centre's whole work is
+    what arrived without a station)."""
+    if not can(actor, Cap.APPEAL_INTAKE):
+        return Appeal.objects.none()
+    urgency_rank = Case(
+        When(urgency=Urgency.EMERGENCY, then=Value(0)),
+        When(urgency=Urgency.URGENT, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return (
+        appeal_scope(actor)
+        .filter(unit=actor.unit, state__in=[State.SUBMITTED, State.ACCEPTED], is_open=True)
+        .select_related("category", "unit", "partner")
+        .order_by(urgency_rank, "received_at", "id")
+    )
 
 
 def supervision_list(*, actor: User, within: timedelta = timedelta(hours=24)) -> QuerySet[Appeal]:

@@ -48,6 +48,7 @@ from jingmin.core.crypto import lookup_hash
 from jingmin.core.errors import ServiceError
 from jingmin.org.models import Unit, UnitKind, User
 from jingmin.org.roles import Cap, can
+from jingmin.org.selectors import intake_desk
 from jingmin.worktime.calendar import add_working_days
 
 if TYPE_CHECKING:
@@ -169,6 +170,18 @@ def _validate_input(data: AppealInput, now: datetime) -> dict[str, Any]:
     }
 
 
+def receiving_unit(unit: Unit | None) -> Unit | None:
+    """Where an appeal that names no station lands: the intake desk (the command centre).
+
+    The bureau itself holds no appeals (nobody there accepts or dispatches), so an appeal sent to
+    the root of the tree, or to no unit at all, goes to the desk; without a desk it stays where
+    it was sent, and the nightly sweep (`appeals_unattended`) says so.
+    """
+    if unit is not None and unit.parent_id is not None:
+        return unit
+    return intake_desk() or unit
+
+
 def appeal_register(
     *,
     actor: User | None,
@@ -189,6 +202,7 @@ def appeal_register(
         ):
             raise PermissionDenied
         intake_unit = actor.unit
+    intake_unit = receiving_unit(intake_unit)
     if intake_unit is None:
         raise ServiceError(_("No unit receives this appeal."), code="no_unit")
     if submission_key:
@@ -229,6 +243,9 @@ def appeal_register(
                 _store_file(appeal, event, checked, actor, now)
             audit_record(actor=actor, action="appeal.register", target=appeal, actor_username="citizen")
             clocks.schedule(appeal, before=(None, None, None))
+            if actor is None:
+                # Nobody at the receiving desk saw it come in: tell them at once.
+                notifications.arrival(appeal)
     except IntegrityError:
         # Two identical submissions raced: the other one won and is the answer.
         if submission_key:

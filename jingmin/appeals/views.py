@@ -162,8 +162,15 @@ def queue(request: StaffRequest) -> HttpResponse:
         "can_review": can(actor, Cap.APPEAL_REVIEW),
         "filtered": any(v not in ("", None) for v in form.filters().values()),
     }
-    template = "appeals/_queue_table.html" if _is_htmx(request) else "appeals/queue.html"
-    return render(request, template, context)
+    if _is_htmx(request):
+        return render(request, "appeals/_queue_table.html", context)
+    # Above the list, only on the full page: what waits at the person's own desk.
+    # One bounded read, no count: the queue never counts (a million rows).
+    desk = list(selectors.desk_waiting(actor=actor)[: selectors.DESK_LIMIT + 1])
+    context["desk"] = desk[: selectors.DESK_LIMIT]
+    context["desk_count"] = len(context["desk"])
+    context["desk_more"] = len(desk) > selectors.DESK_LIMIT
+    return render(request, "appeals/queue.html", context)
 
 
 @login_required

@@ -222,7 +222,8 @@ def title_from_text(text: str) -> str:
 
 
 def portal_intake_unit(station: Unit | None) -> Unit | None:
-    """The station the citizen chose, or the portal's receiving unit, or the root of the tree."""
+    """The station the citizen chose, or the portal's receiving unit, or the root of the tree
+    (which `appeal_register` hands to the intake desk, the command centre)."""
     if station is not None:
         return station
     if settings.PORTAL_INTAKE_UNIT:

@@ -11,7 +11,7 @@ from jingmin.ledger.demo import seed_ledger
 from jingmin.open311.demo import seed_open311
 from jingmin.org.demo import SIZES, seed_org
 from jingmin.org.models import Unit
-from jingmin.portal.demo import seed_notices
+from jingmin.portal.demo import seed_desk_arrivals, seed_notices
 from jingmin.routing.demo import seed_routing
 from jingmin.visits.demo import seed_visits
 
@@ -58,6 +58,7 @@ class Command(BaseCommand):
             seed_ledger(seed=options["seed"], org=org)
             seed_visits(seed=options["seed"], org=org)
             seed_notices(org=org)
+            seed_desk_arrivals(org=org)
             seed_open311(org=org)
         self.stdout.write(
             f"demo bureau {org.bureau.name}: {len(org.stations)} stations, {len(org.districts)} police districts, "
