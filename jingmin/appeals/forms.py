@@ -359,6 +359,15 @@ class ReviewForm(forms.Form):
     note = forms.CharField(label=_("Reason"), max_length=2000, widget=_textarea(2))
 
 
+class UrgencyForm(forms.Form):
+    confirm = yes_no_field(
+        _("Does the suggested urgency apply?"),
+        _("Yes: make it the appeal's urgency"),
+        _("No: keep the urgency registered"),
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=_textarea(2))
+
+
 class MergeForm(forms.Form):
     into = forms.CharField(
         label=_("Merge into (tracking code or number)"),

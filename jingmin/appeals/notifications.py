@@ -135,7 +135,10 @@ def arrival(appeal: Appeal) -> None:
 def arrival_notify(appeal: Appeal) -> int:
     """The in-app notice of a new appeal to the clerks of the unit that received it; run by a task,
     deduplicated so that a retry notifies nobody twice."""
-    urgent = appeal.urgency in (Urgency.EMERGENCY, Urgency.URGENT)
+    urgent = Urgency.EMERGENCY in (appeal.urgency, appeal.urgency_suggested) or Urgency.URGENT in (
+        appeal.urgency,
+        appeal.urgency_suggested,
+    )
     title = (_("Urgent appeal arrived: %(title)s") if urgent else _("New appeal to accept: %(title)s")) % {
         "title": appeal.title
     }

@@ -186,9 +186,10 @@ def desk_waiting(*, actor: User) -> QuerySet[Appeal]:
     what arrived without a station)."""
     if not can(actor, Cap.APPEAL_INTAKE):
         return Appeal.objects.none()
+    # A suggested urgency counts here before the clerk confirms it: that is how it gets seen.
     urgency_rank = Case(
-        When(urgency=Urgency.EMERGENCY, then=Value(0)),
-        When(urgency=Urgency.URGENT, then=Value(1)),
+        When(Q(urgency=Urgency.EMERGENCY) | Q(urgency_suggested=Urgency.EMERGENCY), then=Value(0)),
+        When(Q(urgency=Urgency.URGENT) | Q(urgency_suggested=Urgency.URGENT), then=Value(1)),
         default=Value(2),
         output_field=IntegerField(),
     )
@@ -345,6 +346,8 @@ def allowed_actions(*, actor: User, appeal: Appeal) -> list[str]:
             continue
         # The service's own holder rule (steps only the holding unit or one above it takes).
         if action in HOLDER_ACTIONS and not holder:
+            continue
+        if action == Action.URGENCY and not appeal.urgency_suggested:
             continue
         if action == Action.FOLLOW_UP and not appeal.follow_ups.filter(answered_at__isnull=True).exists():
             continue

@@ -22,7 +22,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jingmin.appeals import clocks, notifications
+from jingmin.appeals import clocks, notifications, urgency
 from jingmin.appeals.models import (
     OPEN_STATES,
     Action,
@@ -92,6 +92,10 @@ class AppealInput:
     partner: Partner | None = None
     attributes: dict[str, Any] = field(default_factory=dict)
     media_url: str = ""
+    # The portal asks whether anyone is in danger now and lets the citizen mark it urgent; they
+    # suggest an urgency for the clerk to confirm, as the text itself may (`appeals.urgency`).
+    in_danger: bool = False
+    citizen_urgent: bool = False
 
 
 def normalise_phone(raw: str) -> str:
@@ -145,11 +149,19 @@ def _validate_input(data: AppealInput, now: datetime) -> dict[str, Any]:
         raise fail(_("The time received cannot be in the future."), "received_at")
     if received_at < now - MAX_RECEIVED_AGE:
         raise fail(_("The time received cannot be more than 30 days ago."), "received_at")
+    suggestion = urgency.suggest(
+        f"{title}\n{content}",
+        registered=data.urgency,
+        in_danger=data.in_danger,
+        citizen_urgent=data.citizen_urgent,
+    )
     return {
         "channel": data.channel,
         "type": data.type,
         "category": data.category,
         "urgency": data.urgency,
+        "urgency_suggested": suggestion.urgency,
+        "urgency_reason": suggestion.reason,
         "title": title,
         "content": content,
         "address": address,
@@ -878,6 +890,44 @@ def appeal_reopen(*, actor: User, appeal_id: int, reason: str) -> Appeal:
 
     return _apply(
         actor=actor, appeal_id=appeal_id, action=Action.REOPEN, note=reason, change=change, guard=guard
+    )
+
+
+def appeal_urgency_decide(*, actor: User, appeal_id: int, confirm: Any, note: str = "") -> Appeal:
+    """The clerk confirms the suggested urgency (its clocks then run at that urgency, counted from
+    the time received) or keeps the one registered; either way the suggestion is settled."""
+    if not isinstance(confirm, bool):
+        raise ServiceError(_("Say whether the suggested urgency applies."), code="required", field="confirm")
+
+    def guard(appeal: Appeal) -> None:
+        if not appeal.urgency_suggested:
+            raise TransitionNotAllowed(_("This appeal has no suggested urgency to decide."))
+
+    def change(step: _Step) -> None:
+        appeal = step.appeal
+        before = appeal.urgency
+        step.data.update(
+            {
+                "confirmed": confirm,
+                "suggested": appeal.urgency_suggested,
+                "reason": appeal.urgency_reason,
+                "from": before,
+            }
+        )
+        if confirm:
+            appeal.urgency = appeal.urgency_suggested
+            policy = clocks.policy_for(appeal.type, appeal.urgency)
+            appeal.conclude_by = clocks.deadline(appeal.received_at, policy, "conclude")
+            if appeal.citizen_phone and appeal.contacted_at is None:
+                appeal.contact_by = clocks.deadline(appeal.received_at, policy, "contact")
+            if appeal.state == State.DISPATCHED:
+                appeal.sign_by = clocks.deadline(step.now, policy, "sign")
+        step.data["to"] = appeal.urgency
+        appeal.urgency_suggested = ""
+        appeal.urgency_reason = ""
+
+    return _apply(
+        actor=actor, appeal_id=appeal_id, action=Action.URGENCY, note=note, change=change, guard=guard
     )
 
 

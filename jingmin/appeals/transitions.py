@@ -55,6 +55,8 @@ TRANSITIONS: dict[str, Transition] = {
         State.ARCHIVED,
         frozenset({Cap.APPEAL_INTAKE, Cap.APPEAL_SUPERVISE}),
     ),
+    # The clerk settles an urgency the citizen or the text suggested (appeals.urgency).
+    Action.URGENCY: Transition(_OPEN, None, frozenset({Cap.APPEAL_INTAKE})),
     Action.ATTACH: Transition(
         _OPEN | {State.CONCLUDED},
         None,
@@ -75,6 +77,7 @@ HOLDER_ACTIONS = frozenset(
         Action.RETURN,
         Action.CONCLUDE,
         Action.ATTACH,
+        Action.URGENCY,
     }
 )
 

@@ -57,6 +57,7 @@ from jingmin.appeals.forms import (
     SignForm,
     SuperviseForm,
     TransferForm,
+    UrgencyForm,
 )
 from jingmin.appeals.models import (
     Action,
@@ -168,7 +169,7 @@ def queue(request: StaffRequest) -> HttpResponse:
     # One bounded read, no count: the queue never counts (a million rows).
     desk = list(selectors.desk_waiting(actor=actor)[: selectors.DESK_LIMIT + 1])
     context["desk"] = desk[: selectors.DESK_LIMIT]
-    context["desk_count"] = len(context["desk"])
+    context["desk_count"] = min(len(desk), selectors.DESK_LIMIT)
     context["desk_more"] = len(desk) > selectors.DESK_LIMIT
     return render(request, "appeals/queue.html", context)
 
@@ -438,6 +439,7 @@ ACTION_FORMS: dict[str, type[forms.Form]] = {
     Action.MERGE: MergeForm,
     Action.ARCHIVE: OptionalNoteForm,
     Action.ATTACH: AttachForm,
+    Action.URGENCY: UrgencyForm,
 }
 
 BUTTONS: dict[str, Any] = {
@@ -456,6 +458,7 @@ BUTTONS: dict[str, Any] = {
     Action.MERGE: gettext_lazy("Merge"),
     Action.ARCHIVE: gettext_lazy("Archive"),
     Action.ATTACH: gettext_lazy("Attach"),
+    Action.URGENCY: gettext_lazy("Decide the urgency"),
 }
 
 
@@ -479,6 +482,7 @@ def _done_message(action: str, data: dict[str, Any]) -> str:
         Action.MERGE: _("The appeal is merged."),
         Action.ARCHIVE: _("The appeal is archived."),
         Action.ATTACH: _("The files are attached."),
+        Action.URGENCY: _("The urgency is decided."),
     }
     return messages_by_action[action]
 
@@ -605,6 +609,10 @@ def _run(action: str, actor: User, pk: int, data: dict[str, Any]) -> Appeal:
             return services.appeal_archive(actor=actor, appeal_id=pk, note=data["note"])
         case Action.ATTACH:
             return services.appeal_attach(actor=actor, appeal_id=pk, files=data["files"], note=data["note"])
+        case Action.URGENCY:
+            return services.appeal_urgency_decide(
+                actor=actor, appeal_id=pk, confirm=data["confirm"], note=data["note"]
+            )
     raise Http404
 
 

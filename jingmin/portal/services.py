@@ -213,6 +213,8 @@ class PortalSubmission:
     code: str = ""
     consent: bool = False
     photos: Sequence[UploadedFile] = ()
+    in_danger: bool = False
+    urgent: bool = False
 
 
 def title_from_text(text: str) -> str:
@@ -299,6 +301,8 @@ def portal_appeal_submit(*, submission: PortalSubmission, client: str) -> tuple[
         citizen_phone=phone,
         phone_verified=code_row is not None,
         consent_at=timezone.now(),
+        in_danger=s.in_danger,
+        citizen_urgent=s.urgent,
     )
     try:
         with transaction.atomic():

@@ -120,7 +120,7 @@ def _initial_from_post(request: HttpRequest) -> dict[str, Any]:
     whole form sent)."""
     skip = {"csrfmiddlewaretoken", "send_code", "captcha_0", "captcha_1", "code"}
     initial: dict[str, Any] = {k: v for k, v in request.POST.items() if k not in skip}
-    for box in ("anonymous", "consent"):
+    for box in ("anonymous", "consent", "in_danger", "urgent"):
         initial[box] = box in request.POST
     return initial
 
@@ -162,6 +162,8 @@ def submit(request: HttpRequest) -> HttpResponse:
                 code=data["code"],
                 consent=data["consent"],
                 photos=data["photos"],
+                in_danger=data["in_danger"],
+                urgent=data["urgent"],
             )
             try:
                 appeal, _created = services.portal_appeal_submit(submission=submission, client=client)

@@ -56,6 +56,8 @@ def build(w):
         followed_up=at(State.FOLLOWED_UP),
         dissatisfied=at(State.CONCLUDED),
         reviewed=at(State.CONCLUDED),
+        # The text speaks of a missing child: an urgency is suggested for the clerk to decide.
+        urgent=at(State.SUBMITTED, content="孩子放学后一直没回家，电话也打不通。"),
     )
     for appeal in (a.dissatisfied, a.reviewed):
         services.appeal_follow_up(
@@ -99,6 +101,7 @@ STEPS: dict[str, tuple[str, frozenset[str]]] = {
     "merge": ("submitted", frozenset({"clara", "chen", "li", "ines"})),
     "archive": ("followed_up", frozenset({"clara", "chen", "li", "ines"})),
     "attach": ("dispatched", frozenset({"clara", "oliver", "chen"})),
+    "urgency": ("urgent", INTAKE),
 }
 
 
@@ -192,6 +195,7 @@ ROWS = [
             _step("merge", {"into": lambda w: w.appeals.accepted.tracking_code}),
             _step("archive"),
             _step("attach", {"files": lambda w: _png("补充.png")}),
+            _step("urgency", {"confirm": "1"}),
         ),
     ),
     # Opening a file is an audited read.
