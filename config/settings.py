@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "jingmin.ledger",
     "jingmin.visits",
     "jingmin.field",
+    "jingmin.metrics",
     "captcha",
 ]
 
@@ -99,6 +100,8 @@ MIDDLEWARE = [
     "jingmin.core.health.HealthMiddleware",
     "jingmin.core.logging.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # The Content-Security-Policy and Permissions-Policy of every answer (jingmin/core/headers.py).
+    "jingmin.core.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "jingmin.core.middleware.ChineseFirstLocaleMiddleware",
@@ -267,6 +270,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+# Said outright, though they are Django's defaults: the checks in test_security_headers read them.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
