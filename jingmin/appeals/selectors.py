@@ -42,7 +42,7 @@ from jingmin.appeals.models import (
     Urgency,
 )
 from jingmin.appeals.search import search_filter
-from jingmin.appeals.transitions import HOLDER_ACTIONS, TRANSITIONS, allowed_from
+from jingmin.appeals.transitions import HOLDER_ACTIONS, TRANSITIONS, allowed_from, handled_it
 from jingmin.org.models import User
 from jingmin.org.roles import Cap, can
 from jingmin.org.selectors import require
@@ -227,11 +227,14 @@ def review_list(*, actor: User) -> QuerySet[FollowUp]:
 def follow_up_list(*, actor: User) -> QuerySet[FollowUp]:
     """Follow-ups still owed, oldest due first."""
     require(actor, Cap.APPEAL_FOLLOW_UP)
-    return (
-        FollowUp.objects.filter(answered_at__isnull=True, appeal__in=appeal_scope(actor))
-        .select_related("appeal", "appeal__unit")
-        .order_by("due_at")
-    )
+    from jingmin.org.models import UnitKind
+
+    owed = FollowUp.objects.filter(answered_at__isnull=True, appeal__in=appeal_scope(actor))
+    # Not those this person (or their police district) handled: someone else asks the citizen.
+    owed = owed.exclude(appeal__handler=actor)
+    if actor.unit.kind == UnitKind.DISTRICT:
+        owed = owed.exclude(appeal__unit_id=actor.unit_id)
+    return owed.select_related("appeal", "appeal__unit").order_by("due_at")
 
 
 def appeal_events(*, actor: User, appeal: Appeal) -> QuerySet[AppealEvent]:
@@ -333,6 +336,39 @@ def _latest_answer(appeal: Appeal) -> FollowUp | None:
     return FollowUp.objects.filter(appeal=appeal, answered_at__isnull=False).order_by("-round").first()
 
 
+def concluded_by(appeal: Appeal) -> tuple[int | None, int | None]:
+    """Who concluded the appeal last, and their police district (None when they sit elsewhere)."""
+    from jingmin.org.models import UnitKind
+
+    event = (
+        AppealEvent.objects.filter(appeal=appeal, action=Action.CONCLUDE)
+        .select_related("actor_unit")
+        .order_by("-seq")
+        .first()
+    )
+    if event is None:
+        return None, None
+    unit = event.actor_unit
+    return event.actor_id, unit.pk if unit is not None and unit.kind == UnitKind.DISTRICT else None
+
+
+def follow_up_barred(*, actor: User, appeal: Appeal) -> bool:
+    """Whether `actor` handled the appeal and so may not record its follow-up (transitions.handled_it)."""
+    concluder_id, district_id = concluded_by(appeal)
+    return handled_it(
+        actor_id=actor.pk, actor_unit_id=actor.unit_id, concluder_id=concluder_id, district_id=district_id
+    )
+
+
+def require_other_hand(*, actor: User, action: str, appeal: Appeal) -> None:
+    """Refuse (403) a follow-up by the hand that handled the appeal, before any input is read: the
+    pages and the API ask this first, the service asks it again under its lock."""
+    from django.core.exceptions import PermissionDenied
+
+    if action == Action.FOLLOW_UP and follow_up_barred(actor=actor, appeal=appeal):
+        raise PermissionDenied
+
+
 def allowed_actions(*, actor: User, appeal: Appeal) -> list[str]:
     """The steps this person may take on this appeal now: the transitions table's, filtered by
     capability, by the holder rule and by the follow-up guards, so the page offers no button the
@@ -349,7 +385,10 @@ def allowed_actions(*, actor: User, appeal: Appeal) -> list[str]:
             continue
         if action == Action.URGENCY and not appeal.urgency_suggested:
             continue
-        if action == Action.FOLLOW_UP and not appeal.follow_ups.filter(answered_at__isnull=True).exists():
+        if action == Action.FOLLOW_UP and (
+            not appeal.follow_ups.filter(answered_at__isnull=True).exists()
+            or follow_up_barred(actor=actor, appeal=appeal)
+        ):
             continue
         if action == Action.REVIEW and (latest is None or latest.review != ReviewOutcome.PENDING):
             continue

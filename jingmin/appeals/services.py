@@ -41,7 +41,7 @@ from jingmin.appeals.models import (
     Urgency,
 )
 from jingmin.appeals.search import index_text
-from jingmin.appeals.selectors import appeal_in_scope
+from jingmin.appeals.selectors import appeal_in_scope, follow_up_barred
 from jingmin.appeals.transitions import HOLDER_ACTIONS, TRANSITIONS
 from jingmin.audit.services import audit_record
 from jingmin.core.crypto import lookup_hash
@@ -752,6 +752,13 @@ def _answer(
 def _follow_up(
     *, actor: User | None, appeal_id: int, resolved: Any, satisfaction: Any, note: str, channel: str
 ) -> Appeal:
+    def guard(appeal: Appeal) -> None:
+        # The citizen answers for themselves; staff never follow up what they handled.
+        if actor is not None and follow_up_barred(actor=actor, appeal=appeal):
+            raise PermissionDenied(
+                _("The follow-up is recorded by someone other than who handled the appeal.")
+            )
+
     def change(step: _Step) -> None:
         _answer(
             step,
@@ -762,7 +769,9 @@ def _follow_up(
             channel=channel,
         )
 
-    return _apply(actor=actor, appeal_id=appeal_id, action=Action.FOLLOW_UP, note=note, change=change)
+    return _apply(
+        actor=actor, appeal_id=appeal_id, action=Action.FOLLOW_UP, note=note, change=change, guard=guard
+    )
 
 
 def appeal_follow_up(

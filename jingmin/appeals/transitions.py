@@ -82,6 +82,17 @@ HOLDER_ACTIONS = frozenset(
 )
 
 
+def handled_it(
+    *, actor_id: int, actor_unit_id: int, concluder_id: int | None, district_id: int | None
+) -> bool:
+    """Whether this person is the hand that handled the appeal: the officer who concluded it, or
+    anyone of that officer's own police district. The follow-up (回访) asks the citizen how they
+    were served, so it is never recorded by them; the intake unit, the command centre or the
+    supervising unit records it. `district_id` is the concluder's unit when it is a police district.
+    """
+    return actor_id == concluder_id or (district_id is not None and actor_unit_id == district_id)
+
+
 def allowed_from(state: str) -> list[str]:
     """The actions a state allows, in the table's order (for pages: which buttons to show)."""
     return [action for action, t in TRANSITIONS.items() if state in t.sources]

@@ -629,6 +629,7 @@ def act(request: StaffRequest, pk: int, action: str) -> HttpResponse:
     if not any(can(actor, cap) for cap in TRANSITIONS[action].caps):
         raise PermissionDenied
     appeal = selectors.appeal_get(actor=actor, pk=pk)
+    selectors.require_other_hand(actor=actor, action=action, appeal=appeal)
     fragment = _is_htmx(request) and request.POST.get("fragment") == WORK_ITEM
     form = action_form(action, request.POST, request.FILES)
     if form.is_valid():

@@ -292,10 +292,12 @@ def _track_page(
 def _tracking_context(appeal: Any, rating_form: RatingForm | None = None) -> dict[str, Any]:
     follow_up = selectors.pending_follow_up(appeal)
     target = appeal.merged_into if appeal.state == State.MERGED else None
+    answer = selectors.public_answer(appeal)
     return {
         "appeal": appeal,
         "code": appeal.tracking_code,
-        "public_state": selectors.PUBLIC_STATES[appeal.state],
+        "answer": answer,
+        "public_state": selectors.public_state(appeal, answer),
         "timeline": selectors.public_timeline(appeal),
         "can_rate": follow_up is not None,
         "rating_form": rating_form or (RatingForm() if follow_up is not None else None),

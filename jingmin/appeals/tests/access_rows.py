@@ -94,7 +94,8 @@ STEPS: dict[str, tuple[str, frozenset[str]]] = {
     "transfer": ("signed", frozenset({"clara", "oliver", "chen", "li", "ines"})),
     "return": ("signed", HANDLE),
     "conclude": ("handling", HANDLE),
-    "follow-up": ("concluded", frozenset({"clara", "oliver", "chen"})),
+    # Oliver concluded it: the follow-up is someone else's to record.
+    "follow-up": ("concluded", frozenset({"clara", "chen"})),
     "review": ("dissatisfied", REVIEW),
     "reopen": ("reviewed", SUPERVISE),
     "supervise": ("dispatched", SUPERVISE),
