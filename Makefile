@@ -4,7 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/jingmin
 # The demo runs with development settings; production reads its own environment (docs/operations.md).
-DEMO_ENV := JINGMIN_DEBUG=1 JINGMIN_HTTPS=0
+# Links sent by SMS (var/sms/) point at the address the demo serves.
+DEMO_ENV := JINGMIN_DEBUG=1 JINGMIN_HTTPS=0 JINGMIN_PUBLIC_URL=http://127.0.0.1:8000
 TEST_ENV := JINGMIN_HTTPS=0
 
 # Test processes per database run; `auto` is one per core.

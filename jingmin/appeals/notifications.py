@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from functools import partial
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -16,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jingmin.appeals.models import Action, Appeal, AppealEvent, Urgency
-from jingmin.notify.services import notify_staff, sms_notify
+from jingmin.notify.services import notify_staff, public_link, sms_notify
 from jingmin.org.models import Unit, User
 from jingmin.org.roles import CAPABILITIES, Cap
 
@@ -116,7 +115,7 @@ def follow_up_link(appeal: Appeal, token: str) -> None:
     """Send the citizen the follow-up link by SMS when a phone number is known."""
     if not appeal.citizen_phone:
         return
-    path = settings.PUBLIC_BASE_URL + reverse("appeals:citizen_follow_up", args=[token])
+    path = public_link(reverse("appeals:citizen_follow_up", args=[token]))
     sms_notify(
         phone=appeal.citizen_phone,
         text=_("[Jingmin] Your appeal %(code)s has been concluded. Was it resolved? Tell us: %(path)s")

@@ -21,6 +21,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
 from django.http import Http404
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -29,7 +30,7 @@ from jingmin.appeals.services import AppealInput, appeal_register, normalise_pho
 from jingmin.audit.services import audit_record
 from jingmin.core.crypto import lookup_hash
 from jingmin.core.errors import ServiceError
-from jingmin.notify.services import sms_notify
+from jingmin.notify.services import public_link, sms_notify
 from jingmin.org.models import Unit, UnitKind, User
 from jingmin.org.roles import Cap, can
 from jingmin.portal import limits
@@ -320,6 +321,19 @@ def portal_appeal_submit(*, submission: PortalSubmission, client: str) -> tuple[
             )
             if not created:
                 raise _AlreadyThere(appeal)
+            if appeal.phone_verified:
+                # The receipt: the code to read out and the page to follow it on, to the phone
+                # the citizen just confirmed (queued, sent once the appeal is committed).
+                sms_notify(
+                    phone=appeal.citizen_phone,
+                    text=_(
+                        "[Jingmin] Your appeal is registered. Tracking code %(code)s; follow it at %(link)s"
+                    )
+                    % {
+                        "code": appeal.tracking_code,
+                        "link": public_link(reverse("portal:track_detail", args=[appeal.tracking_code])),
+                    },
+                )
     except limits.LimitReached as exc:
         raise rate_limited(exc) from exc
     except _AlreadyThere as twin:
