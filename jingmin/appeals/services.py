@@ -1044,3 +1044,60 @@ def appeal_clock_alert(*, appeal_id: int, clock: str, deadline: datetime, stage:
         )
         notifications.after_step(appeal, action, event)
     return True
+
+
+# ---------------------------------------------------------------------------------------------
+# Batch work: several appeals, one step each
+
+
+BATCH_ACTIONS = (Action.DISPATCH, Action.SUPERVISE, Action.SIGN)
+BATCH_MAX = 50
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    appeal_id: int
+    ok: bool
+    message: str = ""
+    appeal: Appeal | None = None
+
+
+def appeal_batch(
+    *, actor: User, action: str, appeal_ids: Sequence[int], unit: Unit | int | None = None, note: str = ""
+) -> list[BatchResult]:
+    """Take one step on each of several appeals: one service call per appeal, each its own
+    transaction, so that one appeal that cannot take the step (taken by a colleague a moment ago,
+    out of scope) leaves the others done; the result of each row is returned in the order given."""
+    if action not in BATCH_ACTIONS:
+        raise ServiceError(_("Choose dispatch, supervise or sign for."), code="invalid", field="action")
+    if not any(can(actor, cap) for cap in TRANSITIONS[action].caps):
+        raise PermissionDenied
+    ids = list(dict.fromkeys(int(i) for i in appeal_ids))
+    if not ids:
+        raise ServiceError(_("Select at least one appeal."), code="required", field="ids")
+    if len(ids) > BATCH_MAX:
+        raise ServiceError(
+            _("At most %(count)d appeals at once.") % {"count": BATCH_MAX}, code="too_many", field="ids"
+        )
+    if action == Action.SUPERVISE:
+        note = _required(note, "note", _("Say what the supervision asks for."))
+    if action == Action.DISPATCH:
+        unit = _target_unit(unit)
+    results: list[BatchResult] = []
+    for pk in ids:
+        try:
+            if action == Action.DISPATCH:
+                done = appeal_dispatch(actor=actor, appeal_id=pk, unit=unit, note=note)
+            elif action == Action.SUPERVISE:
+                done = appeal_supervise(actor=actor, appeal_id=pk, note=note)
+            else:
+                done = appeal_sign(actor=actor, appeal_id=pk)
+        except ServiceError as exc:
+            results.append(BatchResult(pk, False, exc.message))
+        except PermissionDenied:
+            results.append(BatchResult(pk, False, _("You may not take this step on this appeal.")))
+        except Http404:
+            results.append(BatchResult(pk, False, _("No such appeal in your scope.")))
+        else:
+            results.append(BatchResult(pk, True, appeal=done))
+    return results

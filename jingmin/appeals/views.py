@@ -39,6 +39,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from jingmin.appeals import clocks, selectors, services
 from jingmin.appeals.forms import (
     AttachForm,
+    BatchForm,
     CategoryCreateForm,
     CategoryUpdateForm,
     CitizenFollowUpForm,
@@ -159,12 +160,19 @@ def queue(request: StaffRequest) -> HttpResponse:
         "page": page,
         "export_query": export_query(request),
         "can_intake": can(actor, Cap.APPEAL_INTAKE),
+        "batch": can(actor, Cap.APPEAL_INTAKE)
+        or can(actor, Cap.APPEAL_SUPERVISE)
+        or can(actor, Cap.APPEAL_HANDLE),
         "can_follow_up": can(actor, Cap.APPEAL_FOLLOW_UP),
         "can_review": can(actor, Cap.APPEAL_REVIEW),
         "filtered": any(v not in ("", None) for v in form.filters().values()),
     }
     if _is_htmx(request):
         return render(request, "appeals/_queue_table.html", context)
+    context["batch_dispatch"] = can(actor, Cap.APPEAL_INTAKE)
+    context["batch_supervise"] = can(actor, Cap.APPEAL_SUPERVISE)
+    context["batch_sign"] = can(actor, Cap.APPEAL_HANDLE)
+    context["batch_units"] = _handling_units() if context["batch_dispatch"] else []
     # Above the list, only on the full page: what waits at the person's own desk.
     # One bounded read, no count: the queue never counts (a million rows).
     desk = list(selectors.desk_waiting(actor=actor)[: selectors.DESK_LIMIT + 1])
@@ -172,6 +180,38 @@ def queue(request: StaffRequest) -> HttpResponse:
     context["desk_count"] = min(len(desk), selectors.DESK_LIMIT)
     context["desk_more"] = len(desk) > selectors.DESK_LIMIT
     return render(request, "appeals/queue.html", context)
+
+
+@login_required
+@require_POST
+def batch(request: StaffRequest, action: str) -> HttpResponse:
+    """Dispatch, supervise or sign for the appeals ticked on the queue, and show each row's result."""
+    actor = request.user
+    if action not in services.BATCH_ACTIONS:
+        raise Http404
+    # The capability first: a person who may never take this step learns nothing from the form.
+    if not any(can(actor, cap) for cap in TRANSITIONS[action].caps):
+        raise PermissionDenied
+    form = BatchForm(request.POST)
+    results: list[services.BatchResult] = []
+    error = ""
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            results = services.appeal_batch(
+                actor=actor, action=action, appeal_ids=data["ids"], unit=data["unit"], note=data["note"]
+            )
+        except ServiceError as exc:
+            error = exc.message
+    else:
+        error = _("Select the appeals from the list.")
+    context = {
+        "action_label": BUTTONS[action],
+        "results": results,
+        "done": sum(1 for r in results if r.ok),
+        "error": error,
+    }
+    return render(request, "appeals/batch_result.html", context, status=200 if not error else 400)
 
 
 @login_required

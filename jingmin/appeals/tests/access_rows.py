@@ -199,6 +199,20 @@ ROWS = [
             _step("urgency", {"confirm": "1"}),
         ),
     ),
+    # Several appeals, one step each; the step is in the address and its capability decides.
+    Row(
+        "appeals:batch",
+        (
+            get(SIGNED_IN, args=lambda w: {"action": "supervise"}, ok=(405,)),
+            post(
+                SUPERVISE,
+                label="supervise",
+                args=lambda w: {"action": "supervise"},
+                body=lambda w: {"ids": [str(w.appeals.dispatched.pk)], "note": "限期办结"},
+                ok=(200,),
+            ),
+        ),
+    ),
     # Opening a file is an audited read.
     page("appeals:attachment", STATION_A, args=lambda w: {"pk": w.appeals.attachment.pk}),
     # The citizen's link from the SMS: the token is the credential, a session adds nothing.
