@@ -58,6 +58,9 @@ Appeal follow-ups are the first source (`jingmin/appeals/indicators.py`). Every 
 an indicator of its own (`satisfaction_<key>`); the satisfaction rate itself counts the sources
 listed in the settings (follow-ups by default).
 
+The **residents** of a scope (for rates per 1,000 residents) come from the one function
+registered with `@population` (the ledger's).
+
 An **exclusion** is a named reason to leave a record out (`register_exclusion`). Which ones are
 switched on is a setting with history; excluded records are listed with their reason, never hidden.
 """
@@ -72,7 +75,8 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 
 if TYPE_CHECKING:
     from django.utils.functional import Promise
@@ -168,8 +172,21 @@ class Context:
     settings: Settings
     officer_id: int | None = None
     detail: bool = False
-    # Residents of the scope (from the ledger), for the rate per 1,000 residents; filled by metrics.
-    residents: int | None = None
+    # Shared by the indicators of one computation: a domain counts its rows once (one aggregate
+    # query for all its appeal indicators) and each indicator reads its part (`cached`).
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    def cached(self, name: str, make: Callable[[], Any]) -> Any:
+        if name not in self.memo:
+            self.memo[name] = make()
+        return self.memo[name]
+
+    @property
+    def as_of(self) -> dt.datetime:
+        """The end of the period, or now if sooner: a clock still running then is not yet judged."""
+        from django.utils import timezone
+
+        return min(self.period.bounds[1], timezone.now())
 
 
 @dataclass(frozen=True)
@@ -220,6 +237,69 @@ class Measure:
         return measure
 
 
+# A drill-down lists at most this many records per list; the page says how many there are in all.
+DETAIL_LIMIT = 500
+
+
+def measure_of(
+    ctx: Context,
+    base: QuerySet[Any],
+    *,
+    denominator: Q,
+    numerator: Q,
+    exclusions: dict[str, Q] | None = None,
+    record_type: str,
+    label_field: str,
+    date_field: str,
+    sum_field: str = "",
+) -> Measure:
+    """A measure over the rows of `base`, in one aggregate query.
+
+    The denominator is the rows matching `denominator` that no exclusion switched on in the
+    settings matches; those matched by one are excluded, with the first matching reason. The
+    numerator is the counted rows matching `numerator` — or, with `sum_field`, the sum of that
+    column over the counted rows (an average such as hand-offs per appeal).
+    """
+    active = [(key, q) for key, q in (exclusions or {}).items() if key in ctx.settings.excludes]
+    excluded_q = Q(pk__in=[])
+    for _key, q in active:
+        excluded_q |= q
+    counted = denominator & ~excluded_q
+    aggregates: dict[str, Any] = {"den": Count("pk", filter=counted)}
+    if sum_field:
+        aggregates["num"] = Coalesce(Sum(sum_field, filter=counted), 0)
+    else:
+        aggregates["num"] = Count("pk", filter=counted & numerator)
+    row = base.aggregate(**aggregates)
+    measure = Measure(numerator=Decimal(row["num"]), denominator=row["den"])
+    if not ctx.detail:
+        return measure
+
+    def refs(q: Q, reason: str = "") -> list[RecordRef]:
+        rows = base.filter(q).order_by(date_field, "pk").values_list("pk", label_field, date_field)
+        return [
+            RecordRef(record_type, pk, str(label), _local_date(when), str(reason))
+            for pk, label, when in rows[:DETAIL_LIMIT]
+        ]
+
+    measure.numerator_records = (
+        refs(counted & numerator) if not sum_field else refs(counted & ~Q(**{sum_field: 0}))
+    )
+    measure.denominator_records = refs(counted)
+    seen = Q(pk__in=[])
+    for key, q in active:
+        label = _EXCLUSIONS[key].label if key in _EXCLUSIONS else key
+        measure.excluded += refs(denominator & q & ~seen, str(label))
+        seen |= q
+    return measure
+
+
+def _local_date(when: Any) -> dt.date | None:
+    if isinstance(when, dt.datetime):
+        return when.astimezone(LOCAL_TZ).date()
+    return when if isinstance(when, dt.date) else None
+
+
 @dataclass(frozen=True)
 class Indicator:
     key: str
@@ -259,6 +339,8 @@ class RatingSource:
     label: Promise | str
     record_type: str
     rows: Callable[[Context], Iterable[Rating]]
+    # Optional, for speed: the same rows counted in the database, as {(score or level, excluded_by): n}.
+    counts: Callable[[Context], dict[tuple[int | str, str], int]] | None = None
 
 
 @dataclass(frozen=True)
@@ -276,6 +358,7 @@ class RecordLink:
 
 
 _INDICATORS: dict[str, Indicator] = {}
+_POPULATION: list[Callable[[Scope], int]] = []
 _SOURCES: dict[str, RatingSource] = {}
 _EXCLUSIONS: dict[str, Exclusion] = {}
 _LINKS: dict[str, RecordLink] = {}
@@ -322,15 +405,52 @@ def indicator(
 
 
 def rating_source(
-    *, key: str, label: Promise | str, record_type: str
+    *,
+    key: str,
+    label: Promise | str,
+    record_type: str,
+    counts: Callable[[Context], dict[tuple[int | str, str], int]] | None = None,
 ) -> Callable[[Callable[[Context], Iterable[Rating]]], Callable[[Context], Iterable[Rating]]]:
     """Register the decorated function as a source of satisfaction ratings."""
 
     def wrap(fn: Callable[[Context], Iterable[Rating]]) -> Callable[[Context], Iterable[Rating]]:
-        _register(_SOURCES, key, RatingSource(key=key, label=label, record_type=record_type, rows=fn))
+        _register(
+            _SOURCES, key, RatingSource(key=key, label=label, record_type=record_type, rows=fn, counts=counts)
+        )
         return fn
 
     return wrap
+
+
+def population(fn: Callable[[Scope], int]) -> Callable[[Scope], int]:
+    """Register the count of residents of a scope (the ledger's), for rates per 1,000 residents."""
+    _POPULATION[:] = [fn]
+    return fn
+
+
+def register_source_indicators() -> None:
+    """Each rating source also as an indicator of its own: `satisfaction_<key>`."""
+    from jingmin.metrics.indicators import SATISFACTION_FORMULA, satisfaction_of
+
+    for position, source in enumerate(rating_sources()):
+
+        def compute(ctx: Context, source: RatingSource = source) -> Measure:
+            return satisfaction_of(ctx, [source])
+
+        compute.__qualname__ = f"satisfaction_{source.key}"
+        _INDICATORS[f"satisfaction_{source.key}"] = Indicator(
+            key=f"satisfaction_{source.key}",
+            label=source.label,
+            unit=MeasureUnit.PERCENT,
+            formula=SATISFACTION_FORMULA,
+            compute=compute,
+            record_type=source.record_type,
+            order=31 + position,
+        )
+
+
+def residents(scope: Scope) -> int | None:
+    return _POPULATION[0](scope) if _POPULATION else None
 
 
 def register_exclusion(key: str, label: Promise | str) -> None:
@@ -381,8 +501,10 @@ def record_link(record_type: str) -> RecordLink | None:
 
 def measure_value(unit: MeasureUnit, m: Measure) -> Decimal | None:
     """The figure shown: a percent to one decimal, an average to two, a count as is."""
-    if unit in (MeasureUnit.COUNT, MeasureUnit.SCORE):
-        return m.numerator.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    if unit == MeasureUnit.COUNT:
+        return m.numerator.quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+    if unit == MeasureUnit.SCORE:
+        return m.numerator.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) if m.parts else None
     if not m.denominator:
         return None
     if unit == MeasureUnit.PERCENT:
