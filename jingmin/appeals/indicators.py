@@ -27,6 +27,7 @@ from jingmin.metrics.registry import (
     Measure,
     MeasureUnit,
     Rating,
+    breakdown,
     indicator,
     measure_of,
     rating_source,
@@ -34,6 +35,7 @@ from jingmin.metrics.registry import (
     register_record_type,
 )
 
+register_exclusion("pending_review", _("Dissatisfied answer awaiting the reasonableness review"))
 register_exclusion("unreasonable", _("Unreasonable complaint after review"))
 register_exclusion("merged", _("Merged into another appeal (duplicate)"))
 register_exclusion("rejected", _("Rejected appeal"))
@@ -46,6 +48,7 @@ register_record_type(
 # Appeals that the settings may leave out of every appeal indicator, each with its reason.
 APPEAL_EXCLUSIONS = {"rejected": Q(state=State.REJECTED), "merged": Q(state=State.MERGED)}
 FOLLOW_UP_EXCLUSIONS = {
+    "pending_review": Q(review=ReviewOutcome.PENDING),
     "unreasonable": Q(review=ReviewOutcome.UNREASONABLE),
     "merged": Q(appeal__state=State.MERGED),
 }
@@ -241,6 +244,8 @@ def follow_up_exclusion(review: str, state: str) -> str:
     """The exclusion that may apply to a follow-up, or "" (the settings decide whether it does)."""
     if review == ReviewOutcome.UNREASONABLE:
         return "unreasonable"
+    if review == ReviewOutcome.PENDING:
+        return "pending_review"
     if state == State.MERGED:
         return "merged"
     return ""
@@ -292,3 +297,19 @@ def follow_up_ratings(ctx: Context) -> Iterator[Rating]:
             excluded_by=follow_up_exclusion(review, state),
             label=f"{code} #{round_no}",
         )
+
+
+def _top(ctx: Context, field: str) -> dict[str, int]:
+    qs = received(ctx).exclude(state=State.MERGED).exclude(**{field: ""})
+    rows = qs.values_list(field).annotate(n=Count("pk")).order_by("-n")[:200]
+    return {str(value): n for value, n in rows}
+
+
+@breakdown(key="categories", label=_("Categories"))
+def by_category(ctx: Context) -> dict[str, int]:
+    return _top(ctx, "category__name")
+
+
+@breakdown(key="places", label=_("Places"))
+def by_place(ctx: Context) -> dict[str, int]:
+    return _top(ctx, "address")

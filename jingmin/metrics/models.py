@@ -20,7 +20,7 @@ def default_weights() -> dict[str, int]:
 
 
 def default_excludes() -> list[str]:
-    return ["merged", "rejected", "unreasonable"]
+    return ["merged", "pending_review", "rejected", "unreasonable"]
 
 
 def default_sources() -> list[str]:

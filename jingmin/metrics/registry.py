@@ -58,6 +58,10 @@ Appeal follow-ups are the first source (`jingmin/appeals/indicators.py`). Every 
 an indicator of its own (`satisfaction_<key>`); the satisfaction rate itself counts the sources
 listed in the settings (follow-ups by default).
 
+A **breakdown** (`@breakdown(key=..., label=...)`) counts the period's records by a value
+(category, place) for the dashboards' hot issues: a function of a `Context` returning
+{value: count}, the most frequent first.
+
 The **residents** of a scope (for rates per 1,000 residents) come from the one function
 registered with `@population` (the ledger's).
 
@@ -142,7 +146,7 @@ class Settings:
         default_factory=lambda: {"response": 30, "resolution": 35, "satisfaction": 35}
     )
     # Exclusion keys switched on.
-    excludes: frozenset[str] = frozenset({"unreasonable", "merged", "rejected"})
+    excludes: frozenset[str] = frozenset({"pending_review", "unreasonable", "merged", "rejected"})
     # Score (1–5) → level, for sources answering with a score.
     score_levels: dict[int, str] = field(
         default_factory=lambda: {
@@ -357,7 +361,17 @@ class RecordLink:
     url: Callable[[int], str]
 
 
+@dataclass(frozen=True)
+class Breakdown:
+    """A count of the period's records by a value (category, place): the dashboards' hot issues."""
+
+    key: str
+    label: Promise | str
+    counts: Callable[[Context], dict[str, int]]
+
+
 _INDICATORS: dict[str, Indicator] = {}
+_BREAKDOWNS: dict[str, Breakdown] = {}
 _POPULATION: list[Callable[[Scope], int]] = []
 _SOURCES: dict[str, RatingSource] = {}
 _EXCLUSIONS: dict[str, Exclusion] = {}
@@ -422,6 +436,22 @@ def rating_source(
     return wrap
 
 
+def breakdown(
+    *, key: str, label: Promise | str
+) -> Callable[[Callable[[Context], dict[str, int]]], Callable[[Context], dict[str, int]]]:
+    """Register a count by value (the most frequent first, at most a few hundred values)."""
+
+    def wrap(fn: Callable[[Context], dict[str, int]]) -> Callable[[Context], dict[str, int]]:
+        _register(_BREAKDOWNS, key, Breakdown(key, label, fn))
+        return fn
+
+    return wrap
+
+
+def breakdowns() -> list[Breakdown]:
+    return sorted(_BREAKDOWNS.values(), key=lambda b: b.key)
+
+
 def population(fn: Callable[[Scope], int]) -> Callable[[Scope], int]:
     """Register the count of residents of a scope (the ledger's), for rates per 1,000 residents."""
     _POPULATION[:] = [fn]
@@ -471,7 +501,7 @@ def _register(table: dict[str, Any], key: str, item: Any) -> None:
 
 
 def _origin(item: Any) -> str:
-    fn = getattr(item, "compute", None) or getattr(item, "rows", None)
+    fn = getattr(item, "compute", None) or getattr(item, "rows", None) or getattr(item, "counts", None)
     return f"{fn.__module__}.{fn.__qualname__}" if fn is not None else repr(item)
 
 
