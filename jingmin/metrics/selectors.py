@@ -36,11 +36,15 @@ def metrics_unit(*, actor: User, unit_id: int | None) -> Unit:
     return unit
 
 
-def child_units(*, actor: User, unit: Unit) -> list[Unit]:
-    """The units one level below `unit` that a dashboard compares (none below a district)."""
+def compared_units(*, actor: User, unit: Unit) -> list[Unit]:
+    """The units a dashboard compares: a station's police districts; the stations of a bureau or a
+    branch (a leader compares stations, whatever branch they hang under). None below a district."""
     require(actor, Cap.METRICS_VIEW)
-    scope = Scope.of(actor)
-    return [u for u in unit.children.filter(is_active=True, kind__in=MEASURED_KINDS) if scope.contains(u)]
+    if unit.kind == UnitKind.DISTRICT:
+        return []
+    kind = UnitKind.DISTRICT if unit.kind == UnitKind.STATION else UnitKind.STATION
+    units = Scope.under(unit).units().filter(kind=kind, is_active=True).order_by("path")
+    return list(Scope.of(actor).filter(units, "path"))
 
 
 def districts_under(*, actor: User, unit: Unit) -> QuerySet[Unit]:

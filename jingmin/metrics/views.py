@@ -107,7 +107,7 @@ def dashboard(request: StaffRequest) -> HttpResponse:
     chosen = registry.get_indicator(key)
     assert chosen is not None
     own = figures(scope=Scope.under(unit), period=period)
-    children = selectors.child_units(actor=actor, unit=unit)
+    children = selectors.compared_units(actor=actor, unit=unit)
     rows = selectors.unit_rows(actor=actor, units=children, period=period, keys=[f.key for f in own])
     districts = (
         list(selectors.districts_under(actor=actor, unit=unit)) if unit.kind != UnitKind.DISTRICT else []
@@ -311,7 +311,7 @@ def wall(request: StaffRequest) -> HttpResponse:
     keys = ["composite", "response", "resolution", "satisfaction", "appeals"]
     own = figures(scope=Scope.under(unit), period=period, keys=keys)
     rows = selectors.unit_rows(
-        actor=actor, units=selectors.child_units(actor=actor, unit=unit), period=period, keys=keys
+        actor=actor, units=selectors.compared_units(actor=actor, unit=unit), period=period, keys=keys
     )
     return render(
         request,
@@ -351,7 +351,7 @@ def export(request: StaffRequest) -> HttpResponse | StreamingHttpResponse:
         name = f"{key}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx"
     else:
         own = figures(scope=Scope.under(unit), period=period)
-        children = selectors.child_units(actor=actor, unit=unit)
+        children = selectors.compared_units(actor=actor, unit=unit)
         rows = selectors.unit_rows(
             actor=actor, units=[unit, *children], period=period, keys=[f.key for f in own]
         )
