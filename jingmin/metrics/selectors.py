@@ -125,3 +125,29 @@ def hot_issues(
         rows.sort(key=lambda r: (-r.count, r.name))
         out.append((b, rows[:limit]))
     return out
+
+
+# The figures of the home page: the headline rates of the GUIDE and their composite.
+HOME_KEYS = ("composite", "response", "resolution", "satisfaction")
+
+
+@dataclass(frozen=True)
+class HomeFigures:
+    unit: Unit
+    period: Period
+    own: list[Figure]
+    rows: list[UnitRow]
+
+
+def home_figures(*, actor: User) -> HomeFigures | None:
+    """This month's figures of the person's unit and of the units it compares, for those who lead
+    or supervise (a chief's districts, a leader's stations); None for everyone else."""
+    from jingmin.metrics.periods import Grain, period_of, today
+
+    if not (can(actor, Cap.METRICS_VIEW) and can(actor, Cap.APPEAL_SUPERVISE)):
+        return None
+    period = period_of(Grain.MONTH, today())
+    unit = actor.unit
+    own = figures(scope=Scope.under(unit), period=period, keys=HOME_KEYS)
+    rows = unit_rows(actor=actor, units=compared_units(actor=actor, unit=unit), period=period, keys=HOME_KEYS)
+    return HomeFigures(unit, period, own, rows)

@@ -91,7 +91,13 @@ CAPABILITIES: dict[str, frozenset[Cap]] = {
     ),
     Role.LEADER: frozenset(
         _BUSINESS
-        | {Cap.APPEAL_SUPERVISE, Cap.APPEAL_REVIEW, Cap.PUBLISH_NOTICES, Cap.ROUTING_VIEW, Cap.METRICS_CONFIGURE}
+        | {
+            Cap.APPEAL_SUPERVISE,
+            Cap.APPEAL_REVIEW,
+            Cap.PUBLISH_NOTICES,
+            Cap.ROUTING_VIEW,
+            Cap.METRICS_CONFIGURE,
+        }
     ),
     Role.INSPECTOR: frozenset(
         _BUSINESS | {Cap.APPEAL_SUPERVISE, Cap.APPEAL_REVIEW, Cap.ROUTING_VIEW, Cap.LEDGER_REVEAL}
