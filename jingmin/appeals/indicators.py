@@ -237,6 +237,7 @@ def resolution(ctx: Context) -> Measure:
         record_type="appeals.follow_up",
         label_field="appeal__tracking_code",
         date_field="answered_at",
+        path_field="appeal__unit_path",
     )
 
 
@@ -251,17 +252,17 @@ def follow_up_exclusion(review: str, state: str) -> str:
     return ""
 
 
-def follow_up_counts(ctx: Context) -> dict[tuple[int | str, str], int]:
+def follow_up_counts(ctx: Context) -> dict[tuple[int | str, str, str], int]:
     rows = (
         answered_follow_ups(ctx)
         .filter(satisfaction__isnull=False)
-        .values_list("satisfaction", "review", "appeal__state")
+        .values_list("satisfaction", "review", "appeal__state", "appeal__unit_path")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    counts: Counter[tuple[int | str, str]] = Counter()
-    for score, review, state, n in rows:
-        counts[(score, follow_up_exclusion(review, state))] += n
+    counts: Counter[tuple[int | str, str, str]] = Counter()
+    for score, review, state, path, n in rows:
+        counts[(score, follow_up_exclusion(review, state), path)] += n
     return dict(counts)
 
 

@@ -21,6 +21,7 @@ from jingmin.metrics.registry import (
     MeasureUnit,
     RatingSource,
     RecordRef,
+    Settings,
     exclusions,
     get_indicator,
     get_rating_source,
@@ -40,13 +41,19 @@ def satisfaction_of(ctx: Context, sources: list[RatingSource]) -> Measure:
     levels: Counter[str] = Counter()
     excluded_labels = {e.key: str(e.label) for e in exclusions()}
     measure = Measure(numerator=Decimal(0), denominator=0)
+    by_path: dict[str, Counter[str]] = {}
     for source in sources:
         if source.counts is not None and not ctx.detail:
-            for (value, excluded_by), n in source.counts(ctx).items():
+            for (value, excluded_by, path), n in source.counts(ctx).items():
                 if excluded_by and excluded_by in ctx.settings.excludes:
                     continue
-                levels[_level(ctx, value)] += n
+                level = _level(ctx, value)
+                levels[level] += n
+                by_path.setdefault(path, Counter())[level] += n
             continue
+        if ctx.grouped:
+            # A source without counts cannot be split by unit here: the units are computed one by one.
+            return Measure(numerator=Decimal(0), denominator=0)
         for row in source.rows(ctx):
             level = row.level or ctx.settings.level_of(row.score or 0)
             ref = RecordRef(row.record_type, row.record_id, row.label, row.date)
@@ -67,6 +74,11 @@ def satisfaction_of(ctx: Context, sources: list[RatingSource]) -> Measure:
                     )
     measure.numerator = Decimal(levels[Level.SATISFIED]) + k * levels[Level.BASIC]
     measure.denominator = sum(levels.values())
+    if ctx.grouped:
+        measure.groups = {
+            path: Measure(Decimal(c[Level.SATISFIED]) + k * c[Level.BASIC], sum(c.values()))
+            for path, c in by_path.items()
+        }
     return measure
 
 
@@ -94,18 +106,27 @@ def composite(ctx: Context) -> Measure:
     """Σ weight × rate / Σ weight over the parts that have a value (a unit with no follow-ups is
     scored on its response rate alone, and says so in its parts)."""
     parts: dict[str, Measure] = {}
-    total = Decimal(0)
-    weights = 0
-    for key, weight in ctx.settings.weights.items():
+    for key in ctx.settings.weights:
         part = get_indicator(key)
         if part is None or part.key == "composite":
             continue
-        m = ctx.cached(f"measure:{key}", lambda part=part: part.compute(ctx))  # type: ignore[misc]
-        parts[key] = m
-        value = measure_value(part.unit, m)
+        parts[key] = ctx.cached(f"measure:{key}", lambda part=part: part.compute(ctx))  # type: ignore[misc]
+    # Grouped, a composite is not a sum: metrics makes it per unit from the parts (`composite_of`).
+    return composite_of(ctx.settings, parts)
+
+
+def composite_of(settings: Settings, parts: dict[str, Measure]) -> Measure:
+    total = Decimal(0)
+    weights = 0
+    for key, m in parts.items():
+        part = get_indicator(key)
+        weight = settings.weights.get(key, 0)
+        value = measure_value(part.unit, m) if part is not None else None
         if value is None or not weight:
             continue
         total += Decimal(weight) * value
         weights += weight
-    score = (total / weights) if weights else Decimal(0)
-    return Measure(numerator=score, denominator=None, parts=parts)
+    if not weights:
+        # No part has a value: no score (its parts are still shown with the figure).
+        return Measure(numerator=Decimal(0), denominator=None, parts=parts)
+    return Measure(numerator=total / weights, denominator=None, parts=parts)

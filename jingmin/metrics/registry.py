@@ -176,6 +176,11 @@ class Context:
     settings: Settings
     officer_id: int | None = None
     detail: bool = False
+    # Set when metrics compares many units at once (a dashboard's table, the district grid): the
+    # measure then also carries `groups`, its counts by the unit path of its records, and metrics
+    # adds them up per unit. One grouped query instead of one per unit; an indicator that ignores
+    # this is computed unit by unit instead.
+    grouped: bool = False
     # Shared by the indicators of one computation: a domain counts its rows once (one aggregate
     # query for all its appeal indicators) and each indicator reads its part (`cached`).
     memo: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
@@ -213,6 +218,8 @@ class Measure:
     excluded: list[RecordRef] = field(default_factory=list)
     # For a composite: the measures it was made of, by key.
     parts: dict[str, Measure] = field(default_factory=dict)
+    # With `ctx.grouped`: the same measure by the unit path of its records (see `Context.grouped`).
+    groups: dict[str, Measure] | None = None
 
     @classmethod
     def from_querysets(
@@ -256,6 +263,7 @@ def measure_of(
     label_field: str,
     date_field: str,
     sum_field: str = "",
+    path_field: str = "unit_path",
 ) -> Measure:
     """A measure over the rows of `base`, in one aggregate query.
 
@@ -274,6 +282,13 @@ def measure_of(
         aggregates["num"] = Coalesce(Sum(sum_field, filter=counted), 0)
     else:
         aggregates["num"] = Count("pk", filter=counted & numerator)
+    if ctx.grouped:
+        groups = _grouped(base, path_field, aggregates)
+        return Measure(
+            numerator=sum((g.numerator for g in groups.values()), Decimal(0)),
+            denominator=sum(g.denominator or 0 for g in groups.values()),
+            groups=groups,
+        )
     row = base.aggregate(**aggregates)
     measure = Measure(numerator=Decimal(row["num"]), denominator=row["den"])
     if not ctx.detail:
@@ -296,6 +311,11 @@ def measure_of(
         measure.excluded += refs(denominator & q & ~seen, str(label))
         seen |= q
     return measure
+
+
+def _grouped(base: QuerySet[Any], path_field: str, aggregates: dict[str, Any]) -> dict[str, Measure]:
+    rows = base.order_by().values(path_field).annotate(**aggregates)
+    return {r[path_field]: Measure(numerator=Decimal(r["num"]), denominator=r["den"]) for r in rows}
 
 
 def _local_date(when: Any) -> dt.date | None:
@@ -343,8 +363,9 @@ class RatingSource:
     label: Promise | str
     record_type: str
     rows: Callable[[Context], Iterable[Rating]]
-    # Optional, for speed: the same rows counted in the database, as {(score or level, excluded_by): n}.
-    counts: Callable[[Context], dict[tuple[int | str, str], int]] | None = None
+    # Optional, for speed: the same rows counted in the database, as
+    # {(score or level, excluded_by, unit path): n}.
+    counts: Callable[[Context], dict[tuple[int | str, str, str], int]] | None = None
 
 
 @dataclass(frozen=True)
@@ -423,7 +444,7 @@ def rating_source(
     key: str,
     label: Promise | str,
     record_type: str,
-    counts: Callable[[Context], dict[tuple[int | str, str], int]] | None = None,
+    counts: Callable[[Context], dict[tuple[int | str, str, str], int]] | None = None,
 ) -> Callable[[Callable[[Context], Iterable[Rating]]], Callable[[Context], Iterable[Rating]]]:
     """Register the decorated function as a source of satisfaction ratings."""
 
@@ -534,7 +555,9 @@ def measure_value(unit: MeasureUnit, m: Measure) -> Decimal | None:
     if unit == MeasureUnit.COUNT:
         return m.numerator.quantize(Decimal("1"), rounding=ROUND_HALF_UP)
     if unit == MeasureUnit.SCORE:
-        return m.numerator.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) if m.parts else None
+        if not any(p.denominator for p in m.parts.values()):
+            return None
+        return m.numerator.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     if not m.denominator:
         return None
     if unit == MeasureUnit.PERCENT:

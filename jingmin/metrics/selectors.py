@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.db.models import QuerySet
 from django.http import Http404
 
-from jingmin.metrics.compute import Figure, context, figures
+from jingmin.metrics.compute import Figure, context, figures, figures_by_unit
 from jingmin.metrics.models import IndicatorSettings
 from jingmin.metrics.registry import Breakdown, Period, breakdowns
 from jingmin.org.models import Unit, UnitKind, User
@@ -85,13 +85,16 @@ class UnitRow:
     figures: dict[str, Figure]
 
 
-def unit_rows(*, actor: User, units: Iterable[Unit], period: Period, keys: Iterable[str]) -> list[UnitRow]:
+def unit_rows(
+    *, actor: User, top: Unit, units: Iterable[Unit], period: Period, keys: Iterable[str]
+) -> list[UnitRow]:
+    """The figures of each unit (all under `top`, in the reader's scope), computed together."""
     require(actor, Cap.METRICS_VIEW)
-    wanted = list(keys)
-    return [
-        UnitRow(u, {f.key: f for f in figures(scope=Scope.under(u), period=period, keys=wanted)})
-        for u in units
-    ]
+    listed = list(units)
+    if not listed:
+        return []
+    by_unit = figures_by_unit(top=top, units=listed, period=period, keys=list(keys))
+    return [UnitRow(u, {f.key: f for f in by_unit[u.pk]}) for u in listed]
 
 
 @dataclass(frozen=True)
@@ -149,5 +152,7 @@ def home_figures(*, actor: User) -> HomeFigures | None:
     period = period_of(Grain.MONTH, today())
     unit = actor.unit
     own = figures(scope=Scope.under(unit), period=period, keys=HOME_KEYS)
-    rows = unit_rows(actor=actor, units=compared_units(actor=actor, unit=unit), period=period, keys=HOME_KEYS)
+    rows = unit_rows(
+        actor=actor, top=unit, units=compared_units(actor=actor, unit=unit), period=period, keys=HOME_KEYS
+    )
     return HomeFigures(unit, period, own, rows)

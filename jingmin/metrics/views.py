@@ -108,11 +108,13 @@ def dashboard(request: StaffRequest) -> HttpResponse:
     assert chosen is not None
     own = figures(scope=Scope.under(unit), period=period)
     children = selectors.compared_units(actor=actor, unit=unit)
-    rows = selectors.unit_rows(actor=actor, units=children, period=period, keys=[f.key for f in own])
+    rows = selectors.unit_rows(
+        actor=actor, top=unit, units=children, period=period, keys=[f.key for f in own]
+    )
     districts = (
         list(selectors.districts_under(actor=actor, unit=unit)) if unit.kind != UnitKind.DISTRICT else []
     )
-    grid_rows = selectors.unit_rows(actor=actor, units=districts, period=period, keys=[key])
+    grid_rows = selectors.unit_rows(actor=actor, top=unit, units=districts, period=period, keys=[key])
     bands = _bands([(r.unit.pk, r.figures[key].value) for r in grid_rows], chosen.higher_is_better)
     ranked = sorted(
         (r for r in rows if r.figures[key].value is not None),
@@ -311,7 +313,11 @@ def wall(request: StaffRequest) -> HttpResponse:
     keys = ["composite", "response", "resolution", "satisfaction", "appeals"]
     own = figures(scope=Scope.under(unit), period=period, keys=keys)
     rows = selectors.unit_rows(
-        actor=actor, units=selectors.compared_units(actor=actor, unit=unit), period=period, keys=keys
+        actor=actor,
+        top=unit,
+        units=selectors.compared_units(actor=actor, unit=unit),
+        period=period,
+        keys=keys,
     )
     return render(
         request,
@@ -353,7 +359,7 @@ def export(request: StaffRequest) -> HttpResponse | StreamingHttpResponse:
         own = figures(scope=Scope.under(unit), period=period)
         children = selectors.compared_units(actor=actor, unit=unit)
         rows = selectors.unit_rows(
-            actor=actor, units=[unit, *children], period=period, keys=[f.key for f in own]
+            actor=actor, top=unit, units=[unit, *children], period=period, keys=[f.key for f in own]
         )
         content = exports.units_workbook(actor=actor, unit=unit, period=period, rows=rows)
         name = f"indicators-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx"

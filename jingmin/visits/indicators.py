@@ -56,6 +56,7 @@ def visits(ctx: Context) -> Measure:
         record_type="visits.visit",
         label_field="summary",
         date_field="visited_at",
+        path_field="district_path",
     )
     m.denominator = None
     return m
@@ -80,4 +81,5 @@ def coverage(ctx: Context) -> Measure:
         record_type="ledger.household",
         label_field="house__address__full_name",
         date_field="created_at",
+        path_field="district_path",
     )

@@ -62,7 +62,7 @@ def test_a_figure_opens_its_records(station):
     assert "经审核的不合理投诉" in html
     for k in ("a1", "a2", "a3", "a7", "a10"):
         assert station.appeals[k].tracking_code in html
-    assert "少于20" in html or "fewer than 20" in html.lower()
+    assert "不足20件" in html
 
 
 def test_an_officer_score_explains_itself(station):
