@@ -62,9 +62,11 @@ class Cap(StrEnum):
     LEDGER_IMPORT = "ledger.import"  # Excel import of legacy ledgers
     VISIT_RECORD = "visits.record"
     VISIT_PLAN = "visits.plan"  # visit plans and the coverage of a district
+    EVALUATION_VIEW = "evaluation.view"  # open-door events, surveys and their results in scope
+    EVALUATION_MANAGE = "evaluation.manage"  # plan events, record them, build and close surveys
 
 
-_BUSINESS = {Cap.VIEW_ORG, Cap.VIEW_STAFF, Cap.APPEAL_VIEW, Cap.LEDGER_VIEW}
+_BUSINESS = {Cap.VIEW_ORG, Cap.VIEW_STAFF, Cap.APPEAL_VIEW, Cap.LEDGER_VIEW, Cap.EVALUATION_VIEW}
 
 CAPABILITIES: dict[str, frozenset[Cap]] = {
     Role.CLERK: frozenset(_BUSINESS | {Cap.APPEAL_INTAKE, Cap.APPEAL_FOLLOW_UP}),
@@ -85,6 +87,7 @@ CAPABILITIES: dict[str, frozenset[Cap]] = {
             Cap.LEDGER_IMPORT,
             Cap.VISIT_RECORD,
             Cap.VISIT_PLAN,
+            Cap.EVALUATION_MANAGE,
         }
     ),
     Role.LEADER: frozenset(
