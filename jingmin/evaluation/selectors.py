@@ -55,9 +55,26 @@ def event_list(*, actor: User) -> QuerySet[Event]:
     )
 
 
+def scope_or_owned(actor: User, owned: Q) -> Q:
+    """The scope's condition, widened to what the person owns: an officer of a district owns the
+    opinions of a station-wide event given to them to answer."""
+    scope = Scope.of(actor)
+    # The bureau's scope is no condition at all, and `Q() | x` would be `x` alone.
+    return Q() if scope.is_everything else scope.q("unit_path") | owned
+
+
+def visible_opinions(actor: User) -> QuerySet[Opinion]:
+    return Opinion.objects.filter(scope_or_owned(actor, Q(owner=actor)))
+
+
+def visible_events(actor: User) -> QuerySet[Event]:
+    owned = Opinion.objects.filter(event=OuterRef("pk"), owner=actor)
+    return Event.objects.filter(scope_or_owned(actor, Q(Exists(owned))))
+
+
 def event_get(*, actor: User, pk: int) -> Event:
     _require(actor, Cap.EVALUATION_VIEW)
-    row = Scope.of(actor).filter(Event.objects.select_related("unit"), "unit_path").filter(pk=pk).first()
+    row = visible_events(actor).select_related("unit").filter(pk=pk).first()
     if row is None:
         raise Http404
     return row
@@ -65,7 +82,7 @@ def event_get(*, actor: User, pk: int) -> Event:
 
 def opinion_get(*, actor: User, pk: int) -> Opinion:
     _require(actor, Cap.EVALUATION_VIEW)
-    row = Scope.of(actor).filter(Opinion.objects.select_related("event"), "unit_path").filter(pk=pk).first()
+    row = visible_opinions(actor).select_related("event", "event__unit").filter(pk=pk).first()
     if row is None:
         raise Http404
     return row

@@ -21,6 +21,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -53,6 +54,7 @@ from jingmin.evaluation.models import (
     Survey,
     SurveyState,
 )
+from jingmin.evaluation.selectors import scope_or_owned
 from jingmin.notify.services import sms_notify
 from jingmin.org.models import Unit, UnitKind, User
 from jingmin.org.roles import Cap, can
@@ -387,8 +389,8 @@ def opinion_conclude(*, actor: User, opinion_id: int, outcome: str) -> Opinion:
     now = timezone.now()
     with transaction.atomic(durable=True):
         row = (
-            Scope.of(actor)
-            .filter(Opinion.objects.select_for_update(), "unit_path")
+            Opinion.objects.select_for_update()
+            .filter(scope_or_owned(actor, Q(owner=actor)))
             .select_related("event", "event__unit")
             .filter(pk=opinion_id)
             .first()

@@ -123,8 +123,9 @@ def survey(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST":
         form = SurveyAnswerForm(request.POST, survey=row, with_captcha=with_captcha)
         status = 400
+        valid = form.is_valid()
         _remember_captcha(request, form)
-        if form.is_valid():
+        if valid:
             try:
                 services.portal_survey_answer(
                     survey=row,

@@ -40,3 +40,21 @@ def survey_input(unit, **overrides) -> SurveyInput:
 def open_survey(persona, **overrides):
     survey = services.survey_create(actor=persona.chen, data=survey_input(persona.station_a, **overrides))
     return services.survey_step(actor=persona.chen, survey_id=survey.pk, step="publish")
+
+
+def held_event(persona, *, unit=None, hours_ago: int = 2, title: str = "城关派出所开门评警座谈会"):
+    """An event of station A that took place `hours_ago`, with its minutes."""
+    from jingmin.evaluation.services import EventInput
+
+    event = services.event_plan(
+        actor=persona.chen,
+        data=EventInput(
+            unit=unit or persona.station_a,
+            kind="open_door",
+            title=title,
+            place="东门社区服务中心",
+            starts_at=timezone.now() - timedelta(hours=hours_ago),
+            description="欢迎辖区群众参加。",
+        ),
+    )
+    return services.event_hold(actor=persona.chen, event_id=event.pk, minutes="到会群众32人，提出意见5条。")
