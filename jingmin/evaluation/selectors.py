@@ -90,7 +90,7 @@ def opinion_get(*, actor: User, pk: int) -> Opinion:
 
 def event_file_get(*, actor: User, pk: int) -> EventFile:
     _require(actor, Cap.EVALUATION_VIEW)
-    row = Scope.of(actor).filter(EventFile.objects.all(), "event__unit_path").filter(pk=pk).first()
+    row = EventFile.objects.filter(pk=pk, event__in=visible_events(actor)).first()
     if row is None:
         raise Http404
     return row

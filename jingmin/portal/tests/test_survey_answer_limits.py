@@ -26,13 +26,17 @@ def tight(settings):
     }
 
 
+def _key(html: str) -> str:
+    found = re.search(r'name="submission_key" value="([0-9a-f]+)"', html)
+    assert found, "the page carries a submission key"
+    return found.group(1)
+
+
 def _sheet(client: Client, survey, **extra: str):
     url = reverse("portal:survey", args=[survey.code])
     html = client.get(url).content.decode()
-    key = re.search(r'name="submission_key" value="([0-9a-f]+)"', html)
-    assert key
     scale = survey.questions.get(position=1)
-    return client.post(url, {"submission_key": key.group(1), f"q{scale.pk}": "4", **extra}), html
+    return client.post(url, {"submission_key": _key(html), f"q{scale.pk}": "4", **extra}), html
 
 
 def test_an_anonymous_sheet_is_saved_once_and_keeps_nothing_of_the_phone(persona):
@@ -41,7 +45,7 @@ def test_an_anonymous_sheet_is_saved_once_and_keeps_nothing_of_the_phone(persona
     url = reverse("portal:survey", args=[survey.code])
     page = phone.get(url)
     assert page.status_code == 200 and DEVICE_COOKIE in page.cookies
-    key = re.search(r'name="submission_key" value="([0-9a-f]+)"', page.content.decode()).group(1)
+    key = _key(page.content.decode())
     scale, multiple, text = survey.questions.order_by("position")
     body = {
         "submission_key": key,
@@ -67,7 +71,7 @@ def test_a_required_question_left_out_is_refused_and_not_counted(persona):
     phone = Client(REMOTE_ADDR="203.0.113.9")
     url = reverse("portal:survey", args=[survey.code])
     html = phone.get(url).content.decode()
-    key = re.search(r'name="submission_key" value="([0-9a-f]+)"', html).group(1)
+    key = _key(html)
     response = phone.post(url, {"submission_key": key})
     assert response.status_code == 400
     assert "此题为必答题。" in response.content.decode()
@@ -90,7 +94,7 @@ def test_past_the_soft_limit_a_captcha_and_at_the_hard_limit_a_refusal(persona, 
     response = phone.post(
         reverse("portal:survey", args=[survey.code]),
         {
-            "submission_key": re.search(r'name="submission_key" value="([0-9a-f]+)"', html).group(1),
+            "submission_key": _key(html),
             f"q{survey.questions.get(position=1).pk}": "3",
             **captcha_answer(html),
         },
