@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "jingmin.visits",
     "jingmin.field",
     "jingmin.evaluation",
+    "jingmin.metrics",
     "captcha",
 ]
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -333,6 +333,8 @@ class RatingRow:
 
     source: str
     id: int
+    # The survey or the event the rating was given in: where the record opens.
+    parent_id: int
     unit_path: str
     officer_id: int | None
     on: date
@@ -343,8 +345,8 @@ def rating_rows(
     *,
     actor: User | None = None,
     scope: Scope | None = None,
-    since: date | None = None,
-    until: date | None = None,
+    period: tuple[date, date] | None = None,
+    officer_id: int | None = None,
 ) -> list[RatingRow]:
     """The ratings of this domain: answers to the 1–5 questions marked as measuring satisfaction,
     and the ratings given at events (of the station, or of a named officer). Scoped by the actor,
@@ -355,29 +357,35 @@ def rating_rows(
         Answer.objects.filter(question__satisfaction=True, value__isnull=False), "response__unit_path"
     )
     event_ratings = scope.filter(EventRating.objects.all(), "unit_path")
-    if since is not None:
-        survey_answers = survey_answers.filter(response__submitted_at__date__gte=since)
-        event_ratings = event_ratings.filter(rated_on__gte=since)
-    if until is not None:
-        survey_answers = survey_answers.filter(response__submitted_at__date__lte=until)
-        event_ratings = event_ratings.filter(rated_on__lte=until)
-    rows = [
-        RatingRow(RatingSource.SURVEY, pk, path, None, timezone.localdate(at), value or 0)
-        for pk, path, at, value in survey_answers.values_list(
-            "pk", "response__unit_path", "response__submitted_at", "value"
+    if period is not None:
+        # The sheet's time within the local days of the period; an event's rating by its day.
+        first, last = period
+        survey_answers = survey_answers.filter(
+            response__submitted_at__range=(
+                datetime.combine(first, time.min, tzinfo=timezone.get_current_timezone()),
+                datetime.combine(last, time.max, tzinfo=timezone.get_current_timezone()),
+            )
         )
+        event_ratings = event_ratings.filter(rated_on__range=period)
+    if officer_id is not None:
+        # An officer's figure: only ratings that name them (a survey names nobody).
+        survey_answers = survey_answers.none()
+        event_ratings = event_ratings.filter(officer_id=officer_id)
+    rows = [
+        RatingRow(RatingSource.SURVEY, pk, survey, path, None, timezone.localdate(at), value or 0)
+        for pk, survey, path, at, value in survey_answers.values_list(
+            "pk", "response__survey_id", "response__unit_path", "response__submitted_at", "value"
+        ).iterator()
     ]
     rows.extend(
-        RatingRow(RatingSource.EVENT, pk, path, officer, on, level)
-        for pk, path, officer, on, level in event_ratings.values_list(
-            "pk", "unit_path", "officer_id", "rated_on", "level"
-        )
+        RatingRow(RatingSource.EVENT, pk, event, path, officer, on, level)
+        for pk, event, path, officer, on, level in event_ratings.values_list(
+            "pk", "event_id", "unit_path", "officer_id", "rated_on", "level"
+        ).iterator()
     )
     return rows
 
 
-def events_held(*, scope: Scope, since: date, until: date) -> QuerySet[Event]:
-    """Open-door events held in a period, for the "events held" figure."""
-    return scope.filter(Event.objects.filter(state=EventState.HELD), "unit_path").filter(
-        starts_at__date__gte=since, starts_at__date__lte=until
-    )
+def events_held(*, scope: Scope, bounds: tuple[datetime, datetime]) -> QuerySet[Event]:
+    """Events held in a period (by the time they began), for the "open-door events held" figure."""
+    return scope.filter(Event.objects.filter(state=EventState.HELD, starts_at__range=bounds), "unit_path")
