@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "jingmin.ledger",
     "jingmin.visits",
     "jingmin.field",
+    "jingmin.evaluation",
     "jingmin.metrics",
     "captcha",
 ]
@@ -451,6 +452,18 @@ PORTAL_LIMITS = {
         3600,
         env_int("JINGMIN_PORTAL_TRACK_MISS_CAPTCHA", 5),
         env_int("JINGMIN_PORTAL_TRACK_MISS_MAX", 30),
+    ),
+    # Survey answers: a village board's QR code brings many people through one network, so the
+    # address limit is generous; one phone answering many times is what skews a survey.
+    "survey-ip": (
+        3600,
+        env_int("JINGMIN_PORTAL_SURVEY_IP_CAPTCHA", 10),
+        env_int("JINGMIN_PORTAL_SURVEY_IP_MAX", 60),
+    ),
+    "survey-device": (
+        86400,
+        env_int("JINGMIN_PORTAL_SURVEY_DEVICE_CAPTCHA", 2),
+        env_int("JINGMIN_PORTAL_SURVEY_DEVICE_MAX", 5),
     ),
 }
 # A captcha answered right spares the same browser further captchas for this long (the hard

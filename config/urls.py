@@ -14,6 +14,7 @@ urlpatterns = [
     path("visits/", include("jingmin.visits.urls")),
     path("metrics/", include("jingmin.metrics.urls")),
     path("field/", include("jingmin.field.urls")),
+    path("evaluation/", include("jingmin.evaluation.urls")),
     path("captcha/", include("captcha.urls")),
     path("", include("jingmin.org.urls")),
     path("", include("jingmin.core.urls")),

@@ -27,6 +27,8 @@ NAV_ITEMS = [
     NavItem("ledger:index", _("Ledger"), Cap.LEDGER_VIEW),
     NavItem("visits:coverage", _("Visit coverage"), Cap.LEDGER_VIEW),
     NavItem("metrics:dashboard", _("Indicators"), Cap.METRICS_VIEW),
+    NavItem("evaluation:events", _("Open-door events"), Cap.EVALUATION_VIEW),
+    NavItem("evaluation:surveys", _("Surveys"), Cap.EVALUATION_VIEW),
     NavItem("notify:inbox", _("Notifications"), None),
     NavItem("org:units", _("Units"), Cap.VIEW_ORG),
     NavItem("org:staff", _("Staff"), Cap.VIEW_STAFF),

@@ -64,9 +64,18 @@ class Cap(StrEnum):
     VISIT_PLAN = "visits.plan"  # visit plans and the coverage of a district
     METRICS_VIEW = "metrics.view"  # indicators and dashboards of one's scope, with their records
     METRICS_CONFIGURE = "metrics.configure"  # indicator settings (k, weights, exclusions)
+    EVALUATION_VIEW = "evaluation.view"  # open-door events, surveys and their results in scope
+    EVALUATION_MANAGE = "evaluation.manage"  # plan events, record them, build and close surveys
 
 
-_BUSINESS = {Cap.VIEW_ORG, Cap.VIEW_STAFF, Cap.APPEAL_VIEW, Cap.LEDGER_VIEW, Cap.METRICS_VIEW}
+_BUSINESS = {
+    Cap.VIEW_ORG,
+    Cap.VIEW_STAFF,
+    Cap.APPEAL_VIEW,
+    Cap.LEDGER_VIEW,
+    Cap.METRICS_VIEW,
+    Cap.EVALUATION_VIEW,
+}
 
 CAPABILITIES: dict[str, frozenset[Cap]] = {
     Role.CLERK: frozenset(_BUSINESS | {Cap.APPEAL_INTAKE, Cap.APPEAL_FOLLOW_UP}),
@@ -87,6 +96,7 @@ CAPABILITIES: dict[str, frozenset[Cap]] = {
             Cap.LEDGER_IMPORT,
             Cap.VISIT_RECORD,
             Cap.VISIT_PLAN,
+            Cap.EVALUATION_MANAGE,
         }
     ),
     Role.LEADER: frozenset(
