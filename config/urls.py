@@ -13,6 +13,7 @@ urlpatterns = [
     path("ledger/", include("jingmin.ledger.urls")),
     path("visits/", include("jingmin.visits.urls")),
     path("field/", include("jingmin.field.urls")),
+    path("disputes/", include("jingmin.disputes.urls")),
     path("captcha/", include("captcha.urls")),
     path("", include("jingmin.org.urls")),
     path("", include("jingmin.core.urls")),

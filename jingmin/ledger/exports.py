@@ -74,7 +74,7 @@ def _chunks(rows: QuerySet[Any]) -> Iterator[list[Any]]:
         yield chunk
 
 
-def _saved(workbook: Any) -> Iterator[bytes]:
+def saved_workbook(workbook: Any) -> Iterator[bytes]:
     with tempfile.TemporaryFile() as handle:
         workbook.save(handle)
         handle.seek(0)
@@ -102,7 +102,7 @@ def _workbook(
             place = address(row)
             cells = {**values(row), **(chains.get(place.pk, {}) if place is not None else {})}
             sheet.append([cells.get(c.key, "") for c in columns])
-    yield from _saved(workbook)
+    yield from saved_workbook(workbook)
 
 
 def person_workbook(rows: QuerySet[Person], *, full: bool) -> Iterator[bytes]:
