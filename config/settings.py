@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "jingmin.visits",
     "jingmin.field",
     "jingmin.disputes",
+    "jingmin.cases",
     "captcha",
 ]
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("visits/", include("jingmin.visits.urls")),
     path("field/", include("jingmin.field.urls")),
     path("disputes/", include("jingmin.disputes.urls")),
+    path("cases/", include("jingmin.cases.urls")),
     path("captcha/", include("captcha.urls")),
     path("", include("jingmin.org.urls")),
     path("", include("jingmin.core.urls")),

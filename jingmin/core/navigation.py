@@ -27,6 +27,7 @@ NAV_ITEMS = [
     NavItem("ledger:index", _("Ledger"), Cap.LEDGER_VIEW),
     NavItem("visits:coverage", _("Visit coverage"), Cap.LEDGER_VIEW),
     NavItem("disputes:list", _("Disputes"), Cap.DISPUTE_VIEW),
+    NavItem("cases:index", _("Help and persuasion"), Cap.CASE_RECORD),
     NavItem("notify:inbox", _("Notifications"), None),
     NavItem("org:units", _("Units"), Cap.VIEW_ORG),
     NavItem("org:staff", _("Staff"), Cap.VIEW_STAFF),

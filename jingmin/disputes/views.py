@@ -197,7 +197,9 @@ def dispute_attach(request: StaffRequest, pk: int) -> HttpResponse:
     form = AttachForm(request.POST, request.FILES, prefix="attach")
     if form.is_valid():
         try:
-            services.dispute_attach(actor=actor, dispute_id=dispute.pk, files=form.cleaned_data["attachments"])
+            services.dispute_attach(
+                actor=actor, dispute_id=dispute.pk, files=form.cleaned_data["attachments"]
+            )
         except ServiceError as exc:
             form_add_service_error(form, exc)
         else:
