@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "jingmin.field",
     "jingmin.disputes",
     "jingmin.cases",
+    "jingmin.warnings",
     "captcha",
 ]
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("field/", include("jingmin.field.urls")),
     path("disputes/", include("jingmin.disputes.urls")),
     path("cases/", include("jingmin.cases.urls")),
+    path("warnings/", include("jingmin.warnings.urls")),
     path("captcha/", include("captcha.urls")),
     path("", include("jingmin.org.urls")),
     path("", include("jingmin.core.urls")),
