@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('appeals', '0005_event_submission_key'),
+        ('appeals', '0006_channel_open_door'),
     ]
 
     operations = [
