@@ -2,6 +2,13 @@
 
 from django.db import migrations, models
 
+from jingmin.appeals.search import restore_sqlite_index
+
+
+def restore_sqlite_triggers(apps, schema_editor):
+    # Adding columns with defaults rebuilds the SQLite table, which drops the FTS5 triggers.
+    restore_sqlite_index(schema_editor)
+
 
 class Migration(migrations.Migration):
 
@@ -10,6 +17,8 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # Backwards, removing the columns rebuilds the table again: restore after it.
+        migrations.RunPython(migrations.RunPython.noop, restore_sqlite_triggers),
         migrations.AddField(
             model_name='appeal',
             name='urgency_reason',
@@ -25,4 +34,5 @@ class Migration(migrations.Migration):
             name='action',
             field=models.CharField(choices=[('register', 'registered'), ('accept', 'accepted'), ('reject', 'rejected'), ('dispatch', 'dispatched'), ('sign', 'signed for'), ('contact', 'contacted the citizen'), ('transfer', 'transferred'), ('return', 'returned'), ('conclude', 'concluded'), ('follow-up', 'followed up'), ('review', 'reviewed'), ('reopen', 'reopened'), ('supervise', 'put under supervision'), ('merge', 'merged'), ('archive', 'archived'), ('attach', 'attached a file'), ('urgency', 'decided the suggested urgency'), ('remind', 'reminder sent'), ('escalate', 'escalated')], max_length=16),
         ),
+        migrations.RunPython(restore_sqlite_triggers, migrations.RunPython.noop),
     ]

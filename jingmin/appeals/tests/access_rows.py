@@ -106,6 +106,11 @@ STEPS: dict[str, tuple[str, frozenset[str]]] = {
 }
 
 
+# Refused by scope (404) although the role is not the one allowed: Oliver concluded the appeal
+# waiting for its follow-up, so he is refused it (403), while Olga does not even see it.
+OUTSIDE: dict[str, frozenset[str]] = {"follow-up": frozenset({"olga"})}
+
+
 def in_state(state: str):
     """The path argument of the world's appeal in this state."""
     return lambda w: {"pk": getattr(w.appeals, state).pk}
@@ -125,6 +130,7 @@ def _step(action_name: str, body=None, lands="appeals:detail"):
         args=lambda w: {**step_pk(action_name)(w), "action": action_name},
         body=lambda w: {f"{action_name}-{k}": v(w) if callable(v) else v for k, v in fields.items()},
         lands=lands,
+        outside=OUTSIDE.get(action_name, frozenset()),
     )
 
 
