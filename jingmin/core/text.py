@@ -40,4 +40,4 @@ def install() -> None:
         value = drf_to_internal(self, data)
         return clean_text(value) if isinstance(value, str) else value
 
-    fields.CharField.to_internal_value = to_internal_value  # type: ignore[method-assign]
+    fields.CharField.to_internal_value = to_internal_value  # type: ignore[method-assign,assignment]
