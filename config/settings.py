@@ -380,6 +380,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "jingmin.api.errors.exception_handler",
+    "DEFAULT_METADATA_CLASS": "jingmin.api.metadata.Metadata",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Jingmin staff API",

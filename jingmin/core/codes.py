@@ -17,6 +17,8 @@ class CommonError(StrEnum):
     INVALID = "invalid"
     TOO_LONG = "too_long"
     TOO_LARGE = "too_large"
+    # A body that cannot be read (DRF's own code for unparsable JSON, kept for every malformed body).
+    PARSE_ERROR = "parse_error"
     DUPLICATE = "duplicate"
     NOT_FOUND = "not_found"
     OUT_OF_SCOPE = "out_of_scope"

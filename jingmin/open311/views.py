@@ -15,8 +15,10 @@ from datetime import timedelta
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -74,6 +76,18 @@ def endpoint(*methods: str) -> Callable[[View], View]:
                 return view(request, *args, fmt=fmt, **kwargs)
             except Open311Error as exc:
                 return error_response(answer_fmt, exc)
+            except (RequestDataTooBig, TooManyFieldsSent):
+                # Django's own refusal would be its HTML "Bad Request" page, not the error list.
+                return error_response(
+                    answer_fmt,
+                    Open311Error(
+                        413,
+                        _("The request body is larger than %(limit)d bytes.")
+                        % {"limit": settings.DATA_UPLOAD_MAX_MEMORY_SIZE},
+                    ),
+                )
+            except SuspiciousOperation:
+                return error_response(answer_fmt, Open311Error(400, _("The request is malformed.")))
 
         # Partners post without a browser session, so there is no cookie to forge a request with.
         return csrf_exempt(wrapper)
