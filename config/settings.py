@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "jingmin.ledger",
     "jingmin.visits",
     "jingmin.field",
+    "jingmin.metrics",
     "captcha",
 ]
 
@@ -456,11 +457,10 @@ PORTAL_LIMITS = {
 # A captcha answered right spares the same browser further captchas for this long (the hard
 # limits still hold).
 PORTAL_CAPTCHA_PASS_MINUTES = env_int("JINGMIN_PORTAL_CAPTCHA_PASS_MINUTES", 10)
-# Public statistics: cached this long; rates standing on fewer cases are flagged; k, the weight
-# of "fairly satisfied" (基本满意) in the satisfaction rate (0.5 reproduces a published figure).
+# Public statistics: cached this long; rates standing on fewer cases are flagged. The rates and
+# their k are the indicators' (jingmin.metrics, its settings kept with their history).
 PORTAL_STATS_CACHE_SECONDS = env_int("JINGMIN_PORTAL_STATS_CACHE_SECONDS", 600)
 PORTAL_STATS_MIN_CASES = env_int("JINGMIN_PORTAL_STATS_MIN_CASES", 20)
-PORTAL_SATISFACTION_FAIR_WEIGHT = float(env_str("JINGMIN_SATISFACTION_FAIR_WEIGHT", "0.5"))
 # The portal's captcha (django-simple-captcha, drawn offline by Pillow): a small sum in digits,
 # which anyone can read, rather than Latin letters; large characters for older eyes.
 CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.math_challenge"

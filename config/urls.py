@@ -12,6 +12,7 @@ urlpatterns = [
     path("routing/", include("jingmin.routing.urls")),
     path("ledger/", include("jingmin.ledger.urls")),
     path("visits/", include("jingmin.visits.urls")),
+    path("metrics/", include("jingmin.metrics.urls")),
     path("field/", include("jingmin.field.urls")),
     path("captcha/", include("captcha.urls")),
     path("", include("jingmin.org.urls")),

@@ -26,6 +26,7 @@ NAV_ITEMS = [
     NavItem("appeals:supervision", _("Supervision"), Cap.APPEAL_SUPERVISE),
     NavItem("ledger:index", _("Ledger"), Cap.LEDGER_VIEW),
     NavItem("visits:coverage", _("Visit coverage"), Cap.LEDGER_VIEW),
+    NavItem("metrics:dashboard", _("Indicators"), Cap.METRICS_VIEW),
     NavItem("notify:inbox", _("Notifications"), None),
     NavItem("org:units", _("Units"), Cap.VIEW_ORG),
     NavItem("org:staff", _("Staff"), Cap.VIEW_STAFF),

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from jingmin.appeals.selectors import home_figures
 from jingmin.audit.selectors import audit_search, own_signins
 from jingmin.core.http import StaffRequest
+from jingmin.metrics.selectors import home_figures as metrics_home
 from jingmin.org.models import Unit, UnitKind, User
 from jingmin.org.roles import Cap, can
 from jingmin.org.selectors import locked_accounts, staff_list, unit_list
@@ -59,5 +60,12 @@ def home(request: StaffRequest) -> HttpResponse:
         "depth"
     )
     return render(
-        request, "core/home.html", {"cards": cards, "previous_signin": previous, "ancestors": ancestors}
+        request,
+        "core/home.html",
+        {
+            "cards": cards,
+            "previous_signin": previous,
+            "ancestors": ancestors,
+            "metrics": metrics_home(actor=actor),
+        },
     )

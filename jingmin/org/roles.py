@@ -62,9 +62,11 @@ class Cap(StrEnum):
     LEDGER_IMPORT = "ledger.import"  # Excel import of legacy ledgers
     VISIT_RECORD = "visits.record"
     VISIT_PLAN = "visits.plan"  # visit plans and the coverage of a district
+    METRICS_VIEW = "metrics.view"  # indicators and dashboards of one's scope, with their records
+    METRICS_CONFIGURE = "metrics.configure"  # indicator settings (k, weights, exclusions)
 
 
-_BUSINESS = {Cap.VIEW_ORG, Cap.VIEW_STAFF, Cap.APPEAL_VIEW, Cap.LEDGER_VIEW}
+_BUSINESS = {Cap.VIEW_ORG, Cap.VIEW_STAFF, Cap.APPEAL_VIEW, Cap.LEDGER_VIEW, Cap.METRICS_VIEW}
 
 CAPABILITIES: dict[str, frozenset[Cap]] = {
     Role.CLERK: frozenset(_BUSINESS | {Cap.APPEAL_INTAKE, Cap.APPEAL_FOLLOW_UP}),
@@ -88,7 +90,14 @@ CAPABILITIES: dict[str, frozenset[Cap]] = {
         }
     ),
     Role.LEADER: frozenset(
-        _BUSINESS | {Cap.APPEAL_SUPERVISE, Cap.APPEAL_REVIEW, Cap.PUBLISH_NOTICES, Cap.ROUTING_VIEW}
+        _BUSINESS
+        | {
+            Cap.APPEAL_SUPERVISE,
+            Cap.APPEAL_REVIEW,
+            Cap.PUBLISH_NOTICES,
+            Cap.ROUTING_VIEW,
+            Cap.METRICS_CONFIGURE,
+        }
     ),
     Role.INSPECTOR: frozenset(
         _BUSINESS | {Cap.APPEAL_SUPERVISE, Cap.APPEAL_REVIEW, Cap.ROUTING_VIEW, Cap.LEDGER_REVEAL}
