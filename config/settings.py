@@ -185,6 +185,10 @@ AUTH_PASSWORD_VALIDATORS = [
 # Sign-in policy (MLPS level 3 practice): lock after repeated failures, time out idle sessions.
 SIGNIN_MAX_FAILURES = env_int("JINGMIN_SIGNIN_MAX_FAILURES", 5)
 SIGNIN_LOCKOUT_MINUTES = env_int("JINGMIN_SIGNIN_LOCKOUT_MINUTES", 30)
+# Failed sign-ins from one client address (any names) before that address is refused for the rest
+# of the window that began with its first failure (docs/operations.md, "Sign-in").
+SIGNIN_ADDRESS_MAX_FAILURES = env_int("JINGMIN_SIGNIN_ADDRESS_MAX_FAILURES", 20)
+SIGNIN_ADDRESS_WINDOW_MINUTES = env_int("JINGMIN_SIGNIN_ADDRESS_WINDOW_MINUTES", 15)
 SESSION_IDLE_TIMEOUT_MINUTES = env_int("JINGMIN_SESSION_IDLE_MINUTES", 30)
 SESSION_COOKIE_AGE = env_int("JINGMIN_SESSION_MAX_HOURS", 12) * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
