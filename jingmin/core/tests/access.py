@@ -112,6 +112,9 @@ class Case:
     outside: frozenset[str] = NOBODY
     # An allowed request that writes also writes its audit row, unless this says why not.
     unaudited: str = ""
+    # A restricted record whose refused readings are recorded: a refused signed-in actor leaves
+    # an audit row, and nothing else (say why).
+    audits_refusal: str = ""
     # JSON body and a token, as programs call the API.
     api: bool = False
     # A public page: a staff session changes nothing about what it shows.
@@ -562,6 +565,9 @@ def check_cell(w: World, row: Row, case: Case, actor: str) -> None:
             )
         return
     _assert_refused(where, actor, case, response)
+    if case.audits_refusal and actor != ANONYMOUS:
+        assert changed["audit_auditentry insert"], f"{where} was refused but left no audit row"
+        changed = Counter({k: v for k, v in changed.items() if k.split(" ")[0] not in AUDIT_TABLES})
     assert not changed, f"{where} was refused but wrote {dict(changed)}"
     if case.method == "POST" and case.body is not _nothing:
         _check_refused_without_body(w, case, url, actor)
