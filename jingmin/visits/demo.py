@@ -308,7 +308,8 @@ def seed_visits(*, seed: int, org: DemoOrg, now: datetime | None = None) -> Visi
         if v.household_id is None or v.kind == VisitKind.PERSUASION:
             continue
         if rng.random() < 0.22:
-            for kind in {_pick(rng, NEWS_WEIGHTS.items()) for _ in range(rng.randint(1, 2))}:
+            # Sorted: a set of strings iterates in an order that changes with every process.
+            for kind in sorted({_pick(rng, NEWS_WEIGHTS.items()) for _ in range(rng.randint(1, 2))}):
                 items.append(
                     VisitItem(visit_id=v.pk, kind=kind, text=rng.choice(NEWS[kind]), created_at=v.created_at)
                 )
