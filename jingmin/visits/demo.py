@@ -26,6 +26,7 @@ from jingmin.ledger.models import Household, Organisation
 from jingmin.org.demo import DemoOrg
 from jingmin.org.models import Unit, User
 from jingmin.org.roles import Role
+from jingmin.org.scope import Scope
 from jingmin.visits.coverage import position_fields
 from jingmin.visits.models import (
     DistrictOutline,
@@ -212,7 +213,7 @@ def seed_visits(*, seed: int, org: DemoOrg, now: datetime | None = None) -> Visi
         officers[user.unit_id].append(user)
 
     chief = org.accounts.get("chief")
-    if chief is not None and len(districts) > 1 and districts[1].path.startswith(chief.unit.path):
+    if chief is not None and len(districts) > 1 and Scope.under(chief.unit).contains(districts[1]):
         VisitPlan.objects.create(district=districts[1], months=OWN_PLAN_MONTHS, set_at=now, set_by=chief)
     months = current_months([d.pk for d in districts])
 
