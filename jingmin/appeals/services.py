@@ -52,6 +52,7 @@ from jingmin.appeals.transitions import (
     review_of_answer,
 )
 from jingmin.audit.services import audit_record
+from jingmin.core import hooks
 from jingmin.core.crypto import lookup_hash
 from jingmin.core.errors import ServiceError
 from jingmin.org.models import Unit, UnitKind, User
@@ -235,6 +236,8 @@ def appeal_register(
             event = _event(appeal, Action.REGISTER, "", actor, now=now, data={"channel": appeal.channel})
             for checked in checked_files:
                 _store_file(appeal, event, checked, actor, now)
+            # Early warning reads every new appeal (repeats, risk words, spikes) once it is committed.
+            hooks.written("appeal", appeal.pk)
             audit_record(
                 actor=actor, action=AuditAction.APPEAL_REGISTER, target=appeal, actor_username="citizen"
             )

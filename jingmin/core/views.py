@@ -12,10 +12,14 @@ from jingmin.appeals.selectors import home_figures
 from jingmin.audit.actions import action_q
 from jingmin.audit.selectors import audit_search, previous_signin
 from jingmin.core.http import StaffRequest
+from jingmin.disputes.selectors import open_urgent
+from jingmin.metrics.selectors import home_figures as metrics_home
 from jingmin.org.codes import AuditAction as OrgAudit
 from jingmin.org.models import UnitKind, User
 from jingmin.org.roles import Cap, can
 from jingmin.org.selectors import locked_accounts, staff_list, unit_ancestors, unit_list
+
+HOME_URGENT_LIMIT = 10
 
 
 @login_required
@@ -56,8 +60,20 @@ def home(request: StaffRequest) -> HttpResponse:
             {"label": f.label, "value": f.value, "url": f.url, "tone": f.tone}
             for f in home_figures(actor=actor)
         ]
+    # The open red and orange disputes of the scope, nearest deadline first: what a chief must not
+    # lose sight of.
+    urgent = list(open_urgent(actor)[:HOME_URGENT_LIMIT]) if can(actor, Cap.DISPUTE_VIEW) else []
     previous = previous_signin(actor=actor)
     ancestors = unit_ancestors(actor.unit)
     return render(
-        request, "core/home.html", {"cards": cards, "previous_signin": previous, "ancestors": ancestors}
+        request,
+        "core/home.html",
+        {
+            "cards": cards,
+            "previous_signin": previous,
+            "ancestors": ancestors,
+            "metrics": metrics_home(actor=actor),
+            "urgent_disputes": urgent,
+            "now": timezone.now(),
+        },
     )
