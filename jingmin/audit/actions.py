@@ -68,6 +68,7 @@ LEGACY_ACTIONS: dict[str, str] = {
     "notice.edit": "portal.notice_edit",
     "notice.withdraw": "portal.notice_withdraw",
     "open311.read": "open311.request_read",
+    "metrics.export": "metrics.figures_export",
 }
 LEGACY_BY_TARGET: dict[tuple[str, str], str] = {
     ("create", "org.unit"): "org.unit_create",
