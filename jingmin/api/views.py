@@ -85,13 +85,7 @@ def _present(request: Request, appeal: Appeal) -> dict[str, Any]:
 
 
 def _fresh(appeal_id: int) -> Appeal:
-    # After a step the actor may no longer hold the appeal (a transfer, a return), so the answer is
-    # read by id: it shows the appeal they have just acted on, as it now is.
-    return (
-        Appeal.objects.select_related("category", "unit", "handler")
-        .prefetch_related("assists")
-        .get(pk=appeal_id)
-    )
+    return selectors.appeal_acted_on(pk=appeal_id)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -52,10 +52,18 @@ from jingmin.appeals.models import (
     State,
 )
 from jingmin.appeals.search import index_text
-from jingmin.appeals.transitions import TRANSITIONS
+from jingmin.appeals.transitions import (
+    DISSATISFIED_AT_MOST,
+    TRANSITIONS,
+    follow_up_due,
+    is_dissatisfied,
+    reopen_deadline,
+    review_of_answer,
+)
 from jingmin.core.crypto import lookup_hash
-from jingmin.org.models import Unit, UnitKind, User
+from jingmin.org.models import UnitKind, User
 from jingmin.org.roles import Role
+from jingmin.org.scope import Scope, path_within
 from jingmin.worktime.calendar import SHANGHAI, add_working_days, is_workday
 
 if TYPE_CHECKING:
@@ -855,7 +863,7 @@ class DemoWorld:
     def station_of(self, unit_id: int) -> _Station | None:
         unit = self.units[unit_id]
         for station in self.stations:
-            if unit.path.startswith(station.unit.path):
+            if path_within(unit.path, station.unit.path):
                 return station
         return None
 
@@ -868,7 +876,7 @@ def demo_world(org: DemoOrg, *, seed: int, citizens: int = 2000) -> DemoWorld:
     bureau = org.bureau
     units = {
         u.pk: _Unit(u.pk, u.path, u.name, u.kind, u.parent_id)
-        for u in Unit.objects.filter(path__startswith=bureau.path, is_active=True).order_by("path")
+        for u in Scope.under(bureau).units().filter(is_active=True).order_by("path")
     }
     people: dict[int, list[_Person]] = {}
     for user in User.objects.filter(unit_id__in=list(units), is_active=True).order_by("username"):
@@ -1470,7 +1478,7 @@ class _Timeline:
         if not fields["citizen_phone"] or (show is None and rng.random() < 0.015):
             return  # No one to ask, or never reached: the follow-up stays owed.
         concluded = self.t
-        due_day = add_working_days(concluded, 1).date()
+        due_day = follow_up_due(concluded).date()
         if show is not None:
             at = concluded + max(timedelta(hours=3), show.age * 0.2)
             by_phone = True
@@ -1485,7 +1493,7 @@ class _Timeline:
         if show is None and result == "unsolvable" and satisfaction >= 4 and rng.random() < 0.5:
             satisfaction -= 2
         resolved = satisfaction >= 3 and result != "unsolvable"
-        if satisfaction <= 2:
+        if satisfaction <= DISSATISFIED_AT_MOST:
             resolved = rng.random() < 0.3
         answer = {
             "round": round_,
@@ -1500,7 +1508,7 @@ class _Timeline:
             note=rng.choice(_ANSWER_NOTES[satisfaction]),
             data=answer,
         )
-        if not resolved or satisfaction <= 2:
+        if is_dissatisfied(resolved, satisfaction):
             reviewer = rng.choice(p.world.reviewers) if p.world.reviewers else None
             at = p.office_on(add_working_days(self.t, rng.randint(1, 5)).date())
             reasonable = round_ == 1 and rng.random() < 0.4
@@ -1722,7 +1730,7 @@ def _replay(world: DemoWorld, plan: _Plan, now: datetime, rng: random.Random, ou
                 {
                     "appeal_id": appeal_id,
                     "round": len(follow_ups) + 1,
-                    "due_at": add_working_days(at, 1),
+                    "due_at": follow_up_due(at),
                     "token_hash": lookup_hash(token),
                     "token_expires_at": at + timedelta(days=settings.APPEAL_FOLLOWUP_LINK_DAYS),
                     "answered_at": None,
@@ -1747,8 +1755,7 @@ def _replay(world: DemoWorld, plan: _Plan, now: datetime, rng: random.Random, ou
                 satisfaction=data["satisfaction"],
                 note=step.note,
             )
-            dissatisfied = data["resolved"] is False or data["satisfaction"] <= 2
-            fu["review"] = ReviewOutcome.PENDING if dissatisfied else ReviewOutcome.NONE
+            fu["review"] = review_of_answer(data["resolved"], data["satisfaction"])
         elif action == Action.REVIEW:
             fu = follow_ups[-1]
             fu.update(
@@ -1760,7 +1767,7 @@ def _replay(world: DemoWorld, plan: _Plan, now: datetime, rng: random.Random, ou
         elif action == Action.REOPEN:
             row["reopen_count"] += 1
             row["concluded_at"], row["result"], row["result_note"] = None, "", ""
-            row["conclude_by"] = add_working_days(at, settings.APPEAL_REOPEN_WORKING_DAYS)
+            row["conclude_by"] = reopen_deadline(at)
             data["conclude_by"] = row["conclude_by"].isoformat()
         elif action == Action.SUPERVISE:
             row["supervised"] = True

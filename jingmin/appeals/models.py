@@ -519,4 +519,6 @@ class FollowUp(models.Model):
 
     @property
     def dissatisfied(self) -> bool:
-        return self.resolved is False or (self.satisfaction is not None and self.satisfaction <= 2)
+        from jingmin.appeals.transitions import is_dissatisfied
+
+        return is_dissatisfied(self.resolved, self.satisfaction)

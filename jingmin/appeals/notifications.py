@@ -18,6 +18,7 @@ from jingmin.appeals.models import Action, Appeal, AppealEvent, Urgency
 from jingmin.notify.services import notify_staff, public_link, sms_notify
 from jingmin.org.models import Unit, User
 from jingmin.org.roles import CAPABILITIES, Cap
+from jingmin.org.scope import path_prefixes
 
 
 def _roles_with(cap: Cap) -> list[str]:
@@ -42,7 +43,7 @@ def supervising_unit(appeal: Appeal) -> Unit | None:
 
 def _reviewers(appeal: Appeal) -> QuerySet[User]:
     # Reviewers whose scope holds the appeal: their unit's path is a prefix of the appeal's.
-    paths = [appeal.unit_path[: i + 7] for i in range(0, len(appeal.unit_path), 7)]
+    paths = path_prefixes(appeal.unit_path)
     return User.objects.filter(is_active=True, role__in=_roles_with(Cap.APPEAL_REVIEW), unit__path__in=paths)
 
 

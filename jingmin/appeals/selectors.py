@@ -35,16 +35,19 @@ from jingmin.appeals.models import (
     Appeal,
     AppealAssist,
     AppealEvent,
+    Attachment,
     Category,
+    DeadlinePolicy,
     FollowUp,
     ReviewOutcome,
     State,
     Urgency,
 )
 from jingmin.appeals.search import search_filter
-from jingmin.appeals.transitions import HOLDER_ACTIONS, TRANSITIONS, allowed_from, handled_it
+from jingmin.appeals.transitions import HOLDER_ACTIONS, TRANSITIONS, allowed_from, follow_up_refusal, handled_it
 from jingmin.org.models import User
 from jingmin.org.roles import Cap, can
+from jingmin.org.scope import Scope
 from jingmin.org.selectors import require
 
 SEARCH_FIELDS = ("title", "content", "address")
@@ -53,15 +56,13 @@ TRACKING_CODE = re.compile(f"[{TRACKING_ALPHABET}]{{{TRACKING_LENGTH}}}")
 
 def _within_scope(actor: User) -> QuerySet[Appeal]:
     """The one statement of who sees an appeal, without the capability check."""
-    if not actor.is_active:
+    scope = Scope.of(actor)
+    if scope.is_empty:
         return Appeal.objects.none()
-    path = actor.unit.path
-    if actor.unit.parent_id is None:
+    if scope.is_everything:
         # The bureau sees everything: no filter keeps the planner on the ordering index.
         return Appeal.objects.all()
-    return Appeal.objects.filter(
-        Q(unit_path__startswith=path) | Q(intake_unit_path__startswith=path) | _assisted_within(path)
-    )
+    return Appeal.objects.filter(scope.q("unit_path") | scope.q("intake_unit_path") | _assisted_within(scope))
 
 
 def appeal_scope(actor: User) -> QuerySet[Appeal]:
@@ -84,8 +85,8 @@ class _IdInArray(Func):
     output_field = BooleanField()
 
 
-def _assisted_within(path: str) -> Exists | _IdInArray:
-    assisted = AppealAssist.objects.filter(unit_path__startswith=path)
+def _assisted_within(scope: Scope) -> Exists | _IdInArray:
+    assisted = scope.filter(AppealAssist.objects.all(), "unit_path")
     if connection.vendor == "postgresql":
         # With this arm the scope's three conditions are one BitmapOr of index scans, which can
         # meet the search index in a BitmapAnd; a correlated EXISTS inside the OR is checked row
@@ -118,7 +119,7 @@ def appeal_list(*, actor: User, filters: AppealFilters | None = None) -> QuerySe
         from jingmin.org.models import Unit
 
         unit = Unit.objects.filter(pk=f.unit).first()
-        qs = qs.filter(unit_path__startswith=unit.path) if unit else qs.none()
+        qs = Scope.under(unit).filter(qs, "unit_path")
     if f.category:
         qs = qs.filter(Q(category__code=f.category) | Q(category__parent__code=f.category))
     if f.type:
@@ -254,6 +255,40 @@ def category_list(*, leaves_only: bool = False) -> QuerySet[Category]:
     return qs.filter(parent__isnull=False) if leaves_only else qs
 
 
+def intake_categories() -> QuerySet[Category]:
+    """The categories offered at intake: active ones whose heading is active too."""
+    return Category.objects.filter(Q(parent__isnull=True) | Q(parent__is_active=True), is_active=True)
+
+
+def category_headings() -> QuerySet[Category]:
+    """The active top-level categories (the headings a new category goes under)."""
+    return Category.objects.filter(parent__isnull=True, is_active=True)
+
+
+def category_settings() -> list[Category]:
+    """Every category, retired ones too, in the settings page's order."""
+    return list(Category.objects.order_by("position", "code"))
+
+
+def deadline_policies() -> QuerySet[DeadlinePolicy]:
+    return DeadlinePolicy.objects.all()
+
+
+def appeal_acted_on(*, pk: int) -> Appeal:
+    """The appeal a person has just acted on, as it now is: after a transfer or a return it may
+    have left their scope, and the answer to their step still shows it."""
+    return Appeal.objects.select_related("category", "unit", "handler").prefetch_related("assists").get(pk=pk)
+
+
+def attachment_get(*, actor: User, pk: int) -> Attachment:
+    """A file of an appeal the actor may see (404 otherwise)."""
+    row = Attachment.objects.filter(pk=pk).first()
+    if row is None:
+        raise Http404
+    appeal_get(actor=actor, pk=row.appeal_id)
+    return row
+
+
 def time_left(appeal: Appeal, now: datetime | None = None) -> timedelta | None:
     if appeal.due_at is None or not appeal.is_open:
         return None
@@ -364,7 +399,7 @@ def allowed_actions(*, actor: User, appeal: Appeal) -> list[str]:
     """The steps this person may take on this appeal now: the transitions table's, filtered by
     capability, by the holder rule and by the follow-up guards, so the page offers no button the
     service would refuse."""
-    holder = appeal.unit_path.startswith(actor.unit.path)
+    holder = Scope.of(actor).contains(appeal.unit_path)
     # Only a followed-up appeal needs its latest answer: lists of open appeals cost no query here.
     latest = _latest_answer(appeal) if appeal.state == State.FOLLOWED_UP else None
     out: list[str] = []
@@ -376,18 +411,10 @@ def allowed_actions(*, actor: User, appeal: Appeal) -> list[str]:
             continue
         if action == Action.URGENCY and not appeal.urgency_suggested:
             continue
-        if action == Action.FOLLOW_UP and (
-            not appeal.follow_ups.filter(answered_at__isnull=True).exists()
-            or follow_up_barred(actor=actor, appeal=appeal)
-        ):
+        if action == Action.FOLLOW_UP and follow_up_barred(actor=actor, appeal=appeal):
             continue
-        if action == Action.REVIEW and (latest is None or latest.review != ReviewOutcome.PENDING):
-            continue
-        if action == Action.REOPEN and (
-            latest is None or not latest.dissatisfied or latest.review == ReviewOutcome.PENDING
-        ):
-            continue
-        if action == Action.ARCHIVE and latest is not None and latest.review == ReviewOutcome.PENDING:
+        owed = action == Action.FOLLOW_UP and appeal.follow_ups.filter(answered_at__isnull=True).exists()
+        if follow_up_refusal(action, latest=latest, owed=owed) is not None:
             continue
         out.append(action)
     return out

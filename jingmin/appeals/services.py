@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jingmin.appeals import clocks, notifications, urgency
+from jingmin.appeals.codes import AuditAction, step_action
 from jingmin.appeals.models import (
     OPEN_STATES,
     Action,
@@ -42,7 +43,14 @@ from jingmin.appeals.models import (
 )
 from jingmin.appeals.search import index_text
 from jingmin.appeals.selectors import appeal_in_scope, follow_up_barred
-from jingmin.appeals.transitions import HOLDER_ACTIONS, TRANSITIONS
+from jingmin.appeals.transitions import (
+    HOLDER_ACTIONS,
+    TRANSITIONS,
+    follow_up_due,
+    follow_up_refusal,
+    reopen_deadline,
+    review_of_answer,
+)
 from jingmin.audit.services import audit_record
 from jingmin.core import hooks
 from jingmin.core.crypto import lookup_hash
@@ -51,6 +59,7 @@ from jingmin.org.models import Unit, UnitKind, User
 from jingmin.org.roles import Cap, can
 from jingmin.org.selectors import intake_desk
 from jingmin.worktime.calendar import add_working_days
+from jingmin.org.scope import Scope
 
 if TYPE_CHECKING:
     from jingmin.open311.models import Partner
@@ -256,7 +265,9 @@ def appeal_register(
                 _store_file(appeal, event, checked, actor, now)
             # Early warning reads every new appeal (repeats, risk words, spikes) once it is committed.
             hooks.written("appeal", appeal.pk)
-            audit_record(actor=actor, action="appeal.register", target=appeal, actor_username="citizen")
+            audit_record(
+                actor=actor, action=AuditAction.APPEAL_REGISTER, target=appeal, actor_username="citizen"
+            )
             clocks.schedule(appeal, before=(None, None, None))
             if actor is None:
                 # Nobody at the receiving desk saw it come in: tell them at once.
@@ -441,7 +452,7 @@ def _apply(
         if actor is not None:
             if not any(can(actor, cap) for cap in transition.caps):
                 raise PermissionDenied
-            if action in HOLDER_ACTIONS and not appeal.unit_path.startswith(actor.unit.path):
+            if action in HOLDER_ACTIONS and not Scope.of(actor).contains(appeal.unit_path):
                 raise PermissionDenied
         if appeal.state not in transition.sources:
             raise TransitionNotAllowed(_explain(action, appeal))
@@ -473,7 +484,7 @@ def _apply(
         audit_record(
             actor=actor,
             actor_username="" if actor is not None else "citizen",
-            action=f"appeal.{action}",
+            action=step_action(action),
             target=appeal,
             detail={
                 "from": before_state,
@@ -691,11 +702,10 @@ def appeal_conclude(
         if appeal.conclude_by is not None:
             step.data["on_time"] = step.now <= appeal.conclude_by
         rounds = FollowUp.objects.filter(appeal=appeal).count()
-        # The published practice: a follow-up call the day after conclusion.
         FollowUp.objects.create(
             appeal=appeal,
             round=rounds + 1,
-            due_at=add_working_days(step.now, 1),
+            due_at=follow_up_due(step.now),
             token_hash=lookup_hash(token),
             token_expires_at=step.now + timedelta(days=settings.APPEAL_FOLLOWUP_LINK_DAYS),
         )
@@ -718,6 +728,14 @@ def appeal_conclude(
         # Not for a step sent again: its link went out the first time, with the token then stored.
         notifications.follow_up_link(appeal, token)
     return appeal
+
+
+def _refuse_by_follow_up_rules(action: str, appeal: Appeal, latest: FollowUp | None) -> None:
+    """The follow-up rules of `transitions`, as the page offers them (`allowed_actions`)."""
+    owed = action == Action.FOLLOW_UP and appeal.follow_ups.filter(answered_at__isnull=True).exists()
+    refusal = follow_up_refusal(action, latest=latest, owed=owed)
+    if refusal is not None:
+        raise TransitionNotAllowed(str(refusal))
 
 
 def _pending_follow_up(appeal: Appeal) -> FollowUp:
@@ -744,8 +762,7 @@ def _answer(
     follow_up.resolved = resolved
     follow_up.satisfaction = satisfaction
     follow_up.note = (note or "").strip()[:2000]
-    # A dissatisfied answer counts against the unit only once a review finds the demand reasonable.
-    follow_up.review = ReviewOutcome.PENDING if follow_up.dissatisfied else ReviewOutcome.NONE
+    follow_up.review = review_of_answer(resolved, satisfaction)
     follow_up.save()
     step.data.update(
         {"round": follow_up.round, "resolved": resolved, "satisfaction": satisfaction, "channel": channel}
@@ -847,7 +864,7 @@ def _reopen(step: _Step, reason: str) -> None:
     appeal.result = ""
     appeal.result_note = ""
     # The published practice: a reopened appeal is reported on within 5 working days.
-    appeal.conclude_by = add_working_days(step.now, settings.APPEAL_REOPEN_WORKING_DAYS)
+    appeal.conclude_by = reopen_deadline(step.now)
     step.data["conclude_by"] = appeal.conclude_by.isoformat()
 
 
@@ -862,8 +879,8 @@ def appeal_review(*, actor: User, appeal_id: int, reasonable: Any, note: str) ->
 
     def guard(appeal: Appeal) -> None:
         follow_up = _latest_follow_up(appeal)
-        if follow_up is None or follow_up.review != ReviewOutcome.PENDING:
-            raise TransitionNotAllowed(_("No follow-up answer of this appeal awaits a review."))
+        _refuse_by_follow_up_rules(Action.REVIEW, appeal, follow_up)
+        assert follow_up is not None
         reviewed["it"] = follow_up
 
     def change(step: _Step) -> None:
@@ -887,15 +904,7 @@ def appeal_reopen(*, actor: User, appeal_id: int, reason: str) -> Appeal:
     reason = _required(reason, "reason", _("Say why the appeal is reopened."))
 
     def guard(appeal: Appeal) -> None:
-        follow_up = _latest_follow_up(appeal)
-        if follow_up is None or not follow_up.dissatisfied:
-            raise TransitionNotAllowed(
-                _("Only an appeal the citizen was not satisfied with can be reopened.")
-            )
-        if follow_up.review == ReviewOutcome.PENDING:
-            raise TransitionNotAllowed(
-                _("Review the citizen's answer first: a reasonable demand reopens it.")
-            )
+        _refuse_by_follow_up_rules(Action.REOPEN, appeal, _latest_follow_up(appeal))
 
     def change(step: _Step) -> None:
         _reopen(step, reason)
@@ -1002,9 +1011,7 @@ def appeal_merge(*, actor: User, appeal_id: int, into: Appeal | int | None, note
 
 def appeal_archive(*, actor: User, appeal_id: int, note: str = "") -> Appeal:
     def guard(appeal: Appeal) -> None:
-        follow_up = _latest_follow_up(appeal)
-        if follow_up is not None and follow_up.review == ReviewOutcome.PENDING:
-            raise TransitionNotAllowed(_("The citizen's answer awaits its review; archive it after."))
+        _refuse_by_follow_up_rules(Action.ARCHIVE, appeal, _latest_follow_up(appeal))
 
     return _apply(actor=actor, appeal_id=appeal_id, action=Action.ARCHIVE, note=note, guard=guard)
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from jingmin.appeals.codes import AuditAction
 from jingmin.appeals.models import AppealType, Category, ClockUnit, DeadlinePolicy, Urgency
 from jingmin.audit.services import audit_record
 from jingmin.core.errors import ServiceError
@@ -101,7 +102,7 @@ def category_create(
             raise ServiceError(_("This code is taken."), code="duplicate", field="code") from exc
         audit_record(
             actor=actor,
-            action="appeals.category_create",
+            action=AuditAction.CATEGORY_CREATE,
             target=category,
             detail={"code": code, "parent": parent.code if parent else None, "name": name},
         )
@@ -163,7 +164,7 @@ def category_update(
             Category.objects.filter(parent=row, is_active=True).update(is_active=False)
             if closed:
                 changes["children_deactivated"] = closed
-        audit_record(actor=actor, action="appeals.category_update", target=row, detail=changes)
+        audit_record(actor=actor, action=AuditAction.CATEGORY_UPDATE, target=row, detail=changes)
     return row
 
 
@@ -234,7 +235,7 @@ def deadline_policy_set(
             row.save()
         audit_record(
             actor=actor,
-            action="appeals.deadline_policy_set",
+            action=AuditAction.DEADLINE_POLICY_SET,
             target=row,
             detail={"urgency": urgency, "type": type, "before": before, "after": fields},
         )

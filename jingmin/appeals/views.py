@@ -19,7 +19,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import (
     FileResponse,
     Http404,
@@ -37,6 +37,7 @@ from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jingmin.appeals import clocks, selectors, services
+from jingmin.appeals.codes import AuditAction
 from jingmin.appeals.forms import (
     AttachForm,
     BatchForm,
@@ -62,10 +63,7 @@ from jingmin.appeals.forms import (
 from jingmin.appeals.models import (
     Action,
     Appeal,
-    Attachment,
-    Category,
     Clock,
-    DeadlinePolicy,
 )
 from jingmin.appeals.services import TransitionNotAllowed
 from jingmin.appeals.services_settings import category_create, category_update, deadline_policy_set
@@ -79,7 +77,7 @@ from jingmin.core.paging import Order, export_query, request_page
 from jingmin.core.sheets import Sheets
 from jingmin.org.models import Unit, UnitKind, User
 from jingmin.org.roles import Cap, can
-from jingmin.org.selectors import require, unit_list
+from jingmin.org.selectors import handling_units, require, unit_list
 from jingmin.routing.duplicates import duplicates_of
 from jingmin.routing.forms import shown_from
 from jingmin.routing.services import suggestion_record
@@ -99,7 +97,7 @@ def _handling_units() -> QuerySet[Unit]:
     # Dispatch and transfer cross the tree (属地不符: the appeal belongs to another station), so
     # every open unit that handles appeals is offered, not only the actor's subtree; unit names
     # are not personal data. The bureau itself handles nothing (the service refuses it).
-    return Unit.objects.filter(is_active=True).exclude(kind=UnitKind.BUREAU).order_by("path")
+    return handling_units()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -143,7 +141,7 @@ def _queue_filters(request: HttpRequest, actor: User) -> tuple[QueueFilterForm, 
     form = QueueFilterForm(
         request.GET or None,
         units=unit_list(actor=actor),
-        categories=Category.objects.filter(is_active=True),
+        categories=selectors.category_list(),
     )
     return form, selectors.AppealFilters(**form.filters())
 
@@ -230,7 +228,7 @@ def export(request: StaffRequest) -> HttpResponse | StreamingHttpResponse:
         return redirect(f"{reverse('appeals:queue')}?{request.GET.urlencode()}")
     audit_record(
         actor=actor,
-        action="appeal.export",
+        action=AuditAction.APPEAL_EXPORT,
         detail={k: str(v) for k, v in form.filters().items() if v not in ("", None)},
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
@@ -354,9 +352,7 @@ def _intake_form(actor: User, data: Any = None, files: Any = None) -> IntakeForm
     form = IntakeForm(
         data,
         files,
-        categories=Category.objects.filter(
-            Q(parent__isnull=True) | Q(parent__is_active=True), is_active=True
-        ),
+        categories=selectors.intake_categories(),
         districts=unit_list(actor=actor).filter(kind=UnitKind.DISTRICT, is_active=True),
         dispatch_units=_handling_units(),
     )
@@ -721,10 +717,7 @@ def reveal_phone(request: StaffRequest, pk: int) -> HttpResponse:
 def attachment(request: StaffRequest, pk: int) -> FileResponse:
     """A file of an appeal, only to those who can see the appeal; files have no public URL."""
     actor = request.user
-    row = Attachment.objects.filter(pk=pk).first()
-    if row is None:
-        raise Http404
-    selectors.appeal_get(actor=actor, pk=row.appeal_id)
+    row = selectors.attachment_get(actor=actor, pk=pk)
     # Evidence files may show people and documents: reading one is recorded like a phone reveal.
     audit_read(actor=actor, target=row, what="attachment")
     response = FileResponse(row.file.open("rb"), content_type=row.content_type, filename=row.original_name)
@@ -745,7 +738,7 @@ def _settings_forms(
     policy_form: DeadlinePolicyForm | None = None,
 ) -> dict[str, Any]:
     """The settings page's forms, with the one that failed bound to its input."""
-    categories = list(Category.objects.order_by("position", "code"))
+    categories = selectors.category_settings()
     tree = []
     for heading in [c for c in categories if c.parent_id is None]:
         for category in [heading, *[c for c in categories if c.parent_id == heading.pk]]:
@@ -766,7 +759,7 @@ def _settings_forms(
             )
             tree.append({"category": category, "form": form, "open": failed})
     policies = []
-    for policy in DeadlinePolicy.objects.all():
+    for policy in selectors.deadline_policies():
         initial: dict[str, Any] = {"urgency": policy.urgency, "type": policy.type}
         for clock in ("sign", "contact", "conclude"):
             initial[f"{clock}_amount"], initial[f"{clock}_unit"] = policy.clock(clock)
@@ -775,10 +768,7 @@ def _settings_forms(
         )
     return {
         "tree": tree,
-        "create_form": create
-        or CategoryCreateForm(
-            prefix="new", headings=Category.objects.filter(parent__isnull=True, is_active=True)
-        ),
+        "create_form": create or CategoryCreateForm(prefix="new", headings=selectors.category_headings()),
         "policies": policies,
         "policy_form": policy_form or DeadlinePolicyForm(prefix="policy"),
     }
@@ -792,7 +782,7 @@ def settings_page(request: StaffRequest) -> HttpResponse:
     if request.method == "GET":
         return render(request, "appeals/settings.html", _settings_forms())
     which = request.POST.get("form", "")
-    headings = Category.objects.filter(parent__isnull=True, is_active=True)
+    headings = selectors.category_headings()
     if which == "category_create":
         create = CategoryCreateForm(request.POST, prefix="new", headings=headings)
         if create.is_valid():

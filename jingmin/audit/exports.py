@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from jingmin.audit.labels import ACTION_LABELS
+from jingmin.audit.actions import action_label
+from jingmin.audit.codes import AuditAction
 from jingmin.audit.models import AuditEntry
 from jingmin.audit.services import audit_record
 from jingmin.core.sheets import Sheets
@@ -21,7 +22,7 @@ EXPORT_LIMIT = 100_000
 
 def audit_export_xlsx(*, actor: User, rows: QuerySet[AuditEntry], filters: dict[str, Any]) -> Iterator[bytes]:
     """Write the matching rows to a workbook and stream it; the export itself is recorded."""
-    audit_record(actor=actor, action="audit.export", detail={k: str(v) for k, v in filters.items()})
+    audit_record(actor=actor, action=AuditAction.LOG_EXPORT, detail={k: str(v) for k, v in filters.items()})
     return _workbook_stream(rows)
 
 
@@ -47,7 +48,7 @@ def _workbook_stream(rows: QuerySet[AuditEntry]) -> Iterator[bytes]:
                 row.seq,
                 timezone.localtime(row.at).strftime("%Y-%m-%d %H:%M:%S"),
                 row.actor_username,
-                str(ACTION_LABELS.get(row.action, row.action)),
+                str(action_label(row.action, row.target_type)),
                 row.target_type,
                 row.target_repr or row.target_id,
                 str(row.detail) if row.detail else "",

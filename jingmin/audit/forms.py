@@ -4,14 +4,17 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from jingmin.audit.labels import ACTION_LABELS
+from jingmin.audit.actions import all_actions
+
+
+def _action_choices() -> list[tuple[str, Any]]:
+    # Every action of every domain, read when the form is built: the apps are loaded by then.
+    return [("", _("All actions")), *all_actions().items()]
 
 
 class AuditFilterForm(forms.Form):
     account = forms.CharField(label=_("Account"), required=False)
-    action = forms.ChoiceField(
-        label=_("Action"), required=False, choices=[("", _("All actions")), *ACTION_LABELS.items()]
-    )
+    action = forms.ChoiceField(label=_("Action"), required=False, choices=_action_choices)
     target = forms.CharField(label=_("Record"), required=False)
     ip = forms.GenericIPAddressField(label=pgettext_lazy("network address", "Address"), required=False)
     since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jingmin.audit.chain import GENESIS_HASH, row_hash
+from jingmin.audit.codes import AuditAction
 from jingmin.audit.context import client_ip
 from jingmin.audit.models import AuditCheckpoint, AuditEntry, AuditHead
 
@@ -76,7 +77,9 @@ def audit_record(
 
 def audit_read(*, actor: User, target: models.Model, what: str = "") -> AuditEntry:
     """Record that a person read a sensitive record (a profile, an ID number revealed...)."""
-    return audit_record(actor=actor, action="read", target=target, detail={"what": what} if what else None)
+    return audit_record(
+        actor=actor, action=AuditAction.RECORD_READ, target=target, detail={"what": what} if what else None
+    )
 
 
 def field_changes(instance: models.Model, before: dict[str, Any], fields: list[str]) -> dict[str, Any]:
@@ -139,7 +142,7 @@ def audit_purge(*, actor_username: str, before: datetime) -> PurgeResult:
         audit_record(
             actor=None,
             actor_username=actor_username,
-            action="audit.purge",
+            action=AuditAction.LOG_PURGE,
             detail={"through_seq": last.seq, "deleted": deleted, "before": before.isoformat()},
         )
     return PurgeResult(deleted=deleted, through_seq=last.seq)

@@ -10,9 +10,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jingmin.audit.actions import action_label
 from jingmin.audit.exports import EXPORT_LIMIT, audit_export_xlsx
 from jingmin.audit.forms import AuditFilterForm
-from jingmin.audit.labels import ACTION_LABELS
 from jingmin.audit.selectors import audit_search
 from jingmin.core.http import StaffRequest
 from jingmin.org.roles import Cap, can
@@ -42,7 +42,7 @@ def audit_log(request: StaffRequest) -> HttpResponse:
     page = page[:PAGE_SIZE]
     context = {
         "form": form,
-        "rows": [(row, ACTION_LABELS.get(row.action, row.action)) for row in page],
+        "rows": [(row, action_label(row.action, row.target_type)) for row in page],
         "next_before": page[-1].seq if more and page else None,
         "can_export": can(actor, Cap.EXPORT_AUDIT),
     }

@@ -9,13 +9,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jingmin.appeals.selectors import home_figures
-from jingmin.audit.selectors import audit_search, own_signins
+from jingmin.audit.actions import action_q
+from jingmin.audit.selectors import audit_search, previous_signin
 from jingmin.core.http import StaffRequest
 from jingmin.disputes.selectors import open_urgent
 from jingmin.metrics.selectors import home_figures as metrics_home
-from jingmin.org.models import Unit, UnitKind, User
+from jingmin.org.codes import AuditAction as OrgAudit
+from jingmin.org.models import UnitKind, User
 from jingmin.org.roles import Cap, can
-from jingmin.org.selectors import locked_accounts, staff_list, unit_list
+from jingmin.org.selectors import locked_accounts, staff_list, unit_ancestors, unit_list
 
 HOME_URGENT_LIMIT = 10
 
@@ -49,7 +51,7 @@ def home(request: StaffRequest) -> HttpResponse:
         cards.append(
             {
                 "label": _("Failed sign-ins in the last 24 hours"),
-                "value": recent.filter(action="auth.signin_failed").count(),
+                "value": recent.filter(action_q(OrgAudit.SIGNIN_FAIL)).count(),
                 "url": "audit:log",
             }
         )
@@ -61,10 +63,8 @@ def home(request: StaffRequest) -> HttpResponse:
     # The open red and orange disputes of the scope, nearest deadline first: what a chief must not
     # lose sight of.
     urgent = list(open_urgent(actor)[:HOME_URGENT_LIMIT]) if can(actor, Cap.DISPUTE_VIEW) else []
-    previous = own_signins(actor=actor).filter(action="auth.signin")[1:2].first()
-    ancestors = Unit.objects.filter(pk__in=[int(p) for p in actor.unit.path.strip("/").split("/")]).order_by(
-        "depth"
-    )
+    previous = previous_signin(actor=actor)
+    ancestors = unit_ancestors(actor.unit)
     return render(
         request,
         "core/home.html",

@@ -388,7 +388,7 @@ def survey_step(request: StaffRequest, pk: int) -> HttpResponse:
         messages.success(
             request,
             _("The survey is now “%(state)s”.")
-            % {"state": Survey.objects.get(pk=row.pk).get_state_display()},
+            % {"state": selectors.survey_get(actor=actor, pk=row.pk).get_state_display()},
         )
     return redirect("evaluation:survey", pk=row.pk)
 

@@ -36,9 +36,8 @@ from jingmin.field import selectors, services, shell
 from jingmin.field.codes import ErrorCode, RecordType
 from jingmin.field.forms import EnvelopeForm
 from jingmin.ledger import selectors as ledger
-from jingmin.org.models import Unit
 from jingmin.org.roles import Cap, can
-from jingmin.org.selectors import require
+from jingmin.org.selectors import require, units_by_ids
 from jingmin.visits.coverage import mask_name
 from jingmin.visits.forms import VisitForm, filled_rows, visit_formsets, visit_input
 
@@ -228,8 +227,8 @@ def _sync_appeal(request: StaffRequest, envelope: dict[str, Any]) -> JsonRespons
         data,
         request.FILES,
         categories=category_list(),
-        districts=Unit.objects.filter(pk__in=districts),
-        dispatch_units=Unit.objects.none(),
+        districts=units_by_ids(districts),
+        dispatch_units=units_by_ids([]),
     )
     if not form.is_valid():
         return _refused(_errors_of(form))

@@ -40,9 +40,9 @@ from jingmin.ledger.models import (
     Sex,
     Tag,
 )
-from jingmin.ledger.services import common_path
 from jingmin.org.demo import DemoOrg
 from jingmin.org.models import Unit
+from jingmin.org.scope import Scope, common_path
 
 # Households per district: the small demo (16 districts) gets a realistic community each; the
 # city demo (480 districts) a sample, so that it still loads in a reasonable time.
@@ -140,7 +140,7 @@ def seed_ledger(*, seed: int, org: DemoOrg, households_per_district: int | None 
     road_names: set[str] = set()
 
     for d_index, district in enumerate(org.districts):
-        station = next(s for s in org.stations if district.path.startswith(s.path))
+        station = next(s for s in org.stations if Scope.under(s).contains(district))
         street = root.child(AddressKind.DIVISION, station.name.removesuffix("派出所") + "街道", district)
         community_name = district.name
         for suffix in ("社区警务室", "村警务室", "警务区"):

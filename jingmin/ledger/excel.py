@@ -41,6 +41,7 @@ from jingmin.ledger.models import (
     Tag,
 )
 from jingmin.org.models import Unit, UnitKind
+from jingmin.org.scope import Scope
 
 ADDRESS_SHEET = "地址房屋"
 PERSON_SHEET = "人口"
@@ -621,7 +622,7 @@ def _address_ref(context: _Context, cells: dict[str, Any], headers: dict[str, st
     district = context.district(code)
     if district is None:
         raise _RowRejected(headers["district"], code, _("No police district has this code."))
-    if not district.path.startswith(context.unit.path):
+    if not Scope.under(context.unit).contains(district):
         raise _RowRejected(
             headers["district"],
             code,

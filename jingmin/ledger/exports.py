@@ -27,6 +27,7 @@ from jingmin.ledger.excel import (
     Column,
 )
 from jingmin.ledger.models import Address, AddressKind, Organisation, Person
+from jingmin.org.scope import path_prefixes
 
 M = TypeVar("M", bound=models.Model)
 
@@ -44,14 +45,14 @@ _KIND_KEYS = {
 def _chains(leaves: list[Address]) -> dict[int, dict[str, str]]:
     """The template's address columns of each leaf, by its id."""
     step = len(Address.path_segment(0))
-    wanted = {leaf.path[:n] for leaf in leaves for n in range(step, len(leaf.path) + 1, step)}
+    wanted = {path for leaf in leaves for path in path_prefixes(leaf.path, step)}
     nodes = {a.path: a for a in Address.objects.filter(path__in=wanted).only("path", "kind", "name")}
     out: dict[int, dict[str, str]] = {}
     for leaf in leaves:
         columns: dict[str, str] = {}
         divisions: list[str] = []
-        for n in range(step, len(leaf.path) + 1, step):
-            node = nodes.get(leaf.path[:n])
+        for path in path_prefixes(leaf.path, step):
+            node = nodes.get(path)
             if node is None:
                 continue
             if node.kind == AddressKind.DIVISION:

@@ -29,6 +29,7 @@ from jingmin.appeals.search import index_text
 from jingmin.audit.services import audit_record
 from jingmin.core.crypto import lookup_hash
 from jingmin.ledger.bulk import reserve_ids
+from jingmin.ledger.codes import AuditAction
 from jingmin.ledger.excel import (
     ADDRESS_SHEET,
     ORGANISATION_SHEET,
@@ -59,8 +60,9 @@ from jingmin.ledger.models import (
     Residence,
     Sex,
 )
-from jingmin.ledger.services import common_path, masked_value
+from jingmin.ledger.services import masked_value
 from jingmin.org.models import Unit, User
+from jingmin.org.scope import Scope, common_path
 
 M = TypeVar("M", bound=models.Model)
 Parts = tuple[tuple[str, str], ...]
@@ -156,7 +158,7 @@ def _audit(actor: User | None, run: ImportRun | None, result: ImportResult) -> N
     audit_record(
         actor=actor,
         actor_username="command line",
-        action="ledger.import",
+        action=AuditAction.IMPORT_APPLY,
         target=run,
         detail={"counts": result.counts, "rejected_while_writing": len(result.rejected)},
     )
@@ -485,7 +487,7 @@ class _Writer:
                 created.append((row, person))
                 if not row.id_hash:
                     by_name[(house.pk, person.name, person.birth_date)] = person
-            elif not person.district_path.startswith(self.unit.path):
+            elif not Scope.under(self.unit).contains(person.district_path):
                 self.reject(
                     PERSON_SHEET,
                     row.row,
@@ -722,7 +724,7 @@ class _Writer:
                 )
                 created.append(organisation)
                 continue
-            if not organisation.district_path.startswith(self.unit.path):
+            if not Scope.under(self.unit).contains(organisation.district_path):
                 self.reject(
                     ORGANISATION_SHEET,
                     row.row,

@@ -34,11 +34,13 @@ from django.utils.translation import gettext as _
 
 from jingmin.audit.services import audit_record
 from jingmin.core.errors import ServiceError
+from jingmin.ledger.codes import AuditAction
 from jingmin.ledger.excel import ParsedWorkbook, Rejection, WorkbookError, read_workbook, write_report
 from jingmin.ledger.importer import ImportResult, ImportRolledBack, import_apply
 from jingmin.ledger.models import ImportMode, ImportRun, ImportState
 from jingmin.org.models import Unit, User
 from jingmin.org.roles import Cap, can
+from jingmin.org.scope import Scope
 
 logger = logging.getLogger(__name__)
 
@@ -91,7 +93,7 @@ def import_upload(*, actor: User, upload: UploadedFile, mode: str) -> ImportRun:
         )
         run.file.save(name, upload, save=False)
         run.save()
-        audit_record(actor=actor, action="ledger.import_upload", target=run, detail={"sha256": run.sha256})
+        audit_record(actor=actor, action=AuditAction.IMPORT_UPLOAD, target=run, detail={"sha256": run.sha256})
         from jingmin.ledger.tasks import ledger_import_check
 
         transaction.on_commit(partial(ledger_import_check.enqueue, run_id=run.pk))
@@ -144,8 +146,9 @@ def import_confirm(*, actor: User, run_id: int) -> ImportRun:
         raise PermissionDenied
     with transaction.atomic():
         run = (
-            ImportRun.objects.select_for_update()
-            .filter(pk=run_id, unit_path__startswith=actor.unit.path)
+            Scope.of(actor)
+            .filter(ImportRun.objects.select_for_update(), "unit_path")
+            .filter(pk=run_id)
             .first()
         )
         if run is None:
@@ -162,7 +165,7 @@ def import_confirm(*, actor: User, run_id: int) -> ImportRun:
             )
         run.state, run.phase, run.rows_done = ImportState.QUEUED, "write", 0
         run.save(update_fields=["state", "phase", "rows_done"])
-        audit_record(actor=actor, action="ledger.import_confirm", target=run)
+        audit_record(actor=actor, action=AuditAction.IMPORT_CONFIRM, target=run)
         from jingmin.ledger.tasks import ledger_import_write
 
         transaction.on_commit(partial(ledger_import_write.enqueue, run_id=run.pk))

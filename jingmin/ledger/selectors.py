@@ -21,6 +21,7 @@ from jingmin.appeals.search import search_filter
 from jingmin.audit.services import audit_record
 from jingmin.core.crypto import lookup_hash
 from jingmin.core.errors import ServiceError
+from jingmin.ledger.codes import AuditAction
 from jingmin.ledger.identifiers import normalise_id_number, parse_id_number
 from jingmin.ledger.models import (
     Address,
@@ -32,40 +33,26 @@ from jingmin.ledger.models import (
     Person,
     Tag,
 )
-from jingmin.org.models import UnitKind, User
+from jingmin.org.models import User
 from jingmin.org.roles import Cap, can
+from jingmin.org.scope import Scope, path_prefixes
 from jingmin.org.selectors import require
 
 M = TypeVar("M", bound=Model)
 
 PAGE_SIZE = 30
-_UNIT_SEGMENT = 7
 _ID_LIKE = re.compile(r"^[0-9]{15}$|^[0-9]{17}[0-9X]$")
 _PHONE_LIKE = re.compile(r"^\+?[0-9][0-9\- ]{6,16}$")
 
 
 def _scoped(queryset: QuerySet[M], actor: User) -> QuerySet[M]:
-    if not actor.is_active:
-        return queryset.none()
-    if actor.unit.parent_id is None:
-        # The bureau sees everything: no filter keeps the planner on the ordering index.
-        return queryset
-    if actor.unit.kind == UnitKind.DISTRICT:
-        # Nothing hangs below a police district: equality, which an index on (district_path, id)
-        # serves in list order, where a prefix match would have to sort.
-        return queryset.filter(district_path=actor.unit.path)
-    return queryset.filter(district_path__startswith=actor.unit.path)
+    # A district's scope is an equality, which an index on (district_path, id) serves in list
+    # order, where a prefix match would have to sort; the bureau's adds no condition.
+    return Scope.of(actor).filter(queryset, "district_path")
 
 
 def in_scope(actor: User, district_path: str) -> bool:
-    return actor.is_active and district_path.startswith(actor.unit.path)
-
-
-def scope_prefixes(actor: User) -> list[str]:
-    """The district paths above the actor's unit: address nodes carrying one of them lead down to
-    the actor's own records, so they may be browsed through."""
-    path = actor.unit.path
-    return [path[:n] for n in range(0, len(path), _UNIT_SEGMENT)]
+    return Scope.of(actor).contains(district_path)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -104,7 +91,7 @@ def person_get(actor: User, pk: int, *, audit: bool = True) -> Person:
     if person is None:
         raise Http404
     if audit:
-        audit_record(actor=actor, action="ledger.person_read", target=person)
+        audit_record(actor=actor, action=AuditAction.PERSON_READ, target=person)
     return person
 
 
@@ -118,6 +105,10 @@ def organisation_get(actor: User, pk: int) -> Organisation:
     return organisation
 
 
+def tag_names(codes: list[str]) -> dict[str, str]:
+    return dict(Tag.objects.filter(code__in=codes).values_list("code", "name"))
+
+
 # ---------------------------------------------------------------------------------------------
 # Addresses and houses
 
@@ -125,13 +116,11 @@ def organisation_get(actor: User, pk: int) -> Organisation:
 def address_scope(actor: User) -> QuerySet[Address]:
     """Addresses in the actor's scope, and the nodes above it they browse through."""
     require(actor, Cap.LEDGER_VIEW)
-    if not actor.is_active:
+    scope = Scope.of(actor)
+    if scope.is_empty:
         return Address.objects.none()
-    if actor.unit.parent_id is None:
-        return Address.objects.all()
-    return Address.objects.filter(
-        Q(district_path__startswith=actor.unit.path) | Q(district_path__in=scope_prefixes(actor))
-    )
+    # Address nodes above districts carry the common path of the districts beneath them.
+    return Address.objects.filter(scope.q_or_above("district_path"))
 
 
 def address_get(actor: User, pk: int) -> Address:
@@ -149,8 +138,7 @@ def address_children(actor: User, parent: Address | None) -> QuerySet[Address]:
 
 def address_ancestors(actor: User, address: Address) -> list[Address]:
     """The nodes above `address` the actor may see, top first (the breadcrumbs)."""
-    step = len(Address.path_segment(0))
-    paths = [address.path[:n] for n in range(step, len(address.path), step)]
+    paths = path_prefixes(address.path, len(Address.path_segment(0)))[:-1]
     return list(address_scope(actor).filter(path__in=paths).order_by("depth"))
 
 
@@ -248,7 +236,7 @@ def record_history(actor: User, record_type: str, record_id: int) -> QuerySet[Le
 
 def import_runs(actor: User) -> QuerySet[ImportRun]:
     require(actor, Cap.LEDGER_IMPORT)
-    return ImportRun.objects.filter(unit_path__startswith=actor.unit.path).select_related("created_by")
+    return Scope.of(actor).filter(ImportRun.objects.all(), "unit_path").select_related("created_by")
 
 
 def import_run_get(actor: User, pk: int) -> ImportRun:

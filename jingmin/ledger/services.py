@@ -30,6 +30,7 @@ from jingmin.audit.services import audit_record
 from jingmin.core.crypto import lookup_hash, mask
 from jingmin.core.errors import ServiceError
 from jingmin.ledger.bulk import reserve_ids
+from jingmin.ledger.codes import AuditAction, record_action
 from jingmin.ledger.identifiers import (
     normalise_credit_code,
     normalise_id_number,
@@ -60,12 +61,12 @@ from jingmin.ledger.models import (
 )
 from jingmin.org.models import Unit, UnitKind, User
 from jingmin.org.roles import Cap, can
+from jingmin.org.scope import Scope, common_path, path_prefixes, subtree_q
 
 M = TypeVar("M", bound=models.Model)
 
 # Identifiers are never written to the history in clear.
 SENSITIVE_FIELDS = frozenset({"id_number", "phone", "owner_phone", "contact_phone"})
-UNIT_SEGMENT = 7  # "000001/": org.Unit.path_segment
 ADDRESS_SEGMENT = 11  # "0000000001/": Address.path_segment
 # The codes of each choice list, computed once (Django builds `Choices.values` anew on each use).
 VALUES: dict[type, frozenset[str]] = {
@@ -181,7 +182,7 @@ def _log_update(
         then()
     audit_record(
         actor=actor,
-        action=f"ledger.{record_type}_update",
+        action=record_action(record_type, "update"),
         target=record,
         detail={"fields": sorted(changes)},
     )
@@ -223,7 +224,7 @@ def _create_once(
             audit_record(
                 actor=actor,
                 actor_username="system",
-                action=f"ledger.{record_type}_create",
+                action=record_action(record_type, "create"),
                 target=record,
             )
     except IntegrityError as exc:
@@ -241,7 +242,7 @@ def _create_once(
 def _require_edit(actor: User, district_path: str) -> None:
     if not can(actor, Cap.LEDGER_EDIT):
         raise PermissionDenied
-    if not actor.is_active or not district_path.startswith(actor.unit.path):
+    if not Scope.of(actor).contains(district_path):
         raise Http404
 
 
@@ -259,24 +260,16 @@ def _check_district(actor: User | None, district: Unit | None, *, field_name: st
         raise ServiceError(_("Choose the police district responsible."), code="required", field=field_name)
     if district.kind != UnitKind.DISTRICT or not district.is_active:
         raise ServiceError(_("Choose an active police district."), code="invalid", field=field_name)
-    if actor is not None and not district.path.startswith(actor.unit.path):
+    if actor is not None and not Scope.of(actor).contains(district):
         raise ServiceError(
             _("Choose a police district within your unit."), code="out_of_scope", field=field_name
         )
     return district
 
 
-def common_path(a: str, b: str) -> str:
-    """The longest common run of whole segments of two unit paths."""
-    n = 0
-    while n + UNIT_SEGMENT <= min(len(a), len(b)) and a[n : n + UNIT_SEGMENT] == b[n : n + UNIT_SEGMENT]:
-        n += UNIT_SEGMENT
-    return a[:n]
-
-
 def ancestor_paths(path: str) -> list[str]:
     """The paths of the nodes above an address node, top first."""
-    return [path[:n] for n in range(ADDRESS_SEGMENT, len(path), ADDRESS_SEGMENT)]
+    return path_prefixes(path, ADDRESS_SEGMENT)[:-1]
 
 
 def widen_ancestors(parent: Address | None, district_path: str) -> None:
@@ -475,7 +468,9 @@ def address_update(
             node.search_tokens = index_text(node.full_name)
             # The subtree's full addresses begin with this node's.
             for child in (
-                Address.objects.filter(path__startswith=node.path).exclude(pk=node.pk).only("pk", "full_name")
+                Address.objects.filter(subtree_q("path", node.path))
+                .exclude(pk=node.pk)
+                .only("pk", "full_name")
             ):
                 full = (node.full_name + child.full_name[len(old_full) :])[:300]
                 Address.objects.filter(pk=child.pk).update(full_name=full, search_tokens=index_text(full))
@@ -983,7 +978,9 @@ def person_deactivate(*, actor: User, person_id: int, reason: str, note: str = "
             changes=changes,
             district_path=person.district_path,
         )
-        audit_record(actor=actor, action="ledger.person_deactivate", target=person, detail={"reason": reason})
+        audit_record(
+            actor=actor, action=AuditAction.PERSON_DEACTIVATE, target=person, detail={"reason": reason}
+        )
     return person
 
 
@@ -1010,7 +1007,7 @@ def person_reactivate(*, actor: User, person_id: int) -> Person:
             changes={"is_active": [False, True], "left_reason": [reason, ""]},
             district_path=person.district_path,
         )
-        audit_record(actor=actor, action="ledger.person_reactivate", target=person)
+        audit_record(actor=actor, action=AuditAction.PERSON_REACTIVATE, target=person)
     return person
 
 
@@ -1031,12 +1028,14 @@ def identifier_reveal(*, actor: User, record_type: str, pk: int, field_name: str
         raise Http404
     model = entry[0]
     record = model._default_manager.filter(pk=pk).first()
-    if record is None or not actor.is_active or not record.district_path.startswith(actor.unit.path):
+    if record is None or not Scope.of(actor).contains(record.district_path):
         raise Http404
     value = getattr(record, field_name)
     if not value:
         raise Http404
-    audit_record(actor=actor, action="ledger.reveal", target=record, detail={"field": field_name})
+    audit_record(
+        actor=actor, action=AuditAction.IDENTIFIER_REVEAL, target=record, detail={"field": field_name}
+    )
     return str(value)
 
 

@@ -29,6 +29,7 @@ from jingmin.core.forms import form_add_service_error
 from jingmin.core.http import StaffRequest
 from jingmin.core.paging import BY_ID, export_query, request_page
 from jingmin.ledger import imports, selectors, services
+from jingmin.ledger.codes import AuditAction
 from jingmin.ledger.excel import write_template
 from jingmin.ledger.exports import organisation_workbook, person_workbook
 from jingmin.ledger.forms import (
@@ -55,9 +56,9 @@ from jingmin.ledger.models import (
     Person,
     RecordType,
 )
-from jingmin.org.models import Unit, UnitKind, User
+from jingmin.org.models import Unit, User
 from jingmin.org.roles import Cap, can
-from jingmin.org.selectors import require
+from jingmin.org.selectors import districts_in_scope, require
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -67,7 +68,7 @@ def _is_htmx(request: HttpRequest) -> bool:
 
 
 def _districts(actor: User) -> QuerySet[Unit]:
-    return Unit.objects.filter(kind=UnitKind.DISTRICT, is_active=True, path__startswith=actor.unit.path)
+    return districts_in_scope(actor)
 
 
 def _key(form: Any) -> str | None:
@@ -694,7 +695,7 @@ def export_persons(request: StaffRequest) -> HttpResponse | StreamingHttpRespons
     full = can(actor, Cap.LEDGER_REVEAL)
     audit_record(
         actor=actor,
-        action="ledger.export",
+        action=AuditAction.RECORDS_EXPORT,
         detail={
             "what": "persons",
             "full_values": full,
@@ -717,7 +718,9 @@ def export_organisations(request: StaffRequest) -> HttpResponse | StreamingHttpR
         return refused
     full = can(actor, Cap.LEDGER_REVEAL)
     audit_record(
-        actor=actor, action="ledger.export", detail={"what": "organisations", "full_values": full, "q": q}
+        actor=actor,
+        action=AuditAction.RECORDS_EXPORT,
+        detail={"what": "organisations", "full_values": full, "q": q},
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return _streamed(organisation_workbook(rows, full=full), f"organisations-{stamp}.xlsx")
@@ -788,7 +791,7 @@ def import_report(request: StaffRequest, pk: int) -> FileResponse:
     run = selectors.import_run_get(request.user, pk)
     if not run.report:
         raise Http404
-    audit_record(actor=request.user, action="ledger.import_report", target=run)
+    audit_record(actor=request.user, action=AuditAction.IMPORT_REPORT, target=run)
     response = FileResponse(
         run.report.open("rb"), content_type=XLSX, as_attachment=True, filename=f"report-{run.pk}.xlsx"
     )

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 class AuditAction(models.TextChoices):
     SETTINGS_CHANGE = "metrics.settings_change", _("Indicator settings changed")
-    EXPORT = "metrics.export", _("Indicators exported")
+    EXPORT = "metrics.figures_export", _("Indicators exported")
 
 
 class ErrorCode(StrEnum):

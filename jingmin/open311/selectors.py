@@ -13,8 +13,11 @@ from datetime import datetime
 
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 
+from jingmin.appeals.codes import AuditAction as AppealsAudit
 from jingmin.appeals.models import Appeal, AppealEvent, AppealType, Category
+from jingmin.audit.actions import actions_q
 from jingmin.audit.models import AuditEntry
+from jingmin.open311.codes import AuditAction
 from jingmin.open311.models import Partner, ServiceAttribute, ServiceRequest
 from jingmin.org.models import User
 from jingmin.org.roles import Cap
@@ -24,11 +27,11 @@ from jingmin.org.selectors import require
 REQUESTS_LIMIT = 1000
 # Changes to these move the discovery document's changeset (the services or their definitions).
 DEFINITION_ACTIONS = (
-    "appeals.category_create",
-    "appeals.category_update",
-    "open311.attribute_create",
-    "open311.attribute_update",
-    "open311.attribute_delete",
+    AppealsAudit.CATEGORY_CREATE,
+    AppealsAudit.CATEGORY_UPDATE,
+    AuditAction.ATTRIBUTE_CREATE,
+    AuditAction.ATTRIBUTE_UPDATE,
+    AuditAction.ATTRIBUTE_DELETE,
 )
 
 
@@ -47,9 +50,18 @@ def service_definition(category: Category) -> list[ServiceAttribute]:
     return list(ServiceAttribute.objects.filter(category=category).order_by("order"))
 
 
+def service_attribute_get(category: Category, pk: int) -> ServiceAttribute | None:
+    return ServiceAttribute.objects.filter(pk=pk, category=category).first()
+
+
+def questions_of(category_id: int) -> dict[str, ServiceAttribute]:
+    """The questions of a category's service definition, by code."""
+    return {a.code: a for a in ServiceAttribute.objects.filter(category_id=category_id)}
+
+
 def definitions_changed_at() -> datetime | None:
     """When the services or their definitions last changed: what a client's cache depends on."""
-    audited = AuditEntry.objects.filter(action__in=DEFINITION_ACTIONS).aggregate(at=Max("at"))["at"]
+    audited = AuditEntry.objects.filter(actions_q(list(DEFINITION_ACTIONS))).aggregate(at=Max("at"))["at"]
     seeded = ServiceAttribute.objects.aggregate(at=Max("updated_at"))["at"]
     moments = [m for m in (audited, seeded) if m is not None]
     return max(moments) if moments else None

@@ -29,6 +29,7 @@ from jingmin.appeals.services import AppealInput, appeal_register
 from jingmin.audit.services import audit_record
 from jingmin.core.crypto import lookup_hash
 from jingmin.core.errors import ServiceError
+from jingmin.open311.codes import AuditAction
 from jingmin.open311.models import LIST_DATATYPES, Datatype, Partner, ServiceAttribute, ServiceRequest
 from jingmin.org.models import Unit, User
 from jingmin.org.roles import Cap, can
@@ -138,7 +139,7 @@ def partner_create(
             audit_record(
                 actor=actor,
                 actor_username=operator or "system",
-                action="open311.partner_create",
+                action=AuditAction.PARTNER_CREATE,
                 target=partner,
                 detail={"name": name, "unit": intake_unit.code, "key_prefix": partner.key_prefix},
             )
@@ -168,7 +169,7 @@ def partner_revoke(*, actor: User | None, partner: Partner | int, operator: str 
         audit_record(
             actor=actor,
             actor_username=operator or "system",
-            action="open311.partner_revoke",
+            action=AuditAction.PARTNER_REVOKE,
             target=row,
             detail={"name": row.name, "key_prefix": row.key_prefix},
         )
@@ -323,7 +324,7 @@ def attribute_save(
             row = ServiceAttribute.objects.create(category=row_category, **fields)
             audit_record(
                 actor=actor,
-                action="open311.attribute_create",
+                action=AuditAction.ATTRIBUTE_CREATE,
                 target=row,
                 detail={"service": row_category.code, **{k: v for k, v in fields.items() if k != "values"}},
             )
@@ -345,7 +346,7 @@ def attribute_save(
         row.save()
         audit_record(
             actor=actor,
-            action="open311.attribute_update",
+            action=AuditAction.ATTRIBUTE_UPDATE,
             target=row,
             detail={"service": row_category.code, "changes": changes},
         )
@@ -363,7 +364,7 @@ def attribute_delete(*, actor: User, attribute: ServiceAttribute | int) -> None:
             raise ServiceError(_("No such question."), code="not_found")
         audit_record(
             actor=actor,
-            action="open311.attribute_delete",
+            action=AuditAction.ATTRIBUTE_DELETE,
             target=row,
             detail={"service": row.category.code, "code": row.code, "description": row.description},
         )

@@ -32,8 +32,9 @@ from jingmin.core.forms import form_add_service_error
 from jingmin.core.http import StaffRequest
 from jingmin.core.text import clean_text
 from jingmin.open311 import present, selectors, services
+from jingmin.open311.codes import AuditAction
 from jingmin.open311.forms import AttributeForm, PartnerForm, attribute_initial
-from jingmin.open311.models import Partner, ServiceAttribute
+from jingmin.open311.models import Partner
 from jingmin.open311.wire import FORMATS, Open311Error, error_response, respond
 from jingmin.org.roles import Cap
 from jingmin.org.selectors import require, unit_list
@@ -234,7 +235,7 @@ def _listed(fmt: str, appeals: list[Any], partner: Partner | None) -> HttpRespon
         audit_record(
             actor=None,
             actor_username=f"open311:{partner.name}",
-            action="open311.read",
+            action=AuditAction.REQUEST_READ,
             detail={"partner": partner.pk, "requests": sorted(own)},
         )
     return _private(response)
@@ -463,11 +464,7 @@ def service_attributes(request: StaffRequest, code: str) -> HttpResponse:
                 return redirect("open311:service_attributes", code=code)
         return _attribute_page(request, category, new_form=form, status=400)
     raw_pk = request.POST.get("attribute", "")
-    row = (
-        ServiceAttribute.objects.filter(pk=int(raw_pk), category=category).first()
-        if raw_pk.isdigit()
-        else None
-    )
+    row = selectors.service_attribute_get(category, int(raw_pk)) if raw_pk.isdigit() else None
     if row is None:
         raise Http404
     if action == "delete":

@@ -27,6 +27,7 @@ from jingmin.org.forms import PasswordChangeForm, SigninForm, TokenForm
 from jingmin.org.middleware import LAST_SEEN_KEY
 from jingmin.org.models import User
 from jingmin.org.roles import requires_second_factor
+from jingmin.org.selectors import signing_in_user
 from jingmin.org.signin import (
     Outcome,
     confirmed_device,
@@ -51,7 +52,7 @@ def _pending_user(request: HttpRequest) -> User | None:
     pending = request.session.get(PENDING_KEY)
     user = None
     if pending and time.time() - pending["at"] <= PENDING_SECONDS:
-        user = User.objects.select_related("unit").filter(pk=pending["uid"], is_active=True).first()
+        user = signing_in_user(pending["uid"])
     if user is None:
         request.session.pop(PENDING_KEY, None)
         messages.warning(request, _("The sign-in took too long. Please enter your password again."))

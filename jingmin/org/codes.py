@@ -1,4 +1,5 @@
-"""Names the organisation domain writes into rows, declared once."""
+"""Names the org domain writes into rows, declared once (audit actions: `<domain>.<entity>_<verb>`,
+labelled as the audit page shows them)."""
 
 from __future__ import annotations
 
@@ -7,4 +8,18 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AuditAction(models.TextChoices):
+    USER_SIGNIN = "org.user_signin", _("Signed in")
+    SIGNIN_FAIL = "org.signin_fail", _("Failed sign-in")
+    USER_LOCK = "org.user_lock", _("Account locked")
+    USER_UNLOCK = "org.user_unlock", _("Account unlocked")
+    USER_SIGNOUT = "org.user_signout", _("Signed out")
+    PASSWORD_CHANGE = "org.password_change", _("Password changed")
+    PASSWORD_RESET = "org.password_reset", _("Password reset")
+    OTP_ENROL = "org.otp_enrol", _("Second factor set up")
+    OTP_REMOVE = "org.otp_remove", _("Second factor removed")
+    OTP_RESET = "org.otp_reset", _("Second factor reset")
+    UNIT_CREATE = "org.unit_create", _("Unit created")
+    USER_CREATE = "org.user_create", _("Account created")
+    USER_UPDATE = "org.user_update", _("Account changed")
+    ROLE_CHANGE = "org.role_change", _("Role changed")
     UNIT_INTAKE_DESK = "org.unit_intake_desk", _("Command centre made the intake desk")

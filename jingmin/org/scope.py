@@ -7,7 +7,10 @@ belong to in a column of their own (`unit_path`, `district_path`, `intake_unit_p
 it through a foreign key (`unit__path`); `Scope` filters on either.
 
 Nothing else in the code compares, slices or splits unit paths: selectors and services ask a
-`Scope`, and the architecture test fails on a path comparison anywhere else.
+`Scope`, and the architecture test (`jingmin/core/tests/test_architecture.py`) fails on a path
+comparison anywhere else. The ledger's address tree is a materialised path too (wider segments);
+the few helpers it needs (`path_prefixes` with its segment, `subtree_q`, `common_path`) are here
+for the same reason.
 
 Three shortcuts keep the planner on the right index, and each is exact:
 - the bureau (the root of the tree) sees everything, so its scope adds no condition at all;
@@ -38,9 +41,25 @@ def path_segment(pk: int) -> str:
     return f"{pk:0{ID_WIDTH}d}/"
 
 
-def path_prefixes(path: str) -> list[str]:
-    """The paths of the unit at `path` and of every unit above it, the root first."""
-    return [path[:n] for n in range(SEGMENT, len(path) + 1, SEGMENT)]
+def path_prefixes(path: str, segment: int = SEGMENT) -> list[str]:
+    """The paths of the node at `path` and of every node above it, the root first. `segment` is
+    the width of one node's part: a unit's by default, an address's for the address tree."""
+    return [path[:n] for n in range(segment, len(path) + 1, segment)]
+
+
+def common_path(a: str, b: str, segment: int = SEGMENT) -> str:
+    """The path of the lowest node above (or at) both `a` and `b`: their longest common run of
+    whole segments."""
+    n = 0
+    while n + segment <= min(len(a), len(b)) and a[n : n + segment] == b[n : n + segment]:
+        n += segment
+    return a[:n]
+
+
+def subtree_q(field: str, path: str) -> Q:
+    """The condition "the path in `field` lies at or below the node at `path`", for any tree of
+    materialised paths (an address and everything beneath it). For people's scope use `Scope`."""
+    return Q(**{f"{field}__startswith": path})
 
 
 def path_ids(path: str) -> list[int]:
@@ -103,6 +122,16 @@ class Scope:
             return Q(**{field: self.top})
         return Q(**{f"{field}__startswith": self.top})
 
+    def q_or_above(self, field: str) -> Q:
+        """The condition "the path in `field` lies in this scope, or is the path of a unit above
+        the scope's top (or empty)": records that span several units carry their common path (an
+        address node above two districts), and one leads down to this scope through them."""
+        if self.is_empty:
+            return Q(pk__in=[])
+        if self.is_everything:
+            return Q()
+        return self.q(field) | Q(**{f"{field}__in": ["", *path_prefixes(self.top)[:-1]]})
+
     def filter(self, queryset: QuerySet[M], field: str = "unit_path") -> QuerySet[M]:
         """Keep the rows of `queryset` whose path in `field` lies in this scope."""
         if self.is_empty:
@@ -129,6 +158,18 @@ class Scope:
         from jingmin.org.models import Unit
 
         return self.filter(Unit.objects.all(), "path")
+
+    def chain_to(self, unit: Unit) -> QuerySet[Unit]:
+        """The units from the top of this scope down to `unit`, top first; none outside."""
+        from jingmin.org.models import Unit
+
+        return Unit.objects.filter(path__in=self.above_or_at(unit.path)).order_by("path")
+
+    def districts(self) -> QuerySet[Unit]:
+        """The active police districts of this scope."""
+        from jingmin.org.models import UnitKind
+
+        return self.units().filter(kind=UnitKind.DISTRICT, is_active=True)
 
 
 NOTHING = Scope(top="")

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from jingmin.org.models import Unit, User
 from jingmin.org.roles import Cap, can
-from jingmin.org.scope import Scope
+from jingmin.org.scope import Scope, units_above
 
 M = TypeVar("M", bound=Model)
 
@@ -20,6 +20,43 @@ def scope_filter(queryset: QuerySet[M], user: User, *, unit_field: str = "unit")
     """Keep the rows whose unit (a foreign key named `unit_field`, or the row itself when it is
     empty) lies in the user's subtree; nothing for an inactive account."""
     return Scope.of(user).filter(queryset, "path" if unit_field == "" else f"{unit_field}__path")
+
+
+def districts_in_scope(actor: User) -> QuerySet[Unit]:
+    """The active police districts in the actor's scope (the choices of a district field)."""
+    return Scope.of(actor).districts()
+
+
+def unit_chain(actor: User, unit: Unit) -> QuerySet[Unit]:
+    """The units from the top of the actor's scope down to `unit` (breadcrumbs); none outside."""
+    return Scope.of(actor).chain_to(unit)
+
+
+def unit_ancestors(unit: Unit) -> QuerySet[Unit]:
+    """The units above `unit` and the unit itself, the bureau first (where a person works)."""
+    return units_above(unit, include_self=True).order_by("depth")
+
+
+def handling_units() -> QuerySet[Unit]:
+    """Every open unit that can be given an appeal (dispatch and transfer cross the tree); the
+    bureau itself handles nothing. Unit names are not personal data."""
+    from jingmin.org.models import UnitKind
+
+    return Unit.objects.filter(is_active=True).exclude(kind=UnitKind.BUREAU).order_by("path")
+
+
+def units_by_ids(ids: list[int]) -> QuerySet[Unit]:
+    """Units already chosen by a selector (a form's choices among them)."""
+    return Unit.objects.filter(pk__in=ids)
+
+
+def unit_name(pk: int) -> str | None:
+    return Unit.objects.filter(pk=pk).values_list("name", flat=True).first()
+
+
+def signing_in_user(pk: int) -> User | None:
+    """The active account that passed the password step and now gives its second factor."""
+    return User.objects.select_related("unit").filter(pk=pk, is_active=True).first()
 
 
 def require(user: User, cap: Cap) -> None:

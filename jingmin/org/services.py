@@ -62,7 +62,7 @@ def unit_create(*, actor: User | None, parent: Unit | None, kind: str, name: str
             audit_record(
                 actor=actor,
                 actor_username="system",
-                action="create",
+                action=AuditAction.UNIT_CREATE,
                 target=unit,
                 detail={"kind": kind, "code": code, "parent": parent.pk if parent else None},
             )
@@ -151,7 +151,7 @@ def staff_create(
             audit_record(
                 actor=actor,
                 actor_username="system",
-                action="create",
+                action=AuditAction.USER_CREATE,
                 target=user,
                 detail={"unit": unit.pk, "role": role},
             )
@@ -189,7 +189,7 @@ def staff_update(
         changes = field_changes(locked, before, PROFILE_FIELDS)
         if changes:
             locked.save(update_fields=PROFILE_FIELDS)
-            audit_record(actor=actor, action="update", target=locked, detail=changes)
+            audit_record(actor=actor, action=AuditAction.USER_UPDATE, target=locked, detail=changes)
     return locked
 
 
@@ -206,7 +206,9 @@ def staff_set_role(*, actor: User, user: User, role: str) -> User:
             old = locked.role
             locked.role = role
             locked.save(update_fields=["role"])
-            audit_record(actor=actor, action="org.role_change", target=locked, detail={"role": [old, role]})
+            audit_record(
+                actor=actor, action=AuditAction.ROLE_CHANGE, target=locked, detail={"role": [old, role]}
+            )
     return locked
 
 
@@ -217,7 +219,7 @@ def account_unlock(*, actor: User, user: User) -> User:
         locked = User.objects.select_for_update().get(pk=user.pk)
         locked.failed_signins, locked.locked_until = 0, None
         locked.save(update_fields=["failed_signins", "locked_until"])
-        audit_record(actor=actor, action="auth.unlock", target=locked)
+        audit_record(actor=actor, action=AuditAction.USER_UNLOCK, target=locked)
     return locked
 
 
@@ -235,7 +237,7 @@ def account_reset_password(*, actor: User, user: User, password: str) -> User:
         locked.set_password(password)
         locked.password_change_required = True
         locked.save(update_fields=["password", "password_change_required"])
-        audit_record(actor=actor, action="auth.password_reset", target=locked)
+        audit_record(actor=actor, action=AuditAction.PASSWORD_RESET, target=locked)
     return locked
 
 
@@ -247,5 +249,5 @@ def second_factor_reset(*, actor: User, user: User) -> User:
         raise ServiceError(_("Another security administrator must reset your second factor."), code="self")
     with transaction.atomic():
         removed, _counts = TOTPDevice.objects.filter(user=user).delete()
-        audit_record(actor=actor, action="auth.otp_reset", target=user, detail={"devices": removed})
+        audit_record(actor=actor, action=AuditAction.OTP_RESET, target=user, detail={"devices": removed})
     return user

@@ -23,6 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from jingmin.audit.services import audit_record
 from jingmin.core.errors import ServiceError
+from jingmin.org.codes import AuditAction
 from jingmin.org.models import User
 from jingmin.org.roles import requires_second_factor
 
@@ -50,13 +51,16 @@ def _register_failure(user: User, reason: str) -> SigninResult:
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(failed_signins=F("failed_signins") + 1)
         user.refresh_from_db(fields=["failed_signins", "locked_until"])
-        audit_record(actor=user, action="auth.signin_failed", target=user, detail={"reason": reason})
+        audit_record(actor=user, action=AuditAction.SIGNIN_FAIL, target=user, detail={"reason": reason})
         if user.failed_signins >= settings.SIGNIN_MAX_FAILURES:
             user.locked_until = timezone.now() + timedelta(minutes=settings.SIGNIN_LOCKOUT_MINUTES)
             user.failed_signins = 0
             user.save(update_fields=["locked_until", "failed_signins"])
             audit_record(
-                actor=user, action="auth.locked", target=user, detail={"until": user.locked_until.isoformat()}
+                actor=user,
+                action=AuditAction.USER_LOCK,
+                target=user,
+                detail={"until": user.locked_until.isoformat()},
             )
             return SigninResult(Outcome.LOCKED, user, locked_until=user.locked_until)
     return SigninResult(
@@ -112,18 +116,18 @@ def signin_check_password(*, username: str, password: str, address: str = "") ->
         User().set_password(password)
         _address_failed(address)
         audit_record(
-            actor=None, actor_username=username, action="auth.signin_failed", detail={"reason": "unknown"}
+            actor=None, actor_username=username, action=AuditAction.SIGNIN_FAIL, detail={"reason": "unknown"}
         )
         return SigninResult(Outcome.BAD_CREDENTIALS)
     if user.is_locked():
         # A locked account is refused whatever the password, so the lock cannot be used to test one.
-        audit_record(actor=user, action="auth.signin_failed", target=user, detail={"reason": "locked"})
+        audit_record(actor=user, action=AuditAction.SIGNIN_FAIL, target=user, detail={"reason": "locked"})
         return SigninResult(Outcome.LOCKED, user, locked_until=user.locked_until)
     if not user.check_password(password):
         _address_failed(address)
         return _register_failure(user, "password")
     if not user.is_active:
-        audit_record(actor=user, action="auth.signin_failed", target=user, detail={"reason": "inactive"})
+        audit_record(actor=user, action=AuditAction.SIGNIN_FAIL, target=user, detail={"reason": "inactive"})
         return SigninResult(Outcome.INACTIVE, user)
     if confirmed_device(user) is not None:
         return SigninResult(Outcome.NEEDS_OTP, user)
@@ -149,11 +153,11 @@ def signin_succeeded(*, user: User, second_factor: bool, via: str = "") -> None:
         detail: dict[str, object] = {"otp": second_factor}
         if via:
             detail["via"] = via
-        audit_record(actor=user, action="auth.signin", target=user, detail=detail)
+        audit_record(actor=user, action=AuditAction.USER_SIGNIN, target=user, detail=detail)
 
 
 def signout_recorded(*, user: User, reason: str) -> None:
-    audit_record(actor=user, action="auth.signout", target=user, detail={"reason": reason})
+    audit_record(actor=user, action=AuditAction.USER_SIGNOUT, target=user, detail={"reason": reason})
 
 
 def totp_enrolment_device(*, user: User) -> TOTPDevice:
@@ -181,7 +185,7 @@ def totp_confirm(*, user: User, token: str) -> TOTPDevice:
         TOTPDevice.objects.filter(user=user, confirmed=True).delete()
         device.confirmed = True
         device.save(update_fields=["confirmed"])
-        audit_record(actor=user, action="auth.otp_enrolled", target=user)
+        audit_record(actor=user, action=AuditAction.OTP_ENROL, target=user)
     return device
 
 
@@ -190,7 +194,7 @@ def totp_remove(*, user: User) -> None:
         raise ServiceError(_("Administrators must keep a second factor."), code="required")
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
-        audit_record(actor=user, action="auth.otp_removed", target=user)
+        audit_record(actor=user, action=AuditAction.OTP_REMOVE, target=user)
 
 
 def password_change(*, user: User, old_password: str, new_password: str) -> None:
@@ -208,4 +212,4 @@ def password_change(*, user: User, old_password: str, new_password: str) -> None
         user.set_password(new_password)
         user.password_change_required = False
         user.save(update_fields=["password", "password_change_required"])
-        audit_record(actor=user, action="auth.password_change", target=user)
+        audit_record(actor=user, action=AuditAction.PASSWORD_CHANGE, target=user)

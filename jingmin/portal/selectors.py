@@ -32,6 +32,7 @@ from jingmin.appeals.models import (
 )
 from jingmin.org.models import Unit, UnitKind, User
 from jingmin.org.roles import Cap
+from jingmin.org.scope import Scope
 from jingmin.org.selectors import require
 from jingmin.portal.models import Notice, NoticeRevision, NoticeState
 
@@ -258,10 +259,9 @@ def notice_public_get(pk: int) -> Notice:
 def notice_scope(*, actor: User) -> QuerySet[Notice]:
     """The notices of the actor's subtree, for those who publish them."""
     require(actor, Cap.PUBLISH_NOTICES)
-    if not actor.is_active:
-        return Notice.objects.none()
     return (
-        Notice.objects.filter(unit_path__startswith=actor.unit.path)
+        Scope.of(actor)
+        .filter(Notice.objects.all(), "unit_path")
         .select_related("unit", "created_by")
         .order_by("-published_at", "-id")
     )

@@ -36,7 +36,9 @@ from jingmin.evaluation.services import survey_answer
 from jingmin.notify.services import public_link, sms_notify
 from jingmin.org.models import Unit, UnitKind, User
 from jingmin.org.roles import Cap, can
+from jingmin.org.scope import Scope
 from jingmin.portal import limits
+from jingmin.portal.codes import AuditAction
 from jingmin.portal.models import Notice, NoticeKind, NoticeRevision, NoticeState, PhoneCode
 
 # A mainland mobile number: the code goes by SMS, which a landline cannot receive.
@@ -394,7 +396,7 @@ def _locked_notice(actor: User, notice_id: int) -> Notice:
     if not can(actor, Cap.PUBLISH_NOTICES):
         raise PermissionDenied
     notice = Notice.objects.select_for_update().filter(pk=notice_id).first()
-    if notice is None or not actor.is_active or not notice.unit_path.startswith(actor.unit.path):
+    if notice is None or not Scope.of(actor).contains(notice.unit_path):
         raise Http404
     return notice
 
@@ -417,7 +419,7 @@ def notice_publish(*, actor: User, kind: str, title: str, body: str) -> Notice:
             created_by=actor,
         )
         _revision(notice, NoticeRevision.Action.PUBLISH, actor, now)
-        audit_record(actor=actor, action="notice.publish", target=notice, detail={"version": 1})
+        audit_record(actor=actor, action=AuditAction.NOTICE_PUBLISH, target=notice, detail={"version": 1})
     return notice
 
 
@@ -442,7 +444,7 @@ def notice_edit(*, actor: User, notice_id: int, kind: str, title: str, body: str
         _revision(notice, NoticeRevision.Action.EDIT, actor, now)
         audit_record(
             actor=actor,
-            action="notice.edit",
+            action=AuditAction.NOTICE_EDIT,
             target=notice,
             detail={"version": notice.version, "changed": changed},
         )
@@ -467,7 +469,7 @@ def notice_withdraw(*, actor: User, notice_id: int, reason: str = "") -> Notice:
         _revision(notice, NoticeRevision.Action.WITHDRAW, actor, now, reason=reason)
         audit_record(
             actor=actor,
-            action="notice.withdraw",
+            action=AuditAction.NOTICE_WITHDRAW,
             target=notice,
             detail={"version": notice.version, "reason": reason},
         )

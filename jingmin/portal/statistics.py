@@ -136,8 +136,9 @@ def _by_station(start: datetime, end: datetime, total: int) -> tuple[list[Row], 
     rows = []
     for station in public_stations():
         # A prefix range of the (unit_path, received_at) index: the station and its districts.
-        n = received.filter(unit_path__startswith=station.path).count()
-        n -= sum(1 for p in merged_paths if p.startswith(station.path))
+        scope = Scope.under(station)
+        n = scope.filter(received, "unit_path").count()
+        n -= sum(1 for p in merged_paths if scope.contains(p))
         rows.append(Row(station.name, "", n))
     rows.sort(key=lambda r: -r.count)
     return rows, total - sum(r.count for r in rows)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from jingmin.appeals.models import Action, AppealEvent, Category
 from jingmin.org.models import Unit, User
 from jingmin.org.roles import Cap
+from jingmin.org.scope import Scope
 from jingmin.org.selectors import require
 from jingmin.routing.learning import Evaluation
 from jingmin.routing.models import RoutingModel, Suggestion
@@ -108,9 +109,7 @@ class MonthFigures:
 
 def suggestion_scope(actor: User) -> QuerySet[Suggestion]:
     require(actor, Cap.ROUTING_VIEW)
-    if actor.unit.parent_id is None:
-        return Suggestion.objects.all()
-    return Suggestion.objects.filter(unit_path__startswith=actor.unit.path)
+    return Scope.of(actor).filter(Suggestion.objects.all(), "unit_path")
 
 
 def figures_by_month(*, actor: User, months: int = 12, now: datetime | None = None) -> list[MonthFigures]:

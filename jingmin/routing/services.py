@@ -25,6 +25,7 @@ from jingmin.core.errors import ServiceError
 from jingmin.org.models import Unit, User
 from jingmin.org.roles import Cap, can
 from jingmin.routing import features, learning, model_store
+from jingmin.routing.codes import AuditAction
 from jingmin.routing.learning import MIN_PER_LABEL, Evaluation
 from jingmin.routing.models import RoutingModel, Suggestion
 from jingmin.routing.training import TrainingSet
@@ -138,7 +139,7 @@ def routing_model_store(
                 audit_record(
                     actor=actor,
                     actor_username=row.trained_by,
-                    action="routing.model_train",
+                    action=AuditAction.MODEL_TRAIN,
                     target=row,
                     detail={
                         "source": row.source,
@@ -196,7 +197,7 @@ def routing_model_activate(*, actor: User, version: int) -> RoutingModel:
                 code="unloadable",
             ) from exc
         _activate(row, actor)
-        audit_record(actor=actor, action="routing.model_activate", target=row, detail={"version": version})
+        audit_record(actor=actor, action=AuditAction.MODEL_ACTIVATE, target=row, detail={"version": version})
     return row
 
 
@@ -208,7 +209,7 @@ def routing_retrain_request(*, actor: User) -> None:
 
     requested_at = timezone.now()
     with transaction.atomic():
-        audit_record(actor=actor, action="routing.retrain_request")
+        audit_record(actor=actor, action=AuditAction.RETRAIN_REQUEST)
         transaction.on_commit(
             partial(routing_retrain.enqueue, requested_by=actor.pk, requested_at=requested_at.isoformat())
         )

@@ -41,6 +41,7 @@ from jingmin.ledger.models import Household
 from jingmin.ledger.selectors import households_in_scope
 from jingmin.org.models import Unit, UnitKind, User
 from jingmin.org.roles import Cap
+from jingmin.org.scope import Scope
 from jingmin.org.selectors import require
 from jingmin.visits.models import RESTRICTED_KINDS, DistrictOutline, Visit
 from jingmin.visits.selectors import add_months, current_months, months_before
@@ -102,14 +103,14 @@ def coverage_unit(actor: User, unit_id: int | None) -> Unit:
     require(actor, Cap.LEDGER_VIEW)
     if unit_id is None:
         return actor.unit
-    unit = Unit.objects.filter(pk=unit_id, path__startswith=actor.unit.path).first()
-    if unit is None or not actor.is_active:
+    unit = Scope.of(actor).units().filter(pk=unit_id).first()
+    if unit is None:
         raise Http404
     return unit
 
 
 def districts_under(unit: Unit) -> QuerySet[Unit]:
-    return Unit.objects.filter(kind=UnitKind.DISTRICT, path__startswith=unit.path, is_active=True)
+    return Scope.under(unit).districts()
 
 
 @dataclass(frozen=True)
@@ -139,7 +140,7 @@ def coverage_overview(*, actor: User, unit: Unit, now: datetime | None = None) -
     if unit.kind != UnitKind.DISTRICT:
         children = Unit.objects.filter(parent=unit, is_active=True).exclude(kind=UnitKind.DEPARTMENT)
         for child in children.order_by("path"):
-            inside = [d for d in districts if d.path.startswith(child.path)]
+            inside = [d for d in districts if Scope.under(child).contains(d)]
             if not inside:
                 continue
             rows.append(

@@ -26,6 +26,7 @@ from jingmin.ledger.models import Household, Organisation
 from jingmin.org.demo import DemoOrg
 from jingmin.org.models import Unit, User
 from jingmin.org.roles import Role
+from jingmin.org.scope import Scope
 from jingmin.visits.coverage import position_fields
 from jingmin.visits.models import (
     DistrictOutline,
@@ -212,7 +213,7 @@ def seed_visits(*, seed: int, org: DemoOrg, now: datetime | None = None) -> Visi
         officers[user.unit_id].append(user)
 
     chief = org.accounts.get("chief")
-    if chief is not None and len(districts) > 1 and districts[1].path.startswith(chief.unit.path):
+    if chief is not None and len(districts) > 1 and Scope.under(chief.unit).contains(districts[1]):
         VisitPlan.objects.create(district=districts[1], months=OWN_PLAN_MONTHS, set_at=now, set_by=chief)
     months = current_months([d.pk for d in districts])
 
@@ -308,7 +309,8 @@ def seed_visits(*, seed: int, org: DemoOrg, now: datetime | None = None) -> Visi
         if v.household_id is None or v.kind == VisitKind.PERSUASION:
             continue
         if rng.random() < 0.22:
-            for kind in {_pick(rng, NEWS_WEIGHTS.items()) for _ in range(rng.randint(1, 2))}:
+            # Sorted: a set of strings iterates in an order that changes with every process.
+            for kind in sorted({_pick(rng, NEWS_WEIGHTS.items()) for _ in range(rng.randint(1, 2))}):
                 items.append(
                     VisitItem(visit_id=v.pk, kind=kind, text=rng.choice(NEWS[kind]), created_at=v.created_at)
                 )

@@ -19,6 +19,7 @@ from django.utils import timezone
 from jingmin.audit.services import audit_read
 from jingmin.org.models import User
 from jingmin.org.roles import Cap, can
+from jingmin.org.scope import Scope
 from jingmin.org.selectors import require
 from jingmin.visits.models import (
     RESTRICTED_KINDS,
@@ -27,6 +28,7 @@ from jingmin.visits.models import (
     VisitAmendment,
     VisitEvent,
     VisitFollowUp,
+    VisitPhoto,
     VisitPlan,
 )
 
@@ -38,11 +40,7 @@ def may_read_restricted(actor: User) -> bool:
 
 def visit_scope(actor: User) -> QuerySet[Visit]:
     require(actor, Cap.LEDGER_VIEW)
-    if not actor.is_active:
-        return Visit.objects.none()
-    qs = Visit.objects.all()
-    if actor.unit.parent_id is not None:
-        qs = qs.filter(district_path__startswith=actor.unit.path)
+    qs = Scope.of(actor).filter(Visit.objects.all(), "district_path")
     if not may_read_restricted(actor):
         qs = qs.filter(~Q(kind__in=sorted(RESTRICTED_KINDS)) | Q(officer=actor))
     return qs
@@ -112,6 +110,14 @@ def visit_get(*, actor: User, pk: int) -> Visit:
     if visit.restricted:
         audit_read(actor=actor, target=visit, what="persuasion")
     return visit
+
+
+def photo_get(*, actor: User, pk: int) -> VisitPhoto:
+    """A photo of a visit the actor may see (404 otherwise)."""
+    row = VisitPhoto.objects.filter(pk=pk).first()
+    if row is None or not visit_scope(actor).filter(pk=row.visit_id).exists():
+        raise Http404
+    return row
 
 
 def visit_events(*, visit: Visit) -> QuerySet[VisitEvent]:

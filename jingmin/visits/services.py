@@ -31,6 +31,8 @@ from jingmin.ledger import selectors as ledger
 from jingmin.ledger.models import Household, Organisation, Person
 from jingmin.org.models import Unit, UnitKind, User
 from jingmin.org.roles import Cap, can
+from jingmin.org.scope import Scope
+from jingmin.visits.codes import AuditAction
 from jingmin.visits.coverage import counting_visits
 from jingmin.visits.models import (
     DistrictOutline,
@@ -426,7 +428,7 @@ def visit_record(
             _event(visit, EventAction.RECORD, actor, now, detail)
             # Early warning reads the visit's notes and news (risk words, hardship) once committed.
             hooks.written("visit", visit.pk)
-            audit_record(actor=actor, action="visit.record", target=visit, detail=detail)
+            audit_record(actor=actor, action=AuditAction.VISIT_RECORD, target=visit, detail=detail)
     except IntegrityError:
         # The same form sent twice at once: the other request won and is the answer.
         if submission_key:
@@ -556,7 +558,10 @@ def visit_amend(
         _event(visit, EventAction.WITHDRAW if withdraw else EventAction.AMEND, actor, now, detail)
         hooks.written("visit", visit.pk)
         audit_record(
-            actor=actor, action="visit.withdraw" if withdraw else "visit.amend", target=visit, detail=detail
+            actor=actor,
+            action=AuditAction.VISIT_WITHDRAW if withdraw else AuditAction.VISIT_AMEND,
+            target=visit,
+            detail=detail,
         )
     return amendment
 
@@ -570,8 +575,9 @@ def followup_done(*, actor: User, follow_up_id: int, done: bool = True) -> Visit
     _require(actor, Cap.VISIT_RECORD)
     with transaction.atomic():
         row = (
-            VisitFollowUp.objects.select_for_update()
-            .filter(pk=follow_up_id, district_path__startswith=actor.unit.path, kind=FollowUpKind.TASK)
+            Scope.of(actor)
+            .filter(VisitFollowUp.objects.select_for_update(), "district_path")
+            .filter(pk=follow_up_id, kind=FollowUpKind.TASK)
             .first()
         )
         if row is None or not visit_scope(actor).filter(pk=row.visit_id).exists():
@@ -589,7 +595,7 @@ def followup_done(*, actor: User, follow_up_id: int, done: bool = True) -> Visit
         )
         audit_record(
             actor=actor,
-            action="visit.task_done" if done else "visit.task_undone",
+            action=AuditAction.TASK_DONE if done else AuditAction.TASK_UNDONE,
             target=visit,
             detail={"task": row.pk},
         )
@@ -602,11 +608,11 @@ def followup_done(*, actor: User, follow_up_id: int, done: bool = True) -> Visit
 
 def _district_in_scope(actor: User, district_id: int | None) -> Unit:
     district = (
-        Unit.objects.filter(pk=district_id, kind=UnitKind.DISTRICT, path__startswith=actor.unit.path).first()
+        Scope.of(actor).units().filter(pk=district_id, kind=UnitKind.DISTRICT).first()
         if district_id is not None
         else None
     )
-    if district is None or not actor.is_active:
+    if district is None:
         raise Http404
     return district
 
@@ -631,7 +637,7 @@ def plan_set(*, actor: User, district_id: int, months: Any) -> VisitPlan | None:
             return None
         plan = VisitPlan.objects.create(district=district, months=months, set_at=timezone.now(), set_by=actor)
         audit_record(
-            actor=actor, action="visit.plan_set", target=district, detail={"months": [before, months]}
+            actor=actor, action=AuditAction.PLAN_SET, target=district, detail={"months": [before, months]}
         )
     return plan
 
@@ -685,7 +691,7 @@ def outline_set(*, actor: User, district_id: int, geometry: Any) -> DistrictOutl
             outline.save(update_fields=["geometry", "updated_at"])
         audit_record(
             actor=actor,
-            action="visit.outline_set",
+            action=AuditAction.OUTLINE_SET,
             target=district,
             detail={"type": geometry["type"], "created": created},
         )

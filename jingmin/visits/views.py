@@ -18,7 +18,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.forms import BaseFormSet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -33,7 +33,7 @@ from jingmin.ledger import selectors as ledger
 from jingmin.ledger.models import Household, Organisation, Person
 from jingmin.org.models import Unit, UnitKind, User
 from jingmin.org.roles import Cap, can
-from jingmin.org.selectors import require
+from jingmin.org.selectors import require, unit_chain
 from jingmin.visits import coverage, selectors, services
 from jingmin.visits.forms import (
     AmendForm,
@@ -44,7 +44,7 @@ from jingmin.visits.forms import (
     visit_formsets,
     visit_input,
 )
-from jingmin.visits.models import FollowUpKind, VisitKind, VisitPhoto
+from jingmin.visits.models import FollowUpKind, VisitKind
 
 LIST_LIMIT = 200
 PAGE_SIZE = 50
@@ -109,7 +109,7 @@ def _people(target: Target) -> list[tuple[int, str]]:
     household = target.household or (target.person.household if target.person else None)
     if household is None:
         return [(target.person.pk, coverage.mask_name(target.person.name))] if target.person else []
-    members = Person.objects.filter(household=household, is_active=True).order_by("id")
+    members = ledger.household_members(household)
     return [(p.pk, coverage.mask_name(p.name)) for p in members]
 
 
@@ -366,12 +366,7 @@ def amend(request: StaffRequest, pk: int) -> HttpResponse:
 def photo(request: StaffRequest, pk: int) -> FileResponse:
     """A visit's photo, only to those who can see the visit; photos have no public URL."""
     actor = request.user
-    row = VisitPhoto.objects.filter(pk=pk).first()
-    if row is None:
-        raise Http404
-    visit = selectors.visit_scope(actor).filter(pk=row.visit_id).first()
-    if visit is None:
-        raise Http404
+    row = selectors.photo_get(actor=actor, pk=pk)
     # Photos show people and their homes: each viewing is recorded like an appeal's attachment.
     audit_read(actor=actor, target=row, what="visit_photo")
     response = FileResponse(row.file.open("rb"), content_type=row.content_type, filename=row.original_name)
@@ -445,9 +440,7 @@ def organisation_visits(request: StaffRequest, pk: int) -> HttpResponse:
 
 def _crumbs(actor: User, unit: Unit) -> list[Unit]:
     """The units from the actor's own down to this one."""
-    ids = [int(unit.path[i : i + 6]) for i in range(0, len(unit.path), 7)]
-    above = Unit.objects.filter(pk__in=ids, path__startswith=actor.unit.path).order_by("path")
-    return list(above)
+    return list(unit_chain(actor, unit))
 
 
 @login_required

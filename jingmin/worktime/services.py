@@ -15,6 +15,7 @@ from jingmin.core.errors import ServiceError
 from jingmin.org.roles import Cap
 from jingmin.org.selectors import require
 from jingmin.worktime.calendar import calendar_cache_clear_now_and_on_commit, weekend_rule
+from jingmin.worktime.codes import AuditAction
 from jingmin.worktime.models import FIRST_YEAR, LAST_YEAR, CalendarDay, CalendarSource, CalendarYear
 from jingmin.worktime.sources import package_days, package_version, package_years
 
@@ -115,7 +116,7 @@ def calendar_year_publish(*, actor: User, year: int, days: list[DaySpec], note: 
         calendar_cache_clear_now_and_on_commit()
         audit_record(
             actor=actor,
-            action="worktime.year_publish",
+            action=AuditAction.YEAR_PUBLISH,
             target=row,
             detail={
                 "year": year,
@@ -163,7 +164,7 @@ def calendar_day_set(*, actor: User, day: date, is_workday: bool, name: str) -> 
         calendar_cache_clear_now_and_on_commit()
         audit_record(
             actor=actor,
-            action="worktime.day_set",
+            action=AuditAction.DAY_SET,
             target_type=CalendarDay._meta.label_lower,
             target_id=day.isoformat(),
             target_repr=str(row) if row is not None else day.isoformat(),
@@ -229,7 +230,7 @@ def _seed_year(year: int, note: str, operator: str) -> str:
     audit_record(
         actor=None,
         actor_username=operator,
-        action="worktime.year_seed",
+        action=AuditAction.YEAR_SEED,
         target=row,
         detail={"year": year, "result": result, **_counts(days), "note": note},
     )

@@ -41,7 +41,7 @@ def test_right_password_gives_a_token_that_opens_the_api(persona):
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert client.get("/api/v1/categories/").status_code == 200
     # The same "signed in" row as the page writes, marked as the API's.
-    entry = AuditEntry.objects.get(action="auth.signin", actor_username="oliver")
+    entry = AuditEntry.objects.get(action="org.user_signin", actor_username="oliver")
     assert entry.detail == {"otp": False, "via": "api"}
 
 
@@ -61,7 +61,7 @@ def test_wrong_password_counts_without_saying_so_in_the_persons_language(persona
     assert body["detail"] == "用户名或密码错误。"
     assert "token" not in body
     assert User.objects.get(pk=persona.oliver.pk).failed_signins == 1
-    assert AuditEntry.objects.filter(action="auth.signin_failed", actor_username="oliver").count() == 1
+    assert AuditEntry.objects.filter(action="org.signin_fail", actor_username="oliver").count() == 1
 
 
 def test_api_and_page_failures_add_up_to_the_lock(persona, settings):
@@ -73,7 +73,7 @@ def test_api_and_page_failures_add_up_to_the_lock(persona, settings):
     assert response.status_code == 403
     assert response.json()["code"] == "locked"
     assert User.objects.get(pk=persona.oliver.pk).is_locked()
-    assert AuditEntry.objects.filter(action="auth.locked", actor_username="oliver").count() == 1
+    assert AuditEntry.objects.filter(action="org.user_lock", actor_username="oliver").count() == 1
 
 
 def test_locked_account_is_refused_with_the_unlock_time_even_with_the_right_password(persona):
@@ -148,7 +148,9 @@ def test_administrator_needs_the_code_and_a_wrong_one_counts_as_a_failure(person
     assert response.status_code == 200
     assert response.json()["token"] == Token.objects.get(user=persona.sam).key
     assert User.objects.get(pk=persona.sam.pk).failed_signins == 0
-    assert AuditEntry.objects.filter(action="auth.signin", actor_username="sam", detail__otp=True).exists()
+    assert AuditEntry.objects.filter(
+        action="org.user_signin", actor_username="sam", detail__otp=True
+    ).exists()
 
 
 def test_wrong_codes_lock_the_account(persona, settings):

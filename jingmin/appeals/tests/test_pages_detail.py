@@ -228,7 +228,7 @@ def test_reveal_phone_gives_a_tel_link_and_is_audited(persona, register, walk):
     )
     assert response.status_code == 200
     assert 'href="tel:13812345678"' in response.content.decode()
-    entry = AuditEntry.objects.get(action="read", actor_username="oliver")
+    entry = AuditEntry.objects.get(action="audit.record_read", actor_username="oliver")
     assert entry.target_type == "appeals.appeal" and entry.target_id == str(appeal.pk)
     assert entry.detail == {"what": "citizen_phone"}
     # Without JavaScript, a small page with the same link.
@@ -238,11 +238,11 @@ def test_reveal_phone_gives_a_tel_link_and_is_audited(persona, register, walk):
 
 def test_reveal_phone_is_scoped_and_only_by_post(persona, register):
     appeal = register()
-    reads = AuditEntry.objects.filter(action="read").count()
+    reads = AuditEntry.objects.filter(action="audit.record_read").count()
     assert signed_in(persona.olga).post(reverse("appeals:reveal_phone", args=[appeal.pk])).status_code == 404
     assert signed_in(persona.oliver).get(reverse("appeals:reveal_phone", args=[appeal.pk])).status_code == 405
     assert signed_in(persona.sam).post(reverse("appeals:reveal_phone", args=[appeal.pk])).status_code == 403
-    assert AuditEntry.objects.filter(action="read").count() == reads
+    assert AuditEntry.objects.filter(action="audit.record_read").count() == reads
     anonymous, _ = services.appeal_register(
         actor=persona.clara, data=appeal_input(anonymous=True, citizen_name="", citizen_phone="")
     )
@@ -268,7 +268,7 @@ def test_attachments_stream_only_to_those_who_see_the_appeal(persona):
     assert response["Content-Type"] == "image/png"
     assert response["Content-Disposition"].startswith("inline")
     assert AuditEntry.objects.filter(
-        action="read", actor_username="chen", detail={"what": "attachment"}
+        action="audit.record_read", actor_username="chen", detail={"what": "attachment"}
     ).exists()
     assert signed_in(persona.olga).get(url).status_code == 404
     assert signed_in(persona.sam).get(url).status_code == 403

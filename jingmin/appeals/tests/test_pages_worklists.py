@@ -208,7 +208,7 @@ def test_queue_exports_the_filtered_list_to_excel_with_masked_phones(persona, re
     assert len(rows) == 2
     assert rows[1][0] == complaint.tracking_code
     assert "138****5678" in rows[1] and "13812345678" not in rows[1]
-    assert AuditEntry.objects.filter(action="appeal.export", actor_username="chen").exists()
+    assert AuditEntry.objects.filter(action="appeals.appeal_export", actor_username="chen").exists()
 
 
 def test_supervision_lists_only_what_is_overdue_or_due_soon_in_scope(persona, register, walk):

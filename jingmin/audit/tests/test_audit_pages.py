@@ -14,7 +14,7 @@ from jingmin.audit.models import AuditEntry
 @pytest.mark.django_db
 def test_reading_a_profile_writes_a_read_row(persona):
     signed_in(persona.chen).get(reverse("org:staff_detail", args=[persona.oliver.pk]))
-    row = AuditEntry.objects.get(action="read", actor_username="chen")
+    row = AuditEntry.objects.get(action="audit.record_read", actor_username="chen")
     assert row.target_type == "org.user" and row.target_id == str(persona.oliver.pk)
 
 
@@ -23,7 +23,7 @@ def test_auditor_searches_by_account_and_action(persona):
     Client().post(reverse("org:signin"), {"username": "oliver", "password": "wrong-password"})
     Client().post(reverse("org:signin"), {"username": "chen", "password": PASSWORD})
     client = signed_in(persona.audrey)
-    page = client.get(reverse("audit:log"), {"action": "auth.signin_failed"}).content.decode()
+    page = client.get(reverse("audit:log"), {"action": "org.signin_fail"}).content.decode()
     assert "oliver" in page and ">chen<" not in page
     page = client.get(reverse("audit:log"), {"account": "chen"}).content.decode()
     assert ">chen<" in page and ">oliver<" not in page
@@ -59,7 +59,7 @@ def test_export_is_a_workbook_and_is_recorded(persona):
     sheet = workbook.worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
     assert len(rows) == 2 and rows[1][2] == "oliver"
-    assert AuditEntry.objects.filter(action="audit.export", actor_username="audrey").exists()
+    assert AuditEntry.objects.filter(action="audit.log_export", actor_username="audrey").exists()
 
 
 @pytest.mark.django_db

@@ -138,7 +138,7 @@ def test_purge_of_old_rows_keeps_the_chain_verifiable():
     assert not AuditEntry.objects.filter(seq__lte=old[-1].seq).exists()
     assert AuditEntry.objects.filter(seq__in=[r.seq for r in young]).count() == 3
     assert AuditCheckpoint.objects.get().through_hash == old[-1].hash
-    assert AuditEntry.objects.filter(action="audit.purge").exists()
+    assert AuditEntry.objects.filter(action="audit.log_purge").exists()
     assert audit_chain_verify().ok
     # Removing a young row after a purge is still caught.
     raw("DELETE FROM audit_auditentry WHERE seq = %s", [young[0].seq])

@@ -17,10 +17,10 @@ from jingmin.ledger.models import (
     Relation,
     Residence,
     Sex,
-    Tag,
 )
-from jingmin.org.models import Unit
+from jingmin.ledger.selectors import tag_names
 from jingmin.org.roles import Cap, can
+from jingmin.org.selectors import unit_name
 
 register = template.Library()
 
@@ -88,10 +88,10 @@ def change_value(value: Any, name: str = "") -> Any:
     if name in _CHOICES and isinstance(value, str):
         return _CHOICES[name].get(value, value)
     if name == "tags" and isinstance(value, list):
-        names = dict(Tag.objects.filter(code__in=value).values_list("code", "name"))
+        names = tag_names(value)
         return "、".join(str(names.get(code, code)) for code in value)
     if name == "district" and isinstance(value, int):
-        return Unit.objects.filter(pk=value).values_list("name", flat=True).first() or f"#{value}"
+        return unit_name(value) or f"#{value}"
     if name in _RECORD_IDS:
         return f"#{value}"
     if isinstance(value, list):

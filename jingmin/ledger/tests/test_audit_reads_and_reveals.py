@@ -41,11 +41,11 @@ def test_a_chief_reveals_and_the_reveal_is_audited(persona, ledger_a1):
     page = signed_in(persona.chen).post(url, headers={"HX-Request": "true"})
     assert page.status_code == 200
     assert person.id_number in page.content.decode()
-    entry = AuditEntry.objects.get(action="ledger.reveal", target_id=str(person.pk))
+    entry = AuditEntry.objects.get(action="ledger.identifier_reveal", target_id=str(person.pk))
     assert entry.actor_username == "chen" and entry.detail == {"field": "id_number"}
     phone = signed_in(persona.ines).post(reverse("ledger:reveal", args=["person", person.pk, "phone"]))
     assert 'href="tel:13800001234"' in phone.content.decode()
-    assert _rows("ledger.reveal", person) == 2
+    assert _rows("ledger.identifier_reveal", person) == 2
 
 
 def test_a_reveal_refused_to_an_officer_changes_nothing_and_writes_no_reveal_row(persona, ledger_a1):
@@ -55,7 +55,7 @@ def test_a_reveal_refused_to_an_officer_changes_nothing_and_writes_no_reveal_row
     page = signed_in(persona.oliver).post(url)
     assert page.status_code == 403
     assert person.id_number not in page.content.decode()
-    assert AuditEntry.objects.filter(action="ledger.reveal").count() == 0
+    assert AuditEntry.objects.filter(action="ledger.identifier_reveal").count() == 0
     # The refusal itself may be logged by the platform; no row names the person or a reveal.
     assert not AuditEntry.objects.filter(pk__gt=before, target_type="ledger.person").exists()
 
@@ -68,7 +68,7 @@ def test_reveal_is_post_only_scoped_and_limited_to_identifier_fields(persona, le
     other = ledger_b1["person"]
     assert chen.post(reverse("ledger:reveal", args=["person", other.pk, "id_number"])).status_code == 404
     assert chen.post(reverse("ledger:reveal", args=["person", person.pk, "name"])).status_code == 404
-    assert AuditEntry.objects.filter(action="ledger.reveal").count() == 0
+    assert AuditEntry.objects.filter(action="ledger.identifier_reveal").count() == 0
 
 
 def test_owner_and_contact_phones_are_revealed_the_same_way(persona, ledger_a1):
@@ -83,4 +83,6 @@ def test_owner_and_contact_phones_are_revealed_the_same_way(persona, ledger_a1):
     assert "135****5678" in html and "13512345678" not in html
     page = signed_in(persona.chen).post(reverse("ledger:reveal", args=["house", house.pk, "owner_phone"]))
     assert "13512345678" in page.content.decode()
-    assert AuditEntry.objects.filter(action="ledger.reveal", target_type="ledger.house").count() == 1
+    assert (
+        AuditEntry.objects.filter(action="ledger.identifier_reveal", target_type="ledger.house").count() == 1
+    )

@@ -89,7 +89,7 @@ def test_oliver_adds_a_member_on_his_phone_and_chen_reveals_an_id(browser, live_
     chen.click('button[data-reveal="id_number"]')
     chen.wait_for_selector("[data-revealed]")
     assert person.id_number in chen.locator("#id-number").inner_text()
-    assert AuditEntry.objects.filter(action="ledger.reveal", actor_username="chen").count() == 1
+    assert AuditEntry.objects.filter(action="ledger.identifier_reveal", actor_username="chen").count() == 1
 
     chen.goto(f"{base}/ledger/imports/")
     assert _fits(chen, "imports")

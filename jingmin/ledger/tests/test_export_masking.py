@@ -29,7 +29,7 @@ def test_an_officers_export_is_masked(persona, ledger_a1, ledger_b1):
     assert (
         row["街路巷"] == "东门路" and row["行政区划"] == "城关镇/东门社区" and row["关怀标签"] == "独居老人"
     )
-    entry = AuditEntry.objects.get(action="ledger.export")
+    entry = AuditEntry.objects.get(action="ledger.records_export")
     assert entry.actor_username == "oliver" and entry.detail["full_values"] is False
 
 
@@ -37,7 +37,7 @@ def test_a_chiefs_export_holds_the_full_values(persona, ledger_a1):
     header, *rows = _rows(signed_in(persona.chen).get(reverse("ledger:export_persons")))
     row = dict(zip(header, rows[0], strict=True))
     assert row["公民身份号码"] == ledger_a1["person"].id_number and row["联系电话"] == "13800001234"
-    assert AuditEntry.objects.get(action="ledger.export").detail["full_values"] is True
+    assert AuditEntry.objects.get(action="ledger.records_export").detail["full_values"] is True
 
 
 def test_the_export_follows_the_search(persona, ledger_a1):
@@ -48,13 +48,15 @@ def test_the_export_follows_the_search(persona, ledger_a1):
     )
     _header, *rows = _rows(signed_in(persona.oliver).get(reverse("ledger:export_persons"), {"q": "李"}))
     assert [r[0] for r in rows] == ["李五"]
-    assert AuditEntry.objects.get(action="ledger.export").detail["q"] == "李"
+    assert AuditEntry.objects.get(action="ledger.records_export").detail["q"] == "李"
 
 
 def test_a_too_large_export_is_refused_with_a_message(persona, ledger_a1, settings):
     settings.LEDGER_EXPORT_LIMIT = 0
     response = signed_in(persona.oliver).get(reverse("ledger:export_persons"))
-    assert response.status_code == 302 and not AuditEntry.objects.filter(action="ledger.export").exists()
+    assert (
+        response.status_code == 302 and not AuditEntry.objects.filter(action="ledger.records_export").exists()
+    )
 
 
 def test_organisation_exports_mask_the_contact_phone(persona, ledger_a1):

@@ -72,7 +72,7 @@ def test_a_chief_uploads_checks_confirms_and_imports(persona, workbook, run_task
     rejected = list(book.worksheets[1].iter_rows(values_only=True))
     assert rejected[1][:3] == ("人口", 3, "公民身份号码")
     actions = set(AuditEntry.objects.values_list("action", flat=True))
-    assert {"ledger.import_upload", "ledger.import_confirm", "ledger.import"} <= actions
+    assert {"ledger.import_upload", "ledger.import_confirm", "ledger.import_apply"} <= actions
 
 
 def test_all_or_nothing_with_rejected_rows_cannot_be_confirmed(persona, workbook, run_tasks, commit):

@@ -15,6 +15,7 @@ from django.utils import formats, timezone
 
 from jingmin.appeals.models import Appeal
 from jingmin.open311.models import Datatype, ServiceAttribute
+from jingmin.open311.selectors import questions_of
 from jingmin.open311.services import parse_w3c
 
 register = template.Library()
@@ -46,7 +47,7 @@ def open311_answers(appeal: Appeal) -> list[Answer]:
     answers = appeal.attributes or {}
     if not answers:
         return []
-    questions = {a.code: a for a in ServiceAttribute.objects.filter(category_id=appeal.category_id)}
+    questions = questions_of(appeal.category_id)
     order = {code: q.order for code, q in questions.items()}
     codes = sorted(answers, key=lambda code: (order.get(code, 10_000), code))
     return [

@@ -81,7 +81,7 @@ def test_the_partner_sees_what_it_sent(persona, public, hotline):
     body = response.content.decode()
     for secret in ("13812345678", "王小明", "wang@example.com", appeal.tracking_code):
         assert secret not in body
-    entry = AuditEntry.objects.get(action="open311.read")
+    entry = AuditEntry.objects.get(action="open311.request_read")
     assert entry.actor_username == "open311:12345市民服务热线"
     assert entry.detail["requests"] == [appeal.pk]
 
@@ -98,7 +98,7 @@ def test_a_partner_sees_nothing_more_of_what_others_brought_in(persona, public, 
     body = response.content.decode()
     assert "影响休息" not in body and "东门小区" not in body
     # Nothing personal was shown, so nothing to audit.
-    assert not AuditEntry.objects.filter(action="open311.read").exists()
+    assert not AuditEntry.objects.filter(action="open311.request_read").exists()
 
 
 def test_public_answers_are_readable_from_other_sites(db, public):

@@ -46,7 +46,7 @@ def test_good_password_change_is_recorded(persona):
     client = signed_in(persona.oliver)
     assert change(client, "Better#Pass2026").status_code == 302
     assert User.objects.get(pk=persona.oliver.pk).check_password("Better#Pass2026")
-    assert AuditEntry.objects.filter(action="auth.password_change", actor_username="oliver").exists()
+    assert AuditEntry.objects.filter(action="org.password_change", actor_username="oliver").exists()
     # The session survives its own password change.
     assert client.get(reverse("core:home")).status_code == 200
 

@@ -31,7 +31,7 @@ def snapshot():
             )
         ),
         list(TOTPDevice.objects.order_by("pk").values_list("pk", "confirmed")),
-        AuditEntry.objects.exclude(action="read").count(),
+        AuditEntry.objects.exclude(action="audit.record_read").count(),
     )
 
 

@@ -45,7 +45,9 @@ def test_administrator_must_enrol_before_anything(persona):
     assert response.status_code == 302
     assert client.get(reverse("audit:log")).status_code == 200
     assert TOTPDevice.objects.get(user=persona.audrey).confirmed
-    assert AuditEntry.objects.filter(action="auth.signin", actor_username="audrey", detail__otp=True).exists()
+    assert AuditEntry.objects.filter(
+        action="org.user_signin", actor_username="audrey", detail__otp=True
+    ).exists()
 
 
 @pytest.mark.django_db

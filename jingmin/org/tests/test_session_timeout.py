@@ -32,7 +32,7 @@ def test_idle_session_times_out(persona, settings):
         page = follow.content.decode()
         assert "您已连续30分钟无操作" in page
         assert client.get(reverse("core:home")).status_code == 302
-    row = AuditEntry.objects.filter(action="auth.signout", actor_username="chen").get()
+    row = AuditEntry.objects.filter(action="org.user_signout", actor_username="chen").get()
     assert row.detail == {"reason": "idle_timeout"}
 
 

@@ -24,7 +24,7 @@ def test_correct_password_signs_in_and_is_recorded(persona):
     response = attempt(client, "oliver", PASSWORD)
     assert response.status_code == 302 and response["Location"] == reverse("core:home")
     assert client.get(reverse("core:home")).status_code == 200
-    assert AuditEntry.objects.filter(action="auth.signin", actor_username="oliver").count() == 1
+    assert AuditEntry.objects.filter(action="org.user_signin", actor_username="oliver").count() == 1
 
 
 @pytest.mark.django_db
@@ -47,8 +47,8 @@ def test_failures_count_then_lock(persona, settings):
     response = attempt(client, "oliver", PASSWORD)
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
-    assert AuditEntry.objects.filter(action="auth.signin_failed", actor_username="oliver").count() == 6
-    assert AuditEntry.objects.filter(action="auth.locked", actor_username="oliver").count() == 1
+    assert AuditEntry.objects.filter(action="org.signin_fail", actor_username="oliver").count() == 6
+    assert AuditEntry.objects.filter(action="org.user_lock", actor_username="oliver").count() == 1
 
 
 @pytest.mark.django_db
@@ -76,7 +76,7 @@ def test_security_administrator_unlocks(persona, settings):
     assert response.status_code == 302
     assert not User.objects.get(pk=persona.oliver.pk).is_locked()
     assert AuditEntry.objects.filter(
-        action="auth.unlock", actor_username="sue", target_id=str(persona.oliver.pk)
+        action="org.user_unlock", actor_username="sue", target_id=str(persona.oliver.pk)
     ).exists()
     assert attempt(Client(), "oliver", PASSWORD).status_code == 302
 
@@ -88,7 +88,7 @@ def test_unknown_user_gets_the_same_message_and_is_recorded(persona):
     assert response.status_code == 200
     assert "用户名或密码错误。" in page
     assert "尝试机会" not in page
-    assert AuditEntry.objects.filter(action="auth.signin_failed", actor_username="nobody").exists()
+    assert AuditEntry.objects.filter(action="org.signin_fail", actor_username="nobody").exists()
 
 
 @pytest.mark.django_db

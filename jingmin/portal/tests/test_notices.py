@@ -29,7 +29,7 @@ def test_chen_publishes_and_the_public_reads_it(persona):
     assert notice.unit == persona.station_a and notice.state == NoticeState.PUBLISHED and notice.version == 1
     assert NoticeRevision.objects.get(notice=notice).action == "publish"
     assert AuditEntry.objects.filter(
-        action="notice.publish", target_id=str(notice.pk), actor_id=persona.chen.pk
+        action="portal.notice_publish", target_id=str(notice.pk), actor_id=persona.chen.pk
     ).exists()
 
     public = Client()
@@ -89,13 +89,13 @@ def test_an_edit_keeps_the_history_and_a_withdrawal_takes_it_off_the_portal(pers
         (3, "withdraw", "防范电信诈骗（更新）"),
     ]
     assert list(
-        AuditEntry.objects.filter(target_id=str(notice.pk), action__startswith="notice.")
+        AuditEntry.objects.filter(target_id=str(notice.pk), action__startswith="portal.notice_")
         .order_by("seq")
         .values_list("action", flat=True)
     ) == [
-        "notice.publish",
-        "notice.edit",
-        "notice.withdraw",
+        "portal.notice_publish",
+        "portal.notice_edit",
+        "portal.notice_withdraw",
     ]
     page = chen.get(url).content.decode()
     assert "内容过时" in page and 'id="edit-form"' not in page

@@ -33,7 +33,7 @@ def test_an_appeal_with_a_verified_phone(persona, citizen, request_code):
     assert appeal.intake_unit == persona.bureau
     # The title is the citizen's first words.
     assert appeal.title.startswith("楼上每晚十二点后") and len(appeal.title) <= 30
-    assert AuditEntry.objects.filter(action="appeal.register", target_id=str(appeal.pk)).exists()
+    assert AuditEntry.objects.filter(action="appeals.appeal_register", target_id=str(appeal.pk)).exists()
     assert PhoneCode.objects.get().used_at is not None
 
     done = citizen.get(response["Location"]).content.decode()

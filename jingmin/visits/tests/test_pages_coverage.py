@@ -126,7 +126,7 @@ def test_the_visit_page_and_its_photo(persona, world, settings, tmp_path):
     photo = VisitPhoto.objects.get()
     response = client.get(reverse("visits:photo", args=[photo.pk]))
     assert response.status_code == 200 and b"".join(response.streaming_content) == png  # type: ignore[attr-defined]
-    assert AuditEntry.objects.filter(action="read", target_type="visits.visitphoto").count() == 1
+    assert AuditEntry.objects.filter(action="audit.record_read", target_type="visits.visitphoto").count() == 1
     assert signed_in(persona.olga).get(reverse("visits:photo", args=[photo.pk])).status_code == 404
     assert signed_in(persona.olga).get(reverse("visits:detail", args=[visit.pk])).status_code == 404
 

@@ -15,7 +15,9 @@ from jingmin.visits.selectors import visit_get, visit_list
 
 def reads_of(visit) -> list[str]:
     return list(
-        AuditEntry.objects.filter(action="read", target_id=str(visit.pk), target_type="visits.visit")
+        AuditEntry.objects.filter(
+            action="audit.record_read", target_id=str(visit.pk), target_type="visits.visit"
+        )
         .order_by("seq")
         .values_list("actor_username", flat=True)
     )

@@ -28,7 +28,7 @@ def test_oliver_records_each_kind_of_visit_to_a_household(persona, world, record
     assert abs(visit.visited_at - timezone.now()) < timedelta(seconds=5)
     event = VisitEvent.objects.get(visit=visit)
     assert event.action == EventAction.RECORD and event.actor == persona.oliver
-    audit = AuditEntry.objects.filter(action="visit.record", target_id=str(visit.pk)).get()
+    audit = AuditEntry.objects.filter(action="visits.visit_record", target_id=str(visit.pk)).get()
     assert audit.actor_username == "oliver"
     assert "王" not in audit.target_repr  # no names in the audit log's text
 

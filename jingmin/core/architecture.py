@@ -1,0 +1,292 @@
+"""The architecture's rules, checked by reading the source (jingmin/core/tests/test_architecture.py).
+
+Each checker takes the directory that holds the project's packages (`jingmin/`) and returns the
+violations it finds, each as "path:line: what"; none is an empty list. They read files with `ast`
+and never import them, so a planted package in a temporary directory is checked exactly as the
+real tree is.
+
+- `path_comparisons`: only `jingmin/org/scope.py` compares, slices or splits unit paths (and the
+  address tree's paths, which share its helpers).
+- `adapter_imports`: a domain never imports an adapter (`api`, `portal`, `open311`, `field`).
+- `manager_uses`: views and template tags never touch a model manager; they call selectors and
+  services.
+- `import_cycles`: no cycle in the graph of imports between packages.
+
+Tests, migrations and management commands are not held to the rules: tests build what they check,
+migrations are frozen history, and commands are adapters like the views of an adapter package.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PROJECT = "jingmin"
+ADAPTERS = frozenset({"api", "portal", "open311", "field"})
+SCOPE_MODULE = ("org", "scope.py")
+EXEMPT_DIRS = frozenset({"tests", "migrations", "management"})
+
+# Lookups that compare a path with another path's prefix, or order paths.
+PATH_LOOKUPS = frozenset(
+    {
+        "startswith",
+        "istartswith",
+        "endswith",
+        "contains",
+        "icontains",
+        "gt",
+        "gte",
+        "lt",
+        "lte",
+        "range",
+        "regex",
+    }
+)
+# String methods that compare or cut a path.
+PATH_METHODS = frozenset(
+    {
+        "startswith",
+        "endswith",
+        "split",
+        "rsplit",
+        "partition",
+        "removeprefix",
+        "removesuffix",
+        "strip",
+        "find",
+    }
+)
+MANAGERS = frozenset({"objects", "_default_manager", "_base_manager"})
+SHORTCUTS = frozenset({"get_object_or_404", "get_list_or_404"})
+
+
+@dataclass(frozen=True)
+class Source:
+    package: str  # the top package under the root: "appeals"
+    module: str  # the dotted module name: "jingmin.appeals.views"
+    path: Path
+    relative: Path
+    tree: ast.Module
+
+
+def sources(root: Path = ROOT, *, exempt: frozenset[str] = EXEMPT_DIRS) -> Iterator[Source]:
+    """Every module of every package under `root`, parsed, but those in exempt directories."""
+    for path in sorted(root.rglob("*.py")):
+        relative = path.relative_to(root)
+        if len(relative.parts) < 2 or exempt.intersection(relative.parts[:-1]):
+            continue
+        parts = [PROJECT, *relative.with_suffix("").parts]
+        if parts[-1] == "__init__":
+            parts.pop()
+        yield Source(
+            relative.parts[0], ".".join(parts), path, relative, ast.parse(path.read_text(), str(path))
+        )
+
+
+def _in_order(found: list[str]) -> list[str]:
+    """By file and line, as one reads them."""
+
+    def key(line: str) -> tuple[str, int]:
+        file, number, _ = line.split(":", 2)
+        return file, int(number)
+
+    return sorted(found, key=key)
+
+
+def _where(source: Source, node: ast.AST, what: str) -> str:
+    return f"{PROJECT}/{source.relative.as_posix()}:{getattr(node, 'lineno', 0)}: {what}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Unit paths
+
+
+def _is_path(node: ast.AST) -> bool:
+    """`x.path`, `x.unit_path`, `district_path`: a materialised path, but never a request's."""
+    if isinstance(node, ast.Attribute):
+        if node.attr == "path":
+            owner = node.value
+            name = owner.attr if isinstance(owner, ast.Attribute) else getattr(owner, "id", "")
+            return not name.endswith("request")
+        return node.attr.endswith("_path")
+    return isinstance(node, ast.Name) and node.id.endswith("_path")
+
+
+def _lookup_compares_path(key: str) -> bool:
+    field, _, lookup = key.rpartition("__")
+    return (field == "path" or field.endswith("_path") or field.endswith("__path")) and lookup in PATH_LOOKUPS
+
+
+def _method_on_path(func: ast.expr, args: list[ast.expr]) -> bool:
+    """`x.path.startswith(...)`, `x.unit_path.split("/")`, `name.startswith(x.path)`."""
+    if not isinstance(func, ast.Attribute) or func.attr not in PATH_METHODS:
+        return False
+    return _is_path(func.value) or (func.attr == "startswith" and any(_is_path(a) for a in args))
+
+
+def path_comparisons(root: Path = ROOT) -> list[str]:
+    """Unit paths compared, sliced or split outside the scope module."""
+    found: list[str] = []
+    for source in sources(root):
+        if source.relative.parts == SCOPE_MODULE:
+            continue
+        for node in ast.walk(source.tree):
+            if isinstance(node, ast.Call):
+                for keyword in node.keywords:
+                    if keyword.arg and _lookup_compares_path(keyword.arg):
+                        found.append(_where(source, node, f"the lookup {keyword.arg}"))
+                func = node.func
+                if _method_on_path(func, node.args):
+                    found.append(_where(source, node, f"a path's .{getattr(func, 'attr', '')}()"))
+            elif isinstance(node, ast.Dict):
+                for key in node.keys:
+                    if (
+                        isinstance(key, ast.Constant)
+                        and isinstance(key.value, str)
+                        and _lookup_compares_path(key.value)
+                    ):
+                        found.append(_where(source, node, f"the lookup {key.value}"))
+            elif isinstance(node, ast.Subscript) and _is_path(node.value):
+                found.append(_where(source, node, "a path sliced"))
+            elif (
+                isinstance(node, ast.Compare)
+                and any(isinstance(op, ast.Lt | ast.LtE | ast.Gt | ast.GtE) for op in node.ops)
+                and any(_is_path(side) for side in [node.left, *node.comparators])
+            ):
+                found.append(_where(source, node, "paths ordered"))
+    return _in_order(found)
+
+
+# ---------------------------------------------------------------------------------------------
+# Imports
+
+
+def _imports(source: Source) -> Iterator[tuple[ast.Import | ast.ImportFrom, str]]:
+    """Every module `source` imports, wherever in the file (a lazy import is a dependency too),
+    but those only for the type checker."""
+    skipped: set[int] = set()
+    for node in ast.walk(source.tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            skipped.update(id(n) for n in ast.walk(node))
+    for node in ast.walk(source.tree):
+        if id(node) in skipped:
+            continue
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield node, alias.name
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = source.module.split(".")
+                if source.path.name != "__init__.py":
+                    base.pop()
+                base = base[: len(base) - node.level + 1]
+                module = ".".join([*base, node.module] if node.module else base)
+            else:
+                module = node.module or ""
+            yield node, module
+            for alias in node.names:
+                yield node, f"{module}.{alias.name}"
+
+
+def _package_of(module: str) -> str | None:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 and parts[0] == PROJECT else None
+
+
+def adapter_imports(root: Path = ROOT) -> list[str]:
+    """Domains (every package but the adapters) importing an adapter."""
+    found: list[str] = []
+    for source in sources(root):
+        if source.package in ADAPTERS:
+            continue
+        seen: set[tuple[int, str]] = set()
+        for node, module in _imports(source):
+            target = _package_of(module)
+            if target in ADAPTERS and (node.lineno, target) not in seen:
+                seen.add((node.lineno, target))
+                found.append(
+                    _where(source, node, f"the domain {source.package} imports the adapter {target}")
+                )
+    return _in_order(found)
+
+
+def dependencies(root: Path = ROOT) -> dict[str, set[str]]:
+    """The packages each package imports."""
+    graph: dict[str, set[str]] = {}
+    for source in sources(root):
+        edges = graph.setdefault(source.package, set())
+        for _node, module in _imports(source):
+            target = _package_of(module)
+            if target is not None and target != source.package and (root / target).is_dir():
+                edges.add(target)
+    return graph
+
+
+# Imports that close a cycle today, each to be removed (the test fails when one is gone and still
+# listed, so the list only shrinks): the page shell in `core` (home page, navigation) reads the
+# domains it shows (org, appeals, audit, disputes, metrics); the audit pages scope their reads
+# through `org`, whose services write audit rows; the appeals' intake page asks `routing`, which
+# learns from appeals.
+KNOWN_BACK_EDGES = frozenset(
+    {
+        ("core", "org"),
+        ("core", "appeals"),
+        ("core", "audit"),
+        ("core", "disputes"),
+        ("core", "metrics"),
+        ("audit", "org"),
+        ("appeals", "routing"),
+    }
+)
+
+
+def import_cycles(root: Path = ROOT, *, known: frozenset[tuple[str, str]] = frozenset()) -> list[str]:
+    """Each cycle of the package graph, once, as "a -> b -> a"; imports in `known` left out."""
+    graph = {p: {q for q in qs if (p, q) not in known} for p, qs in dependencies(root).items()}
+    found: list[str] = []
+    seen: set[frozenset[str]] = set()
+
+    def walk(start: str, node: str, trail: list[str]) -> None:
+        for nxt in sorted(graph.get(node, ())):
+            if nxt == start:
+                members = frozenset(trail)
+                if members not in seen:
+                    seen.add(members)
+                    found.append(" -> ".join([*trail, start]))
+            elif nxt not in trail and nxt > start:
+                walk(start, nxt, [*trail, nxt])
+
+    for start in sorted(graph):
+        walk(start, start, [start])
+    return found
+
+
+# ---------------------------------------------------------------------------------------------
+# Views
+
+
+def _is_view_module(source: Source) -> bool:
+    name = source.path.stem
+    return (
+        name == "views"
+        or name.endswith("_views")
+        or "views" in source.relative.parts[:-1]
+        or "templatetags" in source.relative.parts[:-1]
+    )
+
+
+def manager_uses(root: Path = ROOT) -> list[str]:
+    """A view or a template tag reaching a model manager (`X.objects`, `get_object_or_404(X)`)."""
+    found: list[str] = []
+    for source in sources(root):
+        if not _is_view_module(source):
+            continue
+        for node in ast.walk(source.tree):
+            if isinstance(node, ast.Attribute) and node.attr in MANAGERS:
+                found.append(_where(source, node, f"a view uses the model manager .{node.attr}"))
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in SHORTCUTS:
+                found.append(_where(source, node, f"a view queries through {node.func.id}()"))
+    return _in_order(found)

@@ -1,0 +1,182 @@
+"""The architecture's rules hold for the code, and each rule's checker reports a planted violation.
+
+The checkers (`jingmin/core/architecture.py`) read a source tree with `ast`; the first tests run
+them on the project, the others on a tiny package tree written into a temporary directory, so a
+checker that could not fail would fail here.
+"""
+
+from pathlib import Path
+from textwrap import dedent
+
+from jingmin.core import architecture as arch
+
+
+def plant(root: Path, files: dict[str, str]) -> Path:
+    """A source tree under `root`: `{"appeals/views.py": "..."}`; packages get an __init__.py."""
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for parent in path.relative_to(root).parents:
+            if parent != Path("."):
+                (root / parent / "__init__.py").touch()
+        path.write_text(dedent(text))
+    return root
+
+
+# ---------------------------------------------------------------------------------------------
+# The project keeps the rules
+
+
+def test_only_the_scope_module_compares_unit_paths():
+    assert arch.path_comparisons() == []
+
+
+def test_domains_never_import_adapters():
+    assert arch.adapter_imports() == []
+
+
+def test_views_and_template_tags_never_use_a_model_manager():
+    assert arch.manager_uses() == []
+
+
+def test_no_import_cycle_between_packages():
+    assert arch.import_cycles(known=arch.KNOWN_BACK_EDGES) == []
+
+
+def test_every_known_back_edge_still_exists():
+    # A back edge removed from the code is removed from the list too, so the list only shrinks.
+    graph = arch.dependencies()
+    assert [(a, b) for a, b in sorted(arch.KNOWN_BACK_EDGES) if b not in graph.get(a, set())] == []
+
+
+def test_the_checkers_read_the_whole_project():
+    packages = {source.package for source in arch.sources()}
+    assert {"appeals", "ledger", "visits", "org", "core", "api", "portal", "open311", "field"} <= packages
+
+
+# ---------------------------------------------------------------------------------------------
+# Planted violations
+
+
+def test_a_planted_path_prefix_lookup_is_reported(tmp_path):
+    root = plant(
+        tmp_path,
+        {
+            "ledger/selectors.py": """
+                def people(actor, Person):
+                    return Person.objects.filter(district_path__startswith=actor.unit.path)
+            """
+        },
+    )
+    assert arch.path_comparisons(root) == [
+        "jingmin/ledger/selectors.py:3: the lookup district_path__startswith"
+    ]
+
+
+def test_planted_path_comparisons_of_every_form_are_reported(tmp_path):
+    root = plant(
+        tmp_path,
+        {
+            "visits/services.py": """
+                def f(actor, record, unit, Q):
+                    a = record.district_path.startswith(actor.unit.path)
+                    b = unit.path[:7]
+                    c = unit.path.strip("/").split("/")
+                    d = Q(**{"unit__path__startswith": unit.path})
+                    e = unit_path < unit.path
+                    return a, b, c, d, e
+            """,
+            # The same in the scope module is its job, and a request's path is no unit's.
+            "org/scope.py": """
+                def contains(top, path):
+                    return path.startswith(top) and top.path[:7]
+            """,
+            "org/middleware.py": """
+                def exempt(request):
+                    return request.path.startswith("/static/")
+            """,
+        },
+    )
+    found = arch.path_comparisons(root)
+    assert [line.split(":")[1] for line in found] == ["3", "4", "5", "6", "7"], found
+    assert all(line.startswith("jingmin/visits/services.py:") for line in found)
+
+
+def test_a_planted_domain_importing_an_adapter_is_reported(tmp_path):
+    root = plant(
+        tmp_path,
+        {
+            "appeals/services.py": """
+                from jingmin.open311.models import Partner
+
+                def f():
+                    from jingmin import portal
+                    from jingmin.api.idempotency import idempotent
+            """,
+            # An adapter may import a domain, and a domain's tests may drive an adapter.
+            "open311/views.py": "from jingmin.appeals import services\n",
+            "appeals/tests/test_x.py": "from jingmin.api import views\n",
+        },
+    )
+    assert arch.adapter_imports(root) == [
+        "jingmin/appeals/services.py:2: the domain appeals imports the adapter open311",
+        "jingmin/appeals/services.py:5: the domain appeals imports the adapter portal",
+        "jingmin/appeals/services.py:6: the domain appeals imports the adapter api",
+    ]
+
+
+def test_a_planted_view_using_a_model_manager_is_reported(tmp_path):
+    root = plant(
+        tmp_path,
+        {
+            "appeals/views.py": """
+                from django.shortcuts import get_object_or_404
+
+                from jingmin.appeals.models import Appeal
+
+                def detail(request, pk):
+                    first = Appeal.objects.get(pk=pk)
+                    second = Appeal._default_manager.filter(pk=pk)
+                    return get_object_or_404(Appeal, pk=pk), first, second
+            """,
+            "ledger/templatetags/ledger.py": """
+                def tag_names(Tag, codes):
+                    return Tag.objects.filter(code__in=codes)
+            """,
+            # Selectors are where queries belong.
+            "appeals/selectors.py": """
+                def appeal_get(Appeal, pk):
+                    return Appeal.objects.get(pk=pk)
+            """,
+        },
+    )
+    assert arch.manager_uses(root) == [
+        "jingmin/appeals/views.py:7: a view uses the model manager .objects",
+        "jingmin/appeals/views.py:8: a view uses the model manager ._default_manager",
+        "jingmin/appeals/views.py:9: a view queries through get_object_or_404()",
+        "jingmin/ledger/templatetags/ledger.py:3: a view uses the model manager .objects",
+    ]
+
+
+def test_a_planted_import_cycle_is_reported(tmp_path):
+    root = plant(
+        tmp_path,
+        {
+            "ledger/services.py": "from jingmin.visits.selectors import visit_scope\n",
+            "visits/selectors.py": "def visit_scope():\n    from jingmin.ledger import services\n",
+            # A three-package cycle through a relative import, and an import only for the type
+            # checker, which is no dependency.
+            "appeals/models.py": "from jingmin.routing import learning\n",
+            "routing/learning.py": "from ..worktime import calendar\n",
+            "worktime/calendar.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from jingmin.org import models\nfrom jingmin.appeals import models\n",
+            "org/models.py": "from jingmin.worktime import calendar\n",
+        },
+    )
+    assert arch.import_cycles(root) == [
+        "appeals -> routing -> worktime -> appeals",
+        "ledger -> visits -> ledger",
+    ]
+    # A known back edge is left out of the graph, and only that edge.
+    assert arch.import_cycles(root, known=frozenset({("visits", "ledger")})) == [
+        "appeals -> routing -> worktime -> appeals"
+    ]
