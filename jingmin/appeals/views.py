@@ -56,7 +56,9 @@ from jingmin.appeals.forms import (
     ReviewForm,
     SignForm,
     SuperviseForm,
+    SupervisionFilterForm,
     TransferForm,
+    month_ranges,
 )
 from jingmin.appeals.models import (
     Action,
@@ -74,7 +76,7 @@ from jingmin.core.crypto import lookup_hash
 from jingmin.core.errors import ServiceError
 from jingmin.core.forms import form_add_service_error
 from jingmin.core.http import StaffRequest, safe_next
-from jingmin.core.paging import Order, export_query, request_page
+from jingmin.core.paging import Order, bounded_count, export_query, request_page
 from jingmin.org.models import Unit, UnitKind, User
 from jingmin.org.roles import Cap, can
 from jingmin.org.selectors import require, unit_list
@@ -108,11 +110,17 @@ def _handling_units() -> QuerySet[Unit]:
 def mine(request: StaffRequest) -> HttpResponse:
     actor = request.user
     require(actor, Cap.APPEAL_HANDLE)
-    rows = list(selectors.my_work(actor=actor)[: LIST_LIMIT + 1])
+    work = selectors.my_work(actor=actor)
+    rows = list(work[: LIST_LIMIT + 1])
     return render(
         request,
         "appeals/mine.html",
-        {"appeals": rows[:LIST_LIMIT], "truncated": len(rows) > LIST_LIMIT, "can_handle": True},
+        {
+            "appeals": rows[:LIST_LIMIT],
+            "truncated": len(rows) > LIST_LIMIT,
+            "can_handle": True,
+            "total": bounded_count(work),
+        },
     )
 
 
@@ -161,6 +169,7 @@ def queue(request: StaffRequest) -> HttpResponse:
         "can_follow_up": can(actor, Cap.APPEAL_FOLLOW_UP),
         "can_review": can(actor, Cap.APPEAL_REVIEW),
         "filtered": any(v not in ("", None) for v in form.filters().values()),
+        "ranges": month_ranges(timezone.localdate()),
     }
     template = "appeals/_queue_table.html" if _is_htmx(request) else "appeals/queue.html"
     return render(request, template, context)
@@ -256,16 +265,18 @@ def _workbook(rows: QuerySet[Appeal]) -> Iterator[bytes]:
 def supervision(request: StaffRequest) -> HttpResponse:
     actor = request.user
     require(actor, Cap.APPEAL_SUPERVISE)
-    try:
-        hours = min(max(int(request.GET.get("hours", "24")), 1), 24 * 7)
-    except ValueError:
-        hours = 24
-    found = list(selectors.supervision_list(actor=actor, within=timedelta(hours=hours))[: LIST_LIMIT + 1])
+    form = SupervisionFilterForm(request.GET or None)
+    hours = form.window_hours()
+    listed = selectors.supervision_list(actor=actor, within=timedelta(hours=hours), **form.received_range())
+    found = list(listed[: LIST_LIMIT + 1])
     rows = found[:LIST_LIMIT]
     context = {
         # One form per row, each with its own ids, so that a label never points at another row.
         "items": [(a, SuperviseForm(prefix=Action.SUPERVISE, auto_id=f"sv{a.pk}_%s")) for a in rows],
         "truncated": len(found) > LIST_LIMIT,
+        "total": bounded_count(listed),
+        "form": form,
+        "ranges": month_ranges(timezone.localdate()),
         "hours": hours,
         "counts": selectors.supervision_counts(actor=actor),
     }
@@ -275,7 +286,8 @@ def supervision(request: StaffRequest) -> HttpResponse:
 @login_required
 def reviews(request: StaffRequest) -> HttpResponse:
     actor = request.user
-    rows = list(selectors.review_list(actor=actor)[: LIST_LIMIT + 1])
+    listed = selectors.review_list(actor=actor)
+    rows = list(listed[: LIST_LIMIT + 1])
     return render(
         request,
         "appeals/reviews.html",
@@ -284,6 +296,7 @@ def reviews(request: StaffRequest) -> HttpResponse:
                 (f, ReviewForm(prefix=Action.REVIEW, auto_id=f"rv{f.pk}_%s")) for f in rows[:LIST_LIMIT]
             ],
             "truncated": len(rows) > LIST_LIMIT,
+            "total": bounded_count(listed),
         },
     )
 
@@ -291,7 +304,8 @@ def reviews(request: StaffRequest) -> HttpResponse:
 @login_required
 def follow_ups(request: StaffRequest) -> HttpResponse:
     actor = request.user
-    rows = list(selectors.follow_up_list(actor=actor)[: LIST_LIMIT + 1])
+    listed = selectors.follow_up_list(actor=actor)
+    rows = list(listed[: LIST_LIMIT + 1])
     return render(
         request,
         "appeals/follow_ups.html",
@@ -300,6 +314,7 @@ def follow_ups(request: StaffRequest) -> HttpResponse:
                 (f, FollowUpForm(prefix=Action.FOLLOW_UP, auto_id=f"fu{f.pk}_%s")) for f in rows[:LIST_LIMIT]
             ],
             "truncated": len(rows) > LIST_LIMIT,
+            "total": bounded_count(listed),
             "now": timezone.now(),
         },
     )

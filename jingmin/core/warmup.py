@@ -3,7 +3,8 @@
 Django builds the URL resolver's reverse tables (one per language), compiles templates and loads
 translation catalogs lazily, on the first request that needs each. On the demo that made the first
 sign-in of a fresh process wait about 70 ms of CPU more than later ones (docs/benchmarks.md).
-`config/wsgi.py` calls `warm_up()` after the application is built, so it runs in every server
+jieba's dictionary, which every search of appeals and every routing suggestion needs, takes
+about a second more. `config/wsgi.py` calls `warm_up()` after the application is built, so it runs in every server
 process (runserver and gunicorn alike) and in no management command or test.
 """
 
@@ -15,6 +16,8 @@ from django.conf import settings
 from django.template.loader import get_template
 from django.urls import NoReverseMatch, URLResolver, get_resolver, reverse
 from django.utils import translation
+
+from jingmin.core.words import segmenter
 
 # The pages every person meets first: sign-in, the shell and the home page.
 FIRST_TEMPLATES = ("org/signin.html", "core/home.html")
@@ -43,3 +46,5 @@ def warm_up() -> None:
             _populate(get_resolver())
     for name in FIRST_TEMPLATES:
         get_template(name)
+    # jieba's dictionary (about a second): the first search or routing suggestion would wait.
+    segmenter()

@@ -36,7 +36,7 @@ def test_without_warm_up_the_first_reverse_builds_the_tables():
 
 
 def test_warm_up_compiles_the_first_pages():
-    engine = engines["django"].engine
+    engine = engines["django"].engine  # type: ignore[attr-defined]
     loader = engine.template_loaders[0]
     loader.reset()
     warm_up()
