@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "jingmin.ledger",
     "jingmin.visits",
     "jingmin.field",
+    "jingmin.metrics",
     "captcha",
 ]
 
