@@ -27,7 +27,9 @@ register_exclusion("merged", _("Merged into another appeal (duplicate)"))
 register_exclusion("rejected", _("Rejected appeal"))
 
 register_record_type("appeals.appeal", _("Appeal"), lambda pk: reverse("appeals:detail", args=[pk]))
-register_record_type("appeals.follow_up", _("Follow-up of an appeal"), lambda pk: reverse("appeals:detail", args=[pk]))
+register_record_type(
+    "appeals.follow_up", _("Follow-up of an appeal"), lambda pk: reverse("appeals:detail", args=[pk])
+)
 
 
 def follow_up_exclusion(review: str, state: str) -> str:
