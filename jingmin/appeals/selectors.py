@@ -237,6 +237,22 @@ def review_list(*, actor: User) -> QuerySet[FollowUp]:
     )
 
 
+def follow_up_owed_appeals(*, actor: User) -> QuerySet[Appeal]:
+    """The appeals of `follow_up_list`, for exporting them as appeals."""
+    owed = follow_up_list(actor=actor).values("appeal_id")
+    return (
+        appeal_scope(actor)
+        .filter(pk__in=owed)
+        .select_related("category", "unit")
+        .order_by("received_at", "id")
+    )
+
+
+def noted_events() -> QuerySet[AppealEvent]:
+    """Steps with a note, in order; for an export of appeals already scoped by its selector."""
+    return AppealEvent.objects.exclude(note="").order_by("at", "id")
+
+
 def follow_up_list(*, actor: User) -> QuerySet[FollowUp]:
     """Follow-ups still owed, oldest due first."""
     require(actor, Cap.APPEAL_FOLLOW_UP)

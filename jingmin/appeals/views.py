@@ -20,7 +20,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import (
     FileResponse,
     Http404,
@@ -181,25 +181,65 @@ def export(request: StaffRequest) -> HttpResponse | StreamingHttpResponse:
     actor = request.user
     form, filters = _queue_filters(request, actor)
     rows = selectors.unit_queue(actor=actor, filters=filters)
+    return _export(request, rows, "appeals:queue", "appeals", form.filters())
+
+
+@login_required
+def supervision_export(request: StaffRequest) -> HttpResponse | StreamingHttpResponse:
+    """What the supervision view lists, with the same window and dates, as a workbook."""
+    actor = request.user
+    form = SupervisionFilterForm(request.GET or None)
+    hours = form.window_hours()
+    rows = selectors.supervision_list(actor=actor, within=timedelta(hours=hours), **form.received_range())
+    return _export(
+        request, rows, "appeals:supervision", "supervision", {"hours": hours, **form.received_range()}
+    )
+
+
+@login_required
+def follow_ups_print(request: StaffRequest) -> HttpResponse:
+    """The follow-ups owed as a sheet to print and fill in by hand while calling (phones masked:
+    the number is revealed, audited, on the appeal's page)."""
+    rows = list(selectors.follow_up_list(actor=request.user)[:LIST_LIMIT])
+    return render(request, "appeals/follow_up_sheet.html", {"rows": rows, "printed_at": timezone.localtime()})
+
+
+@login_required
+def follow_ups_export(request: StaffRequest) -> HttpResponse | StreamingHttpResponse:
+    """The appeals whose follow-up is owed, oldest due first, as a workbook to call from."""
+    rows = selectors.follow_up_owed_appeals(actor=request.user)
+    return _export(request, rows, "appeals:follow_ups", "follow-ups", {})
+
+
+def _export(
+    request: StaffRequest, rows: QuerySet[Appeal], back: str, name: str, filters: dict[str, Any]
+) -> HttpResponse | StreamingHttpResponse:
+    """One audited workbook of a list. The audit row keeps the list, its filters and how many rows
+    left the building."""
     # A bounded count: it stops at the limit instead of counting a million rows.
-    if rows[: EXPORT_LIMIT + 1].count() > EXPORT_LIMIT:
+    count = rows[: EXPORT_LIMIT + 1].count()
+    if count > EXPORT_LIMIT:
         messages.error(
             request,
             _("More than %(limit)d appeals match. Narrow the filters and export again.")
             % {"limit": EXPORT_LIMIT},
         )
-        return redirect(f"{reverse('appeals:queue')}?{request.GET.urlencode()}")
+        return redirect(f"{reverse(back)}?{request.GET.urlencode()}")
     audit_record(
-        actor=actor,
+        actor=request.user,
         action="appeal.export",
-        detail={k: str(v) for k, v in form.filters().items() if v not in ("", None)},
+        detail={
+            "list": name,
+            "filters": {k: str(v) for k, v in filters.items() if v not in ("", None)},
+            "rows": count,
+        },
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response = StreamingHttpResponse(
         _workbook(rows),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = f'attachment; filename="appeals-{stamp}.xlsx"'
+    response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.xlsx"'
     return response
 
 
@@ -218,6 +258,7 @@ def _workbook(rows: QuerySet[Appeal]) -> Iterator[bytes]:
             _("Category"),
             _("Urgency"),
             _("Title"),
+            _("Content"),
             pgettext("street address", "Address"),
             _("Citizen's name"),
             _("Citizen's phone"),
@@ -225,6 +266,7 @@ def _workbook(rows: QuerySet[Appeal]) -> Iterator[bytes]:
             _("Unit"),
             _("Due"),
             _("Result"),
+            _("Handling notes"),
             _("Hand-offs"),
             _("Supervised"),
         ]
@@ -233,7 +275,12 @@ def _workbook(rows: QuerySet[Appeal]) -> Iterator[bytes]:
     def local(value: datetime | None) -> str:
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
-    for appeal in rows.iterator(chunk_size=2000):
+    # Each appeal's steps with a note, in order: who did what, when, and what they wrote.
+    with_notes = rows.prefetch_related(
+        Prefetch("events", queryset=selectors.noted_events(), to_attr="noted_events")
+    )
+    for appeal in with_notes.iterator(chunk_size=500):
+        notes = "\n".join(f"{local(e.at)} {e.get_action_display()}：{e.note}" for e in appeal.noted_events)
         sheet.append(
             [
                 appeal.tracking_code,
@@ -243,6 +290,7 @@ def _workbook(rows: QuerySet[Appeal]) -> Iterator[bytes]:
                 appeal.category.name,
                 appeal.get_urgency_display(),
                 appeal.title,
+                appeal.content,
                 appeal.address,
                 appeal.citizen_name_masked,
                 appeal.citizen_phone_masked,
@@ -250,6 +298,7 @@ def _workbook(rows: QuerySet[Appeal]) -> Iterator[bytes]:
                 appeal.unit.name,
                 local(appeal.due_at),
                 appeal.get_result_display(),
+                notes,
                 appeal.handoffs,
                 _("Yes") if appeal.supervised else "",
             ]
