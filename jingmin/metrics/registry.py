@@ -58,6 +58,13 @@ Appeal follow-ups are the first source (`jingmin/appeals/indicators.py`). Every 
 an indicator of its own (`satisfaction_<key>`); the satisfaction rate itself counts the sources
 listed in the settings (follow-ups by default).
 
+A **breakdown** (`@breakdown(key=..., label=...)`) counts the period's records by a value
+(category, place) for the dashboards' hot issues: a function of a `Context` returning
+{value: count}, the most frequent first.
+
+The **residents** of a scope (for rates per 1,000 residents) come from the one function
+registered with `@population` (the ledger's).
+
 An **exclusion** is a named reason to leave a record out (`register_exclusion`). Which ones are
 switched on is a setting with history; excluded records are listed with their reason, never hidden.
 """
@@ -72,7 +79,8 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 
 if TYPE_CHECKING:
     from django.utils.functional import Promise
@@ -138,7 +146,7 @@ class Settings:
         default_factory=lambda: {"response": 30, "resolution": 35, "satisfaction": 35}
     )
     # Exclusion keys switched on.
-    excludes: frozenset[str] = frozenset({"unreasonable", "merged", "rejected"})
+    excludes: frozenset[str] = frozenset({"pending_review", "unreasonable", "merged", "rejected"})
     # Score (1–5) → level, for sources answering with a score.
     score_levels: dict[int, str] = field(
         default_factory=lambda: {
@@ -168,8 +176,26 @@ class Context:
     settings: Settings
     officer_id: int | None = None
     detail: bool = False
-    # Residents of the scope (from the ledger), for the rate per 1,000 residents; filled by metrics.
-    residents: int | None = None
+    # Set when metrics compares many units at once (a dashboard's table, the district grid): the
+    # measure then also carries `groups`, its counts by the unit path of its records, and metrics
+    # adds them up per unit. One grouped query instead of one per unit; an indicator that ignores
+    # this is computed unit by unit instead.
+    grouped: bool = False
+    # Shared by the indicators of one computation: a domain counts its rows once (one aggregate
+    # query for all its appeal indicators) and each indicator reads its part (`cached`).
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    def cached(self, name: str, make: Callable[[], Any]) -> Any:
+        if name not in self.memo:
+            self.memo[name] = make()
+        return self.memo[name]
+
+    @property
+    def as_of(self) -> dt.datetime:
+        """The end of the period, or now if sooner: a clock still running then is not yet judged."""
+        from django.utils import timezone
+
+        return min(self.period.bounds[1], timezone.now())
 
 
 @dataclass(frozen=True)
@@ -192,6 +218,8 @@ class Measure:
     excluded: list[RecordRef] = field(default_factory=list)
     # For a composite: the measures it was made of, by key.
     parts: dict[str, Measure] = field(default_factory=dict)
+    # With `ctx.grouped`: the same measure by the unit path of its records (see `Context.grouped`).
+    groups: dict[str, Measure] | None = None
 
     @classmethod
     def from_querysets(
@@ -218,6 +246,82 @@ class Measure:
                     r = ref(obj)
                     measure.excluded.append(RecordRef(r.record_type, r.record_id, r.label, r.date, reason))
         return measure
+
+
+# A drill-down lists at most this many records per list; the page says how many there are in all.
+DETAIL_LIMIT = 500
+
+
+def measure_of(
+    ctx: Context,
+    base: QuerySet[Any],
+    *,
+    denominator: Q,
+    numerator: Q,
+    exclusions: dict[str, Q] | None = None,
+    record_type: str,
+    label_field: str,
+    date_field: str,
+    sum_field: str = "",
+    path_field: str = "unit_path",
+) -> Measure:
+    """A measure over the rows of `base`, in one aggregate query.
+
+    The denominator is the rows matching `denominator` that no exclusion switched on in the
+    settings matches; those matched by one are excluded, with the first matching reason. The
+    numerator is the counted rows matching `numerator` — or, with `sum_field`, the sum of that
+    column over the counted rows (an average such as hand-offs per appeal).
+    """
+    active = [(key, q) for key, q in (exclusions or {}).items() if key in ctx.settings.excludes]
+    excluded_q = Q(pk__in=[])
+    for _key, q in active:
+        excluded_q |= q
+    counted = denominator & ~excluded_q
+    aggregates: dict[str, Any] = {"den": Count("pk", filter=counted)}
+    if sum_field:
+        aggregates["num"] = Coalesce(Sum(sum_field, filter=counted), 0)
+    else:
+        aggregates["num"] = Count("pk", filter=counted & numerator)
+    if ctx.grouped:
+        groups = _grouped(base, path_field, aggregates)
+        return Measure(
+            numerator=sum((g.numerator for g in groups.values()), Decimal(0)),
+            denominator=sum(g.denominator or 0 for g in groups.values()),
+            groups=groups,
+        )
+    row = base.aggregate(**aggregates)
+    measure = Measure(numerator=Decimal(row["num"]), denominator=row["den"])
+    if not ctx.detail:
+        return measure
+
+    def refs(q: Q, reason: str = "") -> list[RecordRef]:
+        rows = base.filter(q).order_by(date_field, "pk").values_list("pk", label_field, date_field)
+        return [
+            RecordRef(record_type, pk, str(label), _local_date(when), str(reason))
+            for pk, label, when in rows[:DETAIL_LIMIT]
+        ]
+
+    measure.numerator_records = (
+        refs(counted & numerator) if not sum_field else refs(counted & ~Q(**{sum_field: 0}))
+    )
+    measure.denominator_records = refs(counted)
+    seen = Q(pk__in=[])
+    for key, q in active:
+        label = _EXCLUSIONS[key].label if key in _EXCLUSIONS else key
+        measure.excluded += refs(denominator & q & ~seen, str(label))
+        seen |= q
+    return measure
+
+
+def _grouped(base: QuerySet[Any], path_field: str, aggregates: dict[str, Any]) -> dict[str, Measure]:
+    rows = base.order_by().values(path_field).annotate(**aggregates)
+    return {r[path_field]: Measure(numerator=Decimal(r["num"]), denominator=r["den"]) for r in rows}
+
+
+def _local_date(when: Any) -> dt.date | None:
+    if isinstance(when, dt.datetime):
+        return when.astimezone(LOCAL_TZ).date()
+    return when if isinstance(when, dt.date) else None
 
 
 @dataclass(frozen=True)
@@ -259,6 +363,9 @@ class RatingSource:
     label: Promise | str
     record_type: str
     rows: Callable[[Context], Iterable[Rating]]
+    # Optional, for speed: the same rows counted in the database, as
+    # {(score or level, excluded_by, unit path): n}.
+    counts: Callable[[Context], dict[tuple[int | str, str, str], int]] | None = None
 
 
 @dataclass(frozen=True)
@@ -275,7 +382,18 @@ class RecordLink:
     url: Callable[[int], str]
 
 
+@dataclass(frozen=True)
+class Breakdown:
+    """A count of the period's records by a value (category, place): the dashboards' hot issues."""
+
+    key: str
+    label: Promise | str
+    counts: Callable[[Context], dict[str, int]]
+
+
 _INDICATORS: dict[str, Indicator] = {}
+_BREAKDOWNS: dict[str, Breakdown] = {}
+_POPULATION: list[Callable[[Scope], int]] = []
 _SOURCES: dict[str, RatingSource] = {}
 _EXCLUSIONS: dict[str, Exclusion] = {}
 _LINKS: dict[str, RecordLink] = {}
@@ -322,15 +440,68 @@ def indicator(
 
 
 def rating_source(
-    *, key: str, label: Promise | str, record_type: str
+    *,
+    key: str,
+    label: Promise | str,
+    record_type: str,
+    counts: Callable[[Context], dict[tuple[int | str, str, str], int]] | None = None,
 ) -> Callable[[Callable[[Context], Iterable[Rating]]], Callable[[Context], Iterable[Rating]]]:
     """Register the decorated function as a source of satisfaction ratings."""
 
     def wrap(fn: Callable[[Context], Iterable[Rating]]) -> Callable[[Context], Iterable[Rating]]:
-        _register(_SOURCES, key, RatingSource(key=key, label=label, record_type=record_type, rows=fn))
+        _register(
+            _SOURCES, key, RatingSource(key=key, label=label, record_type=record_type, rows=fn, counts=counts)
+        )
         return fn
 
     return wrap
+
+
+def breakdown(
+    *, key: str, label: Promise | str
+) -> Callable[[Callable[[Context], dict[str, int]]], Callable[[Context], dict[str, int]]]:
+    """Register a count by value (the most frequent first, at most a few hundred values)."""
+
+    def wrap(fn: Callable[[Context], dict[str, int]]) -> Callable[[Context], dict[str, int]]:
+        _register(_BREAKDOWNS, key, Breakdown(key, label, fn))
+        return fn
+
+    return wrap
+
+
+def breakdowns() -> list[Breakdown]:
+    return sorted(_BREAKDOWNS.values(), key=lambda b: b.key)
+
+
+def population(fn: Callable[[Scope], int]) -> Callable[[Scope], int]:
+    """Register the count of residents of a scope (the ledger's), for rates per 1,000 residents."""
+    _POPULATION[:] = [fn]
+    return fn
+
+
+def register_source_indicators() -> None:
+    """Each rating source also as an indicator of its own: `satisfaction_<key>`."""
+    from jingmin.metrics.indicators import SATISFACTION_FORMULA, satisfaction_of
+
+    for position, source in enumerate(rating_sources()):
+
+        def compute(ctx: Context, source: RatingSource = source) -> Measure:
+            return satisfaction_of(ctx, [source])
+
+        compute.__qualname__ = f"satisfaction_{source.key}"
+        _INDICATORS[f"satisfaction_{source.key}"] = Indicator(
+            key=f"satisfaction_{source.key}",
+            label=source.label,
+            unit=MeasureUnit.PERCENT,
+            formula=SATISFACTION_FORMULA,
+            compute=compute,
+            record_type=source.record_type,
+            order=31 + position,
+        )
+
+
+def residents(scope: Scope) -> int | None:
+    return _POPULATION[0](scope) if _POPULATION else None
 
 
 def register_exclusion(key: str, label: Promise | str) -> None:
@@ -351,7 +522,7 @@ def _register(table: dict[str, Any], key: str, item: Any) -> None:
 
 
 def _origin(item: Any) -> str:
-    fn = getattr(item, "compute", None) or getattr(item, "rows", None)
+    fn = getattr(item, "compute", None) or getattr(item, "rows", None) or getattr(item, "counts", None)
     return f"{fn.__module__}.{fn.__qualname__}" if fn is not None else repr(item)
 
 
@@ -381,7 +552,11 @@ def record_link(record_type: str) -> RecordLink | None:
 
 def measure_value(unit: MeasureUnit, m: Measure) -> Decimal | None:
     """The figure shown: a percent to one decimal, an average to two, a count as is."""
-    if unit in (MeasureUnit.COUNT, MeasureUnit.SCORE):
+    if unit == MeasureUnit.COUNT:
+        return m.numerator.quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+    if unit == MeasureUnit.SCORE:
+        if not any(p.denominator for p in m.parts.values()):
+            return None
         return m.numerator.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     if not m.denominator:
         return None

@@ -19,9 +19,9 @@ from jingmin.audit.models import AuditEntry
 
 def sheet(response) -> list[dict[str, object]]:
     assert response.status_code == 200, response.status_code
-    rows = list(
-        load_workbook(io.BytesIO(response.getvalue()), read_only=True).active.iter_rows(values_only=True)
-    )
+    active = load_workbook(io.BytesIO(response.getvalue()), read_only=True).active
+    assert active is not None
+    rows = list(active.iter_rows(values_only=True))
     return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
 
 

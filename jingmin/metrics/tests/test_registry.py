@@ -40,7 +40,7 @@ def test_values_round_half_up_and_an_empty_denominator_has_no_value():
     assert registry.measure_value(MeasureUnit.PERCENT, Measure(Decimal(2), 3)) == Decimal("66.7")
     assert registry.measure_value(MeasureUnit.AVERAGE, Measure(Decimal(5), 4)) == Decimal("1.25")
     assert registry.measure_value(MeasureUnit.PERCENT, Measure(Decimal(0), 0)) is None
-    assert registry.measure_value(MeasureUnit.COUNT, Measure(Decimal(7))) == Decimal("7.0")
+    assert registry.measure_value(MeasureUnit.COUNT, Measure(Decimal(7))) == Decimal("7")
 
 
 def test_a_period_knows_its_bounds_in_beijing_time_and_the_one_before():

@@ -31,7 +31,7 @@ def hash_existing_names(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('appeals', '0005_event_submission_key'),
+        ('appeals', '0006_channel_open_door'),
     ]
 
     operations = [
