@@ -22,7 +22,8 @@ def sheet(response) -> list[dict[str, object]]:
     active = load_workbook(io.BytesIO(response.getvalue()), read_only=True).active
     assert active is not None
     rows = list(active.iter_rows(values_only=True))
-    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+    heads = [str(h) for h in rows[0]]
+    return [dict(zip(heads, row, strict=True)) for row in rows[1:]]
 
 
 def last_export(username: str) -> dict[str, object]:
