@@ -7,6 +7,7 @@ from django.db.models import Count
 
 from jingmin.appeals.demo import DEFAULT_COUNTS, seed_appeals
 from jingmin.appeals.models import Appeal, AppealEvent, FollowUp, State
+from jingmin.evaluation.demo import seed_evaluation
 from jingmin.ledger.demo import seed_ledger
 from jingmin.open311.demo import seed_open311
 from jingmin.org.demo import SIZES, seed_org
@@ -59,6 +60,7 @@ class Command(BaseCommand):
             seed_visits(seed=options["seed"], org=org)
             seed_notices(org=org)
             seed_open311(org=org)
+            evaluation = seed_evaluation(seed=options["seed"], org=org)
         self.stdout.write(
             f"demo bureau {org.bureau.name}: {len(org.stations)} stations, {len(org.districts)} police districts, "
             f"{len(org.departments)} departments"
@@ -70,4 +72,8 @@ class Command(BaseCommand):
                 f"{FollowUp.objects.count()} follow-ups; by state: "
                 + ", ".join(f"{state} {states.get(state, 0)}" for state in State.values)
             )
+        self.stdout.write(
+            f"open-door evaluation: {evaluation.events} events, {evaluation.opinions} opinions, "
+            f"{evaluation.surveys} surveys with {evaluation.sheets} answer sheets"
+        )
         self.stdout.write(f"loaded in {time.monotonic() - started:.1f} s")
