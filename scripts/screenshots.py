@@ -38,13 +38,17 @@ def main() -> None:
         with chromium() as browser:
             portal_shots(browser, args.url, out, tracking_code)
         return
-    # (file, account, path, viewport): the home page, an officer's work on a phone, a clerk's queue.
+    # (file, account, path, viewport): the home page, an officer's work on a phone, a clerk's
+    # queue at the desk and as cards on a phone.
     shots = [
         ("home.png", args.user, "/", DESKTOP),
         ("home-phone.png", args.user, "/", PHONE),
         ("my-work-phone.png", "officer", "/appeals/mine/", PHONE),
         ("queue.png", "clerk", "/appeals/", DESKTOP),
+        ("queue-phone.png", "clerk", "/appeals/", PHONE),
     ]
+    # A phone's long list is shown as its first screen; a desk page whole.
+    first_screen = {"my-work-phone.png", "queue-phone.png"}
     with chromium() as browser:
         for name, user, path, viewport in shots:
             page = browser.new_page(viewport=viewport)
@@ -52,10 +56,10 @@ def main() -> None:
             page.fill("#id_username", user)
             page.fill("#id_password", args.password)
             page.click("button[type=submit]")
-            page.wait_for_selector("nav.mainnav")
+            page.wait_for_selector("nav.mainnav", state="attached")
             page.goto(f"{args.url}{path}")
             page.wait_for_load_state("networkidle")
-            page.screenshot(path=str(out / name), full_page=name != "my-work-phone.png")
+            page.screenshot(path=str(out / name), full_page=name not in first_screen)
             print(out / name)
             page.close()
         # The first appeal of the officer's list, on the phone: clocks, actions and history.
@@ -64,7 +68,7 @@ def main() -> None:
         page.fill("#id_username", "officer")
         page.fill("#id_password", args.password)
         page.click("button[type=submit]")
-        page.wait_for_selector("nav.mainnav")
+        page.wait_for_selector("nav.mainnav", state="attached")
         page.goto(f"{args.url}/appeals/mine/")
         first = page.locator("ul a[href^='/appeals/']").first.get_attribute("href")
         page.goto(f"{args.url}{first}")

@@ -1219,6 +1219,7 @@ class _Planner:
             "citizen_name": name,
             "citizen_phone": phone,
             "citizen_phone_hash": lookup_hash(phone) if phone else "",
+            "citizen_name_hash": lookup_hash(name) if name else "",
             "received_at": received,
             "intake_unit_id": station.unit.id,
             "intake_unit_path": station.unit.path,

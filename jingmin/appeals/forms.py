@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from datetime import date, timedelta
 from typing import Any
 
 from django import forms
@@ -116,13 +117,63 @@ def _tristate(label: Any, yes: Any, no: Any) -> forms.ChoiceField:
     return forms.ChoiceField(label=label, required=False, choices=[("", _("Any")), (YES, yes), (NO, no)])
 
 
-class QueueFilterForm(forms.Form):
+def _day(label: Any) -> forms.DateField:
+    return forms.DateField(label=label, required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+def month_ranges(today: date) -> list[tuple[Any, date, date]]:
+    """The one-click ranges offered beside the date fields: this month so far and last month."""
+    first = today.replace(day=1)
+    last_month_end = first - timedelta(days=1)
+    return [
+        (_("This month"), first, today),
+        (_("Last month"), last_month_end.replace(day=1), last_month_end),
+    ]
+
+
+class ReceivedRangeMixin(forms.Form):
+    """Received from / to, local days, both included."""
+
+    received_from = _day(_("Received from"))
+    received_to = _day(_("Received until"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("received_from"), data.get("received_to")
+        if start and end and start > end:
+            self.add_error("received_to", _("The end date comes before the start date."))
+        return data
+
+    def received_range(self) -> dict[str, date | None]:
+        if not self.is_valid():
+            return {}
+        return {
+            "received_from": self.cleaned_data["received_from"],
+            "received_to": self.cleaned_data["received_to"],
+        }
+
+
+class SupervisionFilterForm(ReceivedRangeMixin):
+    field_order = ("hours", "received_from", "received_to")
+    hours = forms.IntegerField(
+        label=_("Overdue, or due within (hours)"),
+        required=False,
+        min_value=1,
+        max_value=24 * 7,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+    def window_hours(self) -> int:
+        return (self.cleaned_data.get("hours") if self.is_valid() else None) or 24
+
+
+class QueueFilterForm(ReceivedRangeMixin):
     q = forms.CharField(
         label=_("Search"),
         required=False,
         max_length=100,
         widget=forms.TextInput(
-            attrs={"type": "search", "placeholder": _("Words in title, content or address")}
+            attrs={"type": "search", "placeholder": _("Words, tracking code, or the caller's phone or name")}
         ),
     )
     state = forms.ChoiceField(
@@ -138,6 +189,7 @@ class QueueFilterForm(forms.Form):
     unit = UnitChoiceField(label=_("Unit"), required=False, queryset=Unit.objects.none())
     overdue = _tristate(_("Overdue"), _("Overdue"), _("Not overdue"))
     supervised = _tristate(_("Supervision"), _("Supervised"), _("Not supervised"))
+    field_order = ("q", "state", "type", "urgency", "category", "unit", "overdue", "supervised")
 
     def __init__(
         self, *args: Any, units: QuerySet[Unit], categories: Iterable[Category], **kwargs: Any
@@ -167,6 +219,7 @@ class QueueFilterForm(forms.Form):
             "unit": data["unit"].pk if data["unit"] else None,
             "overdue": tri(data["overdue"]),
             "supervised": tri(data["supervised"]),
+            **self.received_range(),
         }
 
 

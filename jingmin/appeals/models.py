@@ -188,6 +188,8 @@ class Appeal(models.Model):
     citizen_name = EncryptedTextField(_("citizen's name"), blank=True)
     citizen_phone = EncryptedTextField(_("citizen's phone"), blank=True)
     citizen_phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    # The name is encrypted too; its keyed hash lets the queue find a caller by the whole name.
+    citizen_name_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     # The portal verifies a phone by an SMS code; staff then know the number is the citizen's own.
     phone_verified = models.BooleanField(_("phone verified"), default=False)
     # The citizen's consent to the privacy notice (the legal basis of what the portal collects).

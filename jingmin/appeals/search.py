@@ -6,6 +6,10 @@ Latin/number words), indexed by PostgreSQL's GIN over a stored `simple` tsvector
 `search_vector` column, migration 0003) and by an SQLite FTS5 table; a query is the AND of its
 own bigrams, and an exact substring match re-checks the rows the index found, so a bigram pair
 that straddles two fields never gives a false hit.
+
+A query is cut into words first (`jingmin.core.words.query_words`: 烧烤店噪音 is 烧烤店 and 噪音),
+and each word must appear, anywhere: people type a topic, not a phrase copied from the appeal.
+The bigrams of each word go to the index; none that straddles two words does.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from django.db.models import BooleanField, Model, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import StrIndex, Upper
 from django.db.models.lookups import GreaterThan
+
+from jingmin.core.words import query_words
 
 _RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[0-9A-Za-z]+")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -42,28 +48,37 @@ def index_text(*parts: str) -> str:
     return " ".join(tokens(" ".join(parts)))
 
 
-def _query_tokens(query: str) -> list[str]:
+def _query_tokens(words: list[str]) -> list[str]:
     # A single character cannot use a bigram index; it is left to the substring check.
-    return [t for t in dict.fromkeys(tokens(query)) if len(t) >= 2 or not _CJK.match(t)]
+    found = (t for word in words for t in tokens(word))
+    return [t for t in dict.fromkeys(found) if len(t) >= 2 or not _CJK.match(t)]
 
 
 def search_filter(
-    queryset: QuerySet[M], query: str, *, fields: tuple[str, ...], newest: str = "received_at"
+    queryset: QuerySet[M],
+    query: str,
+    *,
+    fields: tuple[str, ...],
+    newest: str = "received_at",
+    split_words: bool = True,
 ) -> QuerySet[M]:
-    """Rows whose fields contain the query, found through the bigram index where it can serve.
+    """Rows whose fields contain every word of the query, found through the bigram index where
+    it can serve.
 
     `newest` is the field lists are ordered by (newest first); PostgreSQL uses it to decide how
-    to find the rows (see `_pg_search`).
+    to find the rows (see `_pg_search`). `split_words=False` keeps what was typed between spaces
+    whole (an address: 幸福路3栋 must not match a 3 anywhere).
     """
     query = " ".join(query.split())[:100]
-    if not query:
+    words = query_words(query) if split_words else [w for w in query.split(" ") if w]
+    if not words:
         return queryset
-    terms = _query_tokens(query)
+    terms = _query_tokens(words)
     if connection.vendor == "postgresql":
-        return _pg_search(queryset, query, terms, fields=fields, newest=newest)
+        return _pg_search(queryset, words, terms, fields=fields, newest=newest)
     recheck = Q()
-    for term in query.split(" "):
-        recheck &= Q(_or_fields(fields, term))
+    for word in words:
+        recheck &= Q(_or_fields(fields, word))
     if not terms:
         return queryset.filter(recheck)
     table = queryset.model._meta.db_table
@@ -89,7 +104,7 @@ PAGE = 20
 
 
 def _pg_search(
-    queryset: QuerySet[M], query: str, terms: list[str], *, fields: tuple[str, ...], newest: str
+    queryset: QuerySet[M], words: list[str], terms: list[str], *, fields: tuple[str, ...], newest: str
 ) -> QuerySet[M]:
     """The same rows either way; two ways to find them, chosen by a probe of the newest rows.
 
@@ -114,8 +129,8 @@ def _pg_search(
     """
     table = queryset.model._meta.db_table
     recheck = Q()
-    for term in query.split(" "):
-        recheck &= _pg_contains(fields, term)
+    for word in words:
+        recheck &= _pg_contains(fields, word)
     queryset = queryset.filter(recheck)
     if not terms:
         return queryset

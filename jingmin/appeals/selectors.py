@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db import connection
 from django.db.models import (
@@ -45,6 +45,7 @@ from jingmin.appeals.models import (
 )
 from jingmin.appeals.search import search_filter
 from jingmin.appeals.transitions import HOLDER_ACTIONS, TRANSITIONS, allowed_from, follow_up_refusal, handled_it
+from jingmin.core.crypto import lookup_hash
 from jingmin.org.models import User
 from jingmin.org.roles import Cap, can
 from jingmin.org.scope import Scope
@@ -52,6 +53,11 @@ from jingmin.org.selectors import require
 
 SEARCH_FIELDS = ("title", "content", "address")
 TRACKING_CODE = re.compile(f"[{TRACKING_ALPHABET}]{{{TRACKING_LENGTH}}}")
+# What a clerk types for a caller's number: digits, perhaps spaced or dashed, perhaps +86.
+PHONE_QUERY = re.compile(r"(?:\+?86)?[\d\- ]{7,20}")
+# A person's name as typed: two to four Chinese characters (a compound surname and a long given
+# name make five), or a Latin name.
+NAME_QUERY = re.compile(r"[\u3400-\u9fff·]{2,5}|[A-Za-z][A-Za-z .'-]{1,40}")
 
 
 def _within_scope(actor: User) -> QuerySet[Appeal]:
@@ -106,6 +112,48 @@ class AppealFilters:
     supervised: bool | None = None
     q: str = ""
     open_only: bool = False
+    # Received on these local days, both included.
+    received_from: date | None = None
+    received_to: date | None = None
+
+
+def local_day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def received_between(qs: QuerySet[Appeal], start: date | None, end: date | None) -> QuerySet[Appeal]:
+    """Appeals received from the start of `start` to the end of `end`, local days."""
+    if start is not None:
+        qs = qs.filter(received_at__gte=local_day_start(start))
+    if end is not None:
+        qs = qs.filter(received_at__lt=local_day_start(end + timedelta(days=1)))
+    return qs
+
+
+def _text_query(qs: QuerySet[Appeal], q: str) -> QuerySet[Appeal]:
+    """A tracking code, a caller's phone, a caller's name, or words of the appeal.
+
+    Phones and names are stored encrypted: each is found by its keyed hash, the whole value
+    exactly (one indexed lookup), never by decrypting rows. A name-shaped query is also a
+    text search (张伟 may be in a title), so either kind of hit is shown.
+    """
+    code = q.strip().upper()
+    if TRACKING_CODE.fullmatch(code):
+        # A clerk reading out the citizen's code finds the appeal, and what it was merged into.
+        return qs.filter(Q(tracking_code=code) | Q(merged_appeals__tracking_code=code))
+    digits = re.sub(r"[\s-]", "", q)
+    if PHONE_QUERY.fullmatch(q.strip()) and digits.lstrip("+").isdigit():
+        # Registration keeps the number as given (spaces and dashes removed), with or without
+        # the country code, so each spelling of the same number is looked up.
+        local = re.sub(r"^(?:\+86|0086|86)(?=\d{11}$)", "", digits)
+        spellings = {digits, local, f"+86{local}"}
+        return qs.filter(citizen_phone_hash__in=[lookup_hash(p) for p in spellings])
+    found = search_filter(qs, q, fields=SEARCH_FIELDS)
+    if NAME_QUERY.fullmatch(q.strip()):
+        by_name = qs.filter(citizen_name_hash=lookup_hash(q))
+        if by_name.exists():
+            return qs.filter(Q(pk__in=by_name.values("pk")) | Q(pk__in=found.values("pk")))
+    return found
 
 
 def appeal_list(*, actor: User, filters: AppealFilters | None = None) -> QuerySet[Appeal]:
@@ -132,13 +180,9 @@ def appeal_list(*, actor: User, filters: AppealFilters | None = None) -> QuerySe
         qs = qs.filter(overdue) if f.overdue else qs.exclude(overdue)
     if f.supervised is not None:
         qs = qs.filter(supervised=f.supervised)
+    qs = received_between(qs, f.received_from, f.received_to)
     if f.q:
-        code = f.q.strip().upper()
-        if TRACKING_CODE.fullmatch(code):
-            # A clerk reading out the citizen's code finds the appeal, and what it was merged into.
-            qs = qs.filter(Q(tracking_code=code) | Q(merged_appeals__tracking_code=code))
-        else:
-            qs = search_filter(qs, f.q, fields=SEARCH_FIELDS)
+        qs = _text_query(qs, f.q)
     return qs
 
 
@@ -202,14 +246,21 @@ def desk_waiting(*, actor: User) -> QuerySet[Appeal]:
     )
 
 
-def supervision_list(*, actor: User, within: timedelta = timedelta(hours=24)) -> QuerySet[Appeal]:
-    """Open appeals that are overdue or will be within `within`, most overdue first."""
+def supervision_list(
+    *,
+    actor: User,
+    within: timedelta = timedelta(hours=24),
+    received_from: date | None = None,
+    received_to: date | None = None,
+) -> QuerySet[Appeal]:
+    """Open appeals that are overdue or will be within `within`, most overdue first; optionally
+    only those received between two local days."""
     require(actor, Cap.APPEAL_SUPERVISE)
     horizon = timezone.now() + within
     # due_at alone: only open appeals have one (constraint appeal_due_only_when_open), and with
     # is_open beside it the planner expects a handful of rows and sorts thousands (benchmarks).
     return (
-        appeal_scope(actor)
+        received_between(appeal_scope(actor), received_from, received_to)
         .filter(due_at__lt=horizon)
         .select_related("category", "unit", "handler")
         .order_by("due_at", "id")
@@ -223,6 +274,22 @@ def review_list(*, actor: User) -> QuerySet[FollowUp]:
         .select_related("appeal", "appeal__unit")
         .order_by("answered_at")
     )
+
+
+def follow_up_owed_appeals(*, actor: User) -> QuerySet[Appeal]:
+    """The appeals of `follow_up_list`, for exporting them as appeals."""
+    owed = follow_up_list(actor=actor).values("appeal_id")
+    return (
+        appeal_scope(actor)
+        .filter(pk__in=owed)
+        .select_related("category", "unit")
+        .order_by("received_at", "id")
+    )
+
+
+def noted_events() -> QuerySet[AppealEvent]:
+    """Steps with a note, in order; for an export of appeals already scoped by its selector."""
+    return AppealEvent.objects.exclude(note="").order_by("at", "id")
 
 
 def follow_up_list(*, actor: User) -> QuerySet[FollowUp]:

@@ -182,6 +182,7 @@ def _validate_input(data: AppealInput, now: datetime) -> dict[str, Any]:
         "citizen_name": name,
         "citizen_phone": phone,
         "citizen_phone_hash": lookup_hash(phone) if phone else "",
+        "citizen_name_hash": lookup_hash(name) if name else "",
         "received_at": received_at,
         "search_tokens": index_text(title, content, address),
         "phone_verified": bool(phone) and data.phone_verified,

@@ -19,7 +19,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import (
     FileResponse,
     Http404,
@@ -57,8 +57,10 @@ from jingmin.appeals.forms import (
     ReviewForm,
     SignForm,
     SuperviseForm,
+    SupervisionFilterForm,
     TransferForm,
     UrgencyForm,
+    month_ranges,
 )
 from jingmin.appeals.models import (
     Action,
@@ -73,7 +75,7 @@ from jingmin.core.crypto import lookup_hash
 from jingmin.core.errors import ServiceError
 from jingmin.core.forms import form_add_service_error
 from jingmin.core.http import StaffRequest, safe_next
-from jingmin.core.paging import Order, export_query, request_page
+from jingmin.core.paging import Order, bounded_count, export_query, request_page
 from jingmin.core.sheets import Sheets
 from jingmin.org.models import Unit, UnitKind, User
 from jingmin.org.roles import Cap, can
@@ -108,11 +110,17 @@ def _handling_units() -> QuerySet[Unit]:
 def mine(request: StaffRequest) -> HttpResponse:
     actor = request.user
     require(actor, Cap.APPEAL_HANDLE)
-    rows = list(selectors.my_work(actor=actor)[: LIST_LIMIT + 1])
+    work = selectors.my_work(actor=actor)
+    rows = list(work[: LIST_LIMIT + 1])
     return render(
         request,
         "appeals/mine.html",
-        {"appeals": rows[:LIST_LIMIT], "truncated": len(rows) > LIST_LIMIT, "can_handle": True},
+        {
+            "appeals": rows[:LIST_LIMIT],
+            "truncated": len(rows) > LIST_LIMIT,
+            "can_handle": True,
+            "total": bounded_count(work),
+        },
     )
 
 
@@ -164,6 +172,7 @@ def queue(request: StaffRequest) -> HttpResponse:
         "can_follow_up": can(actor, Cap.APPEAL_FOLLOW_UP),
         "can_review": can(actor, Cap.APPEAL_REVIEW),
         "filtered": any(v not in ("", None) for v in form.filters().values()),
+        "ranges": month_ranges(timezone.localdate()),
     }
     if _is_htmx(request):
         return render(request, "appeals/_queue_table.html", context)
@@ -218,25 +227,65 @@ def export(request: StaffRequest) -> HttpResponse | StreamingHttpResponse:
     actor = request.user
     form, filters = _queue_filters(request, actor)
     rows = selectors.unit_queue(actor=actor, filters=filters)
+    return _export(request, rows, "appeals:queue", "appeals", form.filters())
+
+
+@login_required
+def supervision_export(request: StaffRequest) -> HttpResponse | StreamingHttpResponse:
+    """What the supervision view lists, with the same window and dates, as a workbook."""
+    actor = request.user
+    form = SupervisionFilterForm(request.GET or None)
+    hours = form.window_hours()
+    rows = selectors.supervision_list(actor=actor, within=timedelta(hours=hours), **form.received_range())
+    return _export(
+        request, rows, "appeals:supervision", "supervision", {"hours": hours, **form.received_range()}
+    )
+
+
+@login_required
+def follow_ups_print(request: StaffRequest) -> HttpResponse:
+    """The follow-ups owed as a sheet to print and fill in by hand while calling (phones masked:
+    the number is revealed, audited, on the appeal's page)."""
+    rows = list(selectors.follow_up_list(actor=request.user)[:LIST_LIMIT])
+    return render(request, "appeals/follow_up_sheet.html", {"rows": rows, "printed_at": timezone.localtime()})
+
+
+@login_required
+def follow_ups_export(request: StaffRequest) -> HttpResponse | StreamingHttpResponse:
+    """The appeals whose follow-up is owed, oldest due first, as a workbook to call from."""
+    rows = selectors.follow_up_owed_appeals(actor=request.user)
+    return _export(request, rows, "appeals:follow_ups", "follow-ups", {})
+
+
+def _export(
+    request: StaffRequest, rows: QuerySet[Appeal], back: str, name: str, filters: dict[str, Any]
+) -> HttpResponse | StreamingHttpResponse:
+    """One audited workbook of a list. The audit row keeps the list, its filters and how many rows
+    left the building."""
     # A bounded count: it stops at the limit instead of counting a million rows.
-    if rows[: EXPORT_LIMIT + 1].count() > EXPORT_LIMIT:
+    count = rows[: EXPORT_LIMIT + 1].count()
+    if count > EXPORT_LIMIT:
         messages.error(
             request,
             _("More than %(limit)d appeals match. Narrow the filters and export again.")
             % {"limit": EXPORT_LIMIT},
         )
-        return redirect(f"{reverse('appeals:queue')}?{request.GET.urlencode()}")
+        return redirect(f"{reverse(back)}?{request.GET.urlencode()}")
     audit_record(
-        actor=actor,
+        actor=request.user,
         action=AuditAction.APPEAL_EXPORT,
-        detail={k: str(v) for k, v in form.filters().items() if v not in ("", None)},
+        detail={
+            "list": name,
+            "filters": {k: str(v) for k, v in filters.items() if v not in ("", None)},
+            "rows": count,
+        },
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response = StreamingHttpResponse(
         _workbook(rows),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = f'attachment; filename="appeals-{stamp}.xlsx"'
+    response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.xlsx"'
     return response
 
 
@@ -252,6 +301,7 @@ def _workbook(rows: QuerySet[Appeal]) -> Iterator[bytes]:
             _("Category"),
             _("Urgency"),
             _("Title"),
+            _("Content"),
             pgettext("street address", "Address"),
             _("Citizen's name"),
             _("Citizen's phone"),
@@ -259,6 +309,7 @@ def _workbook(rows: QuerySet[Appeal]) -> Iterator[bytes]:
             _("Unit"),
             _("Due"),
             _("Result"),
+            _("Handling notes"),
             _("Hand-offs"),
             _("Supervised"),
         ]
@@ -267,7 +318,12 @@ def _workbook(rows: QuerySet[Appeal]) -> Iterator[bytes]:
     def local(value: datetime | None) -> str:
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
-    for appeal in rows.iterator(chunk_size=2000):
+    # Each appeal's steps with a note, in order: who did what, when, and what they wrote.
+    with_notes = rows.prefetch_related(
+        Prefetch("events", queryset=selectors.noted_events(), to_attr="noted_events")
+    )
+    for appeal in with_notes.iterator(chunk_size=500):
+        notes = "\n".join(f"{local(e.at)} {e.get_action_display()}：{e.note}" for e in appeal.noted_events)
         sheet.append(
             [
                 appeal.tracking_code,
@@ -277,6 +333,7 @@ def _workbook(rows: QuerySet[Appeal]) -> Iterator[bytes]:
                 appeal.category.name,
                 appeal.get_urgency_display(),
                 appeal.title,
+                appeal.content,
                 appeal.address,
                 appeal.citizen_name_masked,
                 appeal.citizen_phone_masked,
@@ -284,6 +341,7 @@ def _workbook(rows: QuerySet[Appeal]) -> Iterator[bytes]:
                 appeal.unit.name,
                 local(appeal.due_at),
                 appeal.get_result_display(),
+                notes,
                 appeal.handoffs,
                 _("Yes") if appeal.supervised else "",
             ]
@@ -295,16 +353,18 @@ def _workbook(rows: QuerySet[Appeal]) -> Iterator[bytes]:
 def supervision(request: StaffRequest) -> HttpResponse:
     actor = request.user
     require(actor, Cap.APPEAL_SUPERVISE)
-    try:
-        hours = min(max(int(request.GET.get("hours", "24")), 1), 24 * 7)
-    except ValueError:
-        hours = 24
-    found = list(selectors.supervision_list(actor=actor, within=timedelta(hours=hours))[: LIST_LIMIT + 1])
+    form = SupervisionFilterForm(request.GET or None)
+    hours = form.window_hours()
+    listed = selectors.supervision_list(actor=actor, within=timedelta(hours=hours), **form.received_range())
+    found = list(listed[: LIST_LIMIT + 1])
     rows = found[:LIST_LIMIT]
     context = {
         # One form per row, each with its own ids, so that a label never points at another row.
         "items": [(a, SuperviseForm(prefix=Action.SUPERVISE, auto_id=f"sv{a.pk}_%s")) for a in rows],
         "truncated": len(found) > LIST_LIMIT,
+        "total": bounded_count(listed),
+        "form": form,
+        "ranges": month_ranges(timezone.localdate()),
         "hours": hours,
         "counts": selectors.supervision_counts(actor=actor),
     }
@@ -314,7 +374,8 @@ def supervision(request: StaffRequest) -> HttpResponse:
 @login_required
 def reviews(request: StaffRequest) -> HttpResponse:
     actor = request.user
-    rows = list(selectors.review_list(actor=actor)[: LIST_LIMIT + 1])
+    listed = selectors.review_list(actor=actor)
+    rows = list(listed[: LIST_LIMIT + 1])
     return render(
         request,
         "appeals/reviews.html",
@@ -323,6 +384,7 @@ def reviews(request: StaffRequest) -> HttpResponse:
                 (f, ReviewForm(prefix=Action.REVIEW, auto_id=f"rv{f.pk}_%s")) for f in rows[:LIST_LIMIT]
             ],
             "truncated": len(rows) > LIST_LIMIT,
+            "total": bounded_count(listed),
         },
     )
 
@@ -330,7 +392,8 @@ def reviews(request: StaffRequest) -> HttpResponse:
 @login_required
 def follow_ups(request: StaffRequest) -> HttpResponse:
     actor = request.user
-    rows = list(selectors.follow_up_list(actor=actor)[: LIST_LIMIT + 1])
+    listed = selectors.follow_up_list(actor=actor)
+    rows = list(listed[: LIST_LIMIT + 1])
     return render(
         request,
         "appeals/follow_ups.html",
@@ -339,6 +402,7 @@ def follow_ups(request: StaffRequest) -> HttpResponse:
                 (f, FollowUpForm(prefix=Action.FOLLOW_UP, auto_id=f"fu{f.pk}_%s")) for f in rows[:LIST_LIMIT]
             ],
             "truncated": len(rows) > LIST_LIMIT,
+            "total": bounded_count(listed),
             "now": timezone.now(),
         },
     )

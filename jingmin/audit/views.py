@@ -15,6 +15,7 @@ from jingmin.audit.exports import EXPORT_LIMIT, audit_export_xlsx
 from jingmin.audit.forms import AuditFilterForm
 from jingmin.audit.selectors import audit_search
 from jingmin.core.http import StaffRequest
+from jingmin.core.paging import bounded_count
 from jingmin.org.roles import Cap, can
 from jingmin.org.selectors import require
 
@@ -45,6 +46,7 @@ def audit_log(request: StaffRequest) -> HttpResponse:
         "rows": [(row, action_label(row.action, row.target_type)) for row in page],
         "next_before": page[-1].seq if more and page else None,
         "can_export": can(actor, Cap.EXPORT_AUDIT),
+        "total": bounded_count(audit_search(actor=actor, **_filters(form))),
     }
     template = "audit/_rows.html" if request.headers.get("HX-Request") else "audit/log.html"
     return render(request, template, context)

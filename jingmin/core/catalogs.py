@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import polib
@@ -22,6 +23,20 @@ def compile_catalog(po_path: Path) -> Path:
     return mo_path
 
 
+# Chinese text takes full-width punctuation (结果：已解决). A half-width mark touching a Chinese
+# character is a slip; placeholders (%(name)s) are set aside first, so that their brackets and
+# what surrounds them are not taken for text.
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
+_HALF_WIDTH = re.compile(rf"(?<=[{_CJK}])\s*[:,;()?!]|[:,;()?!]\s*(?=[{_CJK}])")
+_PLACEHOLDER = re.compile(r"%\([^)]*\)[sdif]|%[sdif]")
+
+
+def half_width_punctuation(text: str) -> str:
+    """The first half-width punctuation mark next to a Chinese character in `text`, or ''."""
+    found = _HALF_WIDTH.search(_PLACEHOLDER.sub("X", text))
+    return found.group().strip() if found else ""
+
+
 def catalog_problems(po_path: Path, expected_msgids: set[tuple[str | None, str]] | None = None) -> list[str]:
     """Untranslated, fuzzy or missing entries, each as a line a developer can act on."""
     catalog = polib.pofile(str(po_path))
@@ -36,6 +51,13 @@ def catalog_problems(po_path: Path, expected_msgids: set[tuple[str | None, str]]
             problems.append(f"fuzzy: {entry.msgid!r} ({where})")
         elif not entry.translated():
             problems.append(f"untranslated: {entry.msgid!r} ({where})")
+        else:
+            texts = list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
+            mark = next((m for m in map(half_width_punctuation, texts) if m), "")
+            if mark and po_path.parent.parent.name.startswith("zh"):
+                problems.append(
+                    f"half-width {mark!r} beside Chinese, use full-width: {entry.msgid!r} ({where})"
+                )
     for msgctxt, msgid in sorted(expected_msgids - present if expected_msgids else set(), key=str):
         problems.append(f"missing from the catalog: {msgid!r}" + (f" [{msgctxt}]" if msgctxt else ""))
     return problems

@@ -144,7 +144,9 @@ def address_ancestors(actor: User, address: Address) -> list[Address]:
 
 def address_search(actor: User, q: str) -> QuerySet[Address]:
     """Addresses whose full text contains the query, through the bigram index."""
-    return search_filter(address_scope(actor).filter(is_active=True), q, fields=("full_name",), newest="id")
+    return search_filter(
+        address_scope(actor).filter(is_active=True), q, fields=("full_name",), newest="id", split_words=False
+    )
 
 
 def house_get(actor: User, pk: int) -> House:

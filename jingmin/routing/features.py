@@ -7,42 +7,21 @@ versions unloadable, which `model_store` then reports as such.
 
 from __future__ import annotations
 
-import logging
 import re
 import sys
 import threading
-import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+
+from jingmin.core.words import segmenter
 
 # Separates an appeal's text from the tokens that say where it came from (district, station), so
 # that one string carries both through scikit-learn's pipelines. A control character: no clerk
 # types it, and `appeal_text` removes it from what they did type.
 META = "\x1f"
 
-_jieba: Any = None
-_jieba_lock = threading.Lock()
-
-
-def _segmenter() -> Any:
-    """jieba, loaded once per process, quietly and from the dictionary inside its package.
-
-    jieba logs its start-up to stderr at DEBUG level through a handler of its own, and older
-    setuptools warn on its `pkg_resources` import; neither says anything a person needs.
-    """
-    global _jieba
-    if _jieba is None:
-        with _jieba_lock:
-            if _jieba is None:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore", DeprecationWarning)
-                    warnings.simplefilter("ignore", UserWarning)
-                    import jieba  # type: ignore[import-untyped]
-                jieba.setLogLevel(logging.WARNING)
-                jieba.initialize()
-                _jieba = jieba
-    return _jieba
+# One segmenter per process, shared with the appeals' search.
+_segmenter = segmenter
 
 
 # Segmentation is the slowest step, and a training run segments every text once per fold and

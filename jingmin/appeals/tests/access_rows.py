@@ -166,6 +166,9 @@ ROWS = [
     ),
     # The export is an audited read.
     page("appeals:export", BUSINESS),
+    page("appeals:supervision_export", SUPERVISE),
+    page("appeals:follow_ups_export", frozenset({"clara", "oliver", "olga", "chen"})),
+    page("appeals:follow_ups_print", frozenset({"clara", "oliver", "olga", "chen"})),
     form(
         "appeals:settings",
         frozenset({"sam"}),

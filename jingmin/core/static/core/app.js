@@ -9,6 +9,10 @@ document.addEventListener("click", function (event) {
 document.querySelectorAll("[data-toggle-large]").forEach(function (b) {
   b.setAttribute("aria-pressed", document.documentElement.classList.contains("large") ? "true" : "false");
 });
+// A print button (no inline handler under the Content-Security-Policy).
+document.addEventListener("click", function (event) {
+  if (event.target.closest("[data-print]")) window.print();
+});
 // Ask before an irreversible administrator action.
 document.addEventListener("submit", function (event) {
   var message = event.target.getAttribute("data-confirm");
