@@ -8,6 +8,7 @@ from django.db.models import Count
 from jingmin.appeals.demo import DEFAULT_COUNTS, seed_appeals
 from jingmin.appeals.models import Appeal, AppealEvent, FollowUp, State
 from jingmin.ledger.demo import seed_ledger
+from jingmin.metrics.demo import seed_metrics
 from jingmin.open311.demo import seed_open311
 from jingmin.org.demo import SIZES, seed_org
 from jingmin.org.models import Unit
@@ -59,6 +60,7 @@ class Command(BaseCommand):
             seed_visits(seed=options["seed"], org=org)
             seed_notices(org=org)
             seed_open311(org=org)
+            seed_metrics(org=org)
         self.stdout.write(
             f"demo bureau {org.bureau.name}: {len(org.stations)} stations, {len(org.districts)} police districts, "
             f"{len(org.departments)} departments"
