@@ -90,7 +90,11 @@ INSTALLED_APPS = [
     "jingmin.ledger",
     "jingmin.visits",
     "jingmin.field",
+    "jingmin.evaluation",
     "jingmin.metrics",
+    "jingmin.disputes",
+    "jingmin.cases",
+    "jingmin.warnings",
     "captcha",
 ]
 
@@ -100,6 +104,8 @@ MIDDLEWARE = [
     "jingmin.core.health.HealthMiddleware",
     "jingmin.core.logging.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # The Content-Security-Policy and Permissions-Policy of every answer (jingmin/core/headers.py).
+    "jingmin.core.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "jingmin.core.middleware.ChineseFirstLocaleMiddleware",
@@ -268,6 +274,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+# Said outright, though they are Django's defaults: the checks in test_security_headers read them.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
@@ -447,6 +456,18 @@ PORTAL_LIMITS = {
         env_int("JINGMIN_PORTAL_TRACK_MISS_CAPTCHA", 5),
         env_int("JINGMIN_PORTAL_TRACK_MISS_MAX", 30),
     ),
+    # Survey answers: a village board's QR code brings many people through one network, so the
+    # address limit is generous; one phone answering many times is what skews a survey.
+    "survey-ip": (
+        3600,
+        env_int("JINGMIN_PORTAL_SURVEY_IP_CAPTCHA", 10),
+        env_int("JINGMIN_PORTAL_SURVEY_IP_MAX", 60),
+    ),
+    "survey-device": (
+        86400,
+        env_int("JINGMIN_PORTAL_SURVEY_DEVICE_CAPTCHA", 2),
+        env_int("JINGMIN_PORTAL_SURVEY_DEVICE_MAX", 5),
+    ),
 }
 # A captcha answered right spares the same browser further captchas for this long (the hard
 # limits still hold).
@@ -508,3 +529,26 @@ VISIT_PHOTO_MAX_FILES = env_int("JINGMIN_VISIT_PHOTO_MAX_FILES", 6)
 # this many days (and at sign-out and the idle time-out, whichever comes first).
 FIELD_CACHE_DAYS = env_int("JINGMIN_FIELD_CACHE_DAYS", 7)
 # --- end of field app ---
+
+# --- Disputes, help and persuasion cases, early warning (jingmin.disputes, cases, warnings) ---
+# Per risk grade: the deadline to settle a dispute, in working days from when it was found (or
+# re-graded), and the interval of follow-up visits while it is open, in days.
+DISPUTE_GRADES: dict[str, dict[str, int]] = {
+    "red": {"deadline_days": env_int("JINGMIN_DISPUTE_RED_DAYS", 3), "visit_days": 1},
+    "orange": {"deadline_days": env_int("JINGMIN_DISPUTE_ORANGE_DAYS", 7), "visit_days": 3},
+    "yellow": {"deadline_days": env_int("JINGMIN_DISPUTE_YELLOW_DAYS", 15), "visit_days": 7},
+    "blue": {"deadline_days": env_int("JINGMIN_DISPUTE_BLUE_DAYS", 30), "visit_days": 15},
+}
+DISPUTE_ATTACHMENT_MAX_FILES = env_int("JINGMIN_DISPUTE_ATTACHMENT_MAX_FILES", 6)
+# Repeats: this many appeals from one caller (keyed phone hash) or one address within the window.
+WARNING_REPEAT_MIN = env_int("JINGMIN_WARNING_REPEAT_MIN", 3)
+WARNING_REPEAT_DAYS = env_int("JINGMIN_WARNING_REPEAT_DAYS", 30)
+# Spikes: one category's appeals of one police district in the last WINDOW days against the same
+# district and category in the BASELINE windows before it (docs/disputes.md gives the statistic).
+WARNING_SPIKE_WINDOW_DAYS = env_int("JINGMIN_WARNING_SPIKE_WINDOW_DAYS", 7)
+WARNING_SPIKE_BASELINE_WINDOWS = env_int("JINGMIN_WARNING_SPIKE_BASELINE_WINDOWS", 8)
+WARNING_SPIKE_Z = env_int("JINGMIN_WARNING_SPIKE_Z", 3)
+WARNING_SPIKE_MIN = env_int("JINGMIN_WARNING_SPIKE_MIN", 5)
+# Family news of hardship, illness or a death this recent, with no help case for the household.
+WARNING_HARDSHIP_DAYS = env_int("JINGMIN_WARNING_HARDSHIP_DAYS", 60)
+# --- end of disputes ---

@@ -44,6 +44,7 @@ from jingmin.appeals.search import index_text
 from jingmin.appeals.selectors import appeal_in_scope
 from jingmin.appeals.transitions import HOLDER_ACTIONS, TRANSITIONS
 from jingmin.audit.services import audit_record
+from jingmin.core import hooks
 from jingmin.core.crypto import lookup_hash
 from jingmin.core.errors import ServiceError
 from jingmin.org.models import Unit, UnitKind, User
@@ -227,6 +228,8 @@ def appeal_register(
             event = _event(appeal, Action.REGISTER, "", actor, now=now, data={"channel": appeal.channel})
             for checked in checked_files:
                 _store_file(appeal, event, checked, actor, now)
+            # Early warning reads every new appeal (repeats, risk words, spikes) once it is committed.
+            hooks.written("appeal", appeal.pk)
             audit_record(actor=actor, action="appeal.register", target=appeal, actor_username="citizen")
             clocks.schedule(appeal, before=(None, None, None))
     except IntegrityError:

@@ -11,10 +11,13 @@ from django.utils.translation import gettext as _
 from jingmin.appeals.selectors import home_figures
 from jingmin.audit.selectors import audit_search, own_signins
 from jingmin.core.http import StaffRequest
+from jingmin.disputes.selectors import open_urgent
 from jingmin.metrics.selectors import home_figures as metrics_home
 from jingmin.org.models import Unit, UnitKind, User
 from jingmin.org.roles import Cap, can
 from jingmin.org.selectors import locked_accounts, staff_list, unit_list
+
+HOME_URGENT_LIMIT = 10
 
 
 @login_required
@@ -55,6 +58,9 @@ def home(request: StaffRequest) -> HttpResponse:
             {"label": f.label, "value": f.value, "url": f.url, "tone": f.tone}
             for f in home_figures(actor=actor)
         ]
+    # The open red and orange disputes of the scope, nearest deadline first: what a chief must not
+    # lose sight of.
+    urgent = list(open_urgent(actor)[:HOME_URGENT_LIMIT]) if can(actor, Cap.DISPUTE_VIEW) else []
     previous = own_signins(actor=actor).filter(action="auth.signin")[1:2].first()
     ancestors = Unit.objects.filter(pk__in=[int(p) for p in actor.unit.path.strip("/").split("/")]).order_by(
         "depth"
@@ -67,5 +73,7 @@ def home(request: StaffRequest) -> HttpResponse:
             "previous_signin": previous,
             "ancestors": ancestors,
             "metrics": metrics_home(actor=actor),
+            "urgent_disputes": urgent,
+            "now": timezone.now(),
         },
     )

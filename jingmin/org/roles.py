@@ -64,14 +64,43 @@ class Cap(StrEnum):
     VISIT_PLAN = "visits.plan"  # visit plans and the coverage of a district
     METRICS_VIEW = "metrics.view"  # indicators and dashboards of one's scope, with their records
     METRICS_CONFIGURE = "metrics.configure"  # indicator settings (k, weights, exclusions)
+    EVALUATION_VIEW = "evaluation.view"  # open-door events, surveys and their results in scope
+    EVALUATION_MANAGE = "evaluation.manage"  # plan events, record them, build and close surveys
+    DISPUTE_VIEW = "disputes.view"  # the dispute register of one's scope, its monthly report
+    DISPUTE_HANDLE = "disputes.handle"  # register, mediate, re-grade, resolve, hand over, contain
+    SIGNAL_VIEW = "warnings.view"  # early-warning signals of one's scope
+    SIGNAL_HANDLE = "warnings.handle"  # acknowledge, act on and close a signal
+    MANAGE_WARNING_SETTINGS = "warnings.configure"  # the bureau's lists of risk words
+    CASE_RECORD = "cases.record"  # open help and persuasion cases, record acts of help and contacts
+    # Read every help and persuasion case in one's scope (the chain of command above the assigned
+    # officers); an officer reads only the cases assigned to them.
+    CASE_SUPERVISE = "cases.supervise"
 
 
-_BUSINESS = {Cap.VIEW_ORG, Cap.VIEW_STAFF, Cap.APPEAL_VIEW, Cap.LEDGER_VIEW, Cap.METRICS_VIEW}
+_BUSINESS = {
+    Cap.VIEW_ORG,
+    Cap.VIEW_STAFF,
+    Cap.APPEAL_VIEW,
+    Cap.LEDGER_VIEW,
+    Cap.METRICS_VIEW,
+    Cap.EVALUATION_VIEW,
+    Cap.DISPUTE_VIEW,
+    Cap.SIGNAL_VIEW,
+}
 
 CAPABILITIES: dict[str, frozenset[Cap]] = {
     Role.CLERK: frozenset(_BUSINESS | {Cap.APPEAL_INTAKE, Cap.APPEAL_FOLLOW_UP}),
     Role.OFFICER: frozenset(
-        _BUSINESS | {Cap.APPEAL_HANDLE, Cap.APPEAL_FOLLOW_UP, Cap.LEDGER_EDIT, Cap.VISIT_RECORD}
+        _BUSINESS
+        | {
+            Cap.APPEAL_HANDLE,
+            Cap.APPEAL_FOLLOW_UP,
+            Cap.LEDGER_EDIT,
+            Cap.VISIT_RECORD,
+            Cap.DISPUTE_HANDLE,
+            Cap.SIGNAL_HANDLE,
+            Cap.CASE_RECORD,
+        }
     ),
     Role.CHIEF: frozenset(
         _BUSINESS
@@ -87,6 +116,11 @@ CAPABILITIES: dict[str, frozenset[Cap]] = {
             Cap.LEDGER_IMPORT,
             Cap.VISIT_RECORD,
             Cap.VISIT_PLAN,
+            Cap.EVALUATION_MANAGE,
+            Cap.DISPUTE_HANDLE,
+            Cap.SIGNAL_HANDLE,
+            Cap.CASE_RECORD,
+            Cap.CASE_SUPERVISE,
         }
     ),
     Role.LEADER: frozenset(
@@ -97,6 +131,8 @@ CAPABILITIES: dict[str, frozenset[Cap]] = {
             Cap.PUBLISH_NOTICES,
             Cap.ROUTING_VIEW,
             Cap.METRICS_CONFIGURE,
+            Cap.SIGNAL_HANDLE,
+            Cap.CASE_SUPERVISE,
         }
     ),
     Role.INSPECTOR: frozenset(
@@ -111,6 +147,7 @@ CAPABILITIES: dict[str, frozenset[Cap]] = {
             Cap.MANAGE_CALENDAR,
             Cap.MANAGE_APPEAL_SETTINGS,
             Cap.MANAGE_OPEN311,
+            Cap.MANAGE_WARNING_SETTINGS,
             Cap.ROUTING_VIEW,
             Cap.ROUTING_MANAGE,
         }

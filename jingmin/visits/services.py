@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from jingmin.appeals.models import AppealType, Category, Channel
 from jingmin.appeals.services import AppealInput, appeal_register, check_upload, store_upload
 from jingmin.audit.services import audit_record
+from jingmin.core import hooks
 from jingmin.core.errors import ServiceError
 from jingmin.ledger import selectors as ledger
 from jingmin.ledger.models import Household, Organisation, Person
@@ -423,6 +424,8 @@ def visit_record(
                 "photos": len(checked_photos),
             }
             _event(visit, EventAction.RECORD, actor, now, detail)
+            # Early warning reads the visit's notes and news (risk words, hardship) once committed.
+            hooks.written("visit", visit.pk)
             audit_record(actor=actor, action="visit.record", target=visit, detail=detail)
     except IntegrityError:
         # The same form sent twice at once: the other request won and is the answer.
@@ -551,6 +554,7 @@ def visit_amend(
             "withdraw": withdraw,
         }
         _event(visit, EventAction.WITHDRAW if withdraw else EventAction.AMEND, actor, now, detail)
+        hooks.written("visit", visit.pk)
         audit_record(
             actor=actor, action="visit.withdraw" if withdraw else "visit.amend", target=visit, detail=detail
         )

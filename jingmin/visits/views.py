@@ -402,6 +402,7 @@ def _list_page(request: StaffRequest, *, title: str, target: Target, **filters: 
         "kind": kind,
         "mine": mine,
         "can_record": can(actor, Cap.VISIT_RECORD),
+        "can_open_help": can(actor, Cap.CASE_RECORD),
     }
     return render(request, "visits/list.html", context)
 
