@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('appeals', '0005_event_submission_key'),
+        ('appeals', '0006_channel_open_door'),
         ('open311', '0003_seed_service_attributes'),
         ('org', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
