@@ -2,7 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import IsAuthenticated
 
-from jingmin.api import auth, indicators, surveys, views
+from jingmin.api import auth, figures, surveys, views
 from jingmin.api.docs import SwaggerView
 
 app_name = "api"
@@ -20,7 +20,7 @@ urlpatterns = [
     path("v1/auth/token/", auth.TokenView.as_view(), name="token"),
     path("v1/categories/", views.CategoryListView.as_view(), name="categories"),
     path("v1/units/", views.UnitListView.as_view(), name="units"),
-    path("v1/indicators/", indicators.IndicatorsView.as_view(), name="indicators"),
+    path("v1/indicators/", figures.IndicatorsView.as_view(), name="indicators"),
     path("v1/appeals/", views.AppealListView.as_view(), name="appeals"),
     path("v1/appeals/<int:pk>/", views.AppealDetailView.as_view(), name="appeal"),
     path("v1/appeals/<int:pk>/events/", views.AppealEventsView.as_view(), name="appeal_events"),

@@ -315,6 +315,12 @@ class Appeal(models.Model):
             models.Index(fields=["received_at", "id"], name="appeal_received"),
             models.Index(fields=["state", "received_at"], name="appeal_state_received"),
             models.Index(fields=["category", "received_at"], name="appeal_category_received"),
+            # The repeat-appeals indicator looks, for each appeal, for an earlier one of the same
+            # category from the same citizen or address within 30 days: one probe of each.
+            models.Index(
+                fields=["category", "citizen_phone_hash", "received_at"], name="appeal_repeat_citizen"
+            ),
+            models.Index(fields=["category", "address", "received_at"], name="appeal_repeat_address"),
         ]
         constraints = [
             # A clock runs only while the bureau owes the citizen something (clocks.running).

@@ -15,7 +15,7 @@ from jingmin.metrics import registry
 from jingmin.metrics.registry import SMALL_NUMBER, Context, Indicator, Measure, MeasureUnit, Period, Settings
 from jingmin.metrics.versions import settings_for
 from jingmin.org.models import Unit
-from jingmin.org.scope import Scope
+from jingmin.org.scope import Scope, units_holding
 
 
 @dataclass(frozen=True)
@@ -121,11 +121,16 @@ def figures_by_unit(
             for u in units:
                 per_unit[u.pk][ind.key] = figure(scope=scopes[u.pk], period=period, key=ind.key).measure
             return
-        for u in units:
-            inside = [g for path, g in m.groups.items() if scopes[u.pk].contains(path)]
-            numerator = sum((g.numerator for g in inside), Decimal(0))
-            denominator = None if ind.unit == MeasureUnit.COUNT else sum(g.denominator or 0 for g in inside)
-            per_unit[u.pk][ind.key] = Measure(numerator=numerator, denominator=denominator)
+        numerators = dict.fromkeys(per_unit, Decimal(0))
+        denominators = dict.fromkeys(per_unit, 0)
+        for path, holders in units_holding(m.groups, units).items():
+            g = m.groups[path]
+            for pk in holders:
+                numerators[pk] += g.numerator
+                denominators[pk] += g.denominator or 0
+        for pk in per_unit:
+            denominator = None if ind.unit == MeasureUnit.COUNT else denominators[pk]
+            per_unit[pk][ind.key] = Measure(numerator=numerators[pk], denominator=denominator)
 
     for ind in chosen:
         if ind.unit == MeasureUnit.SCORE:

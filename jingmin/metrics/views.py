@@ -9,6 +9,7 @@ and the trend endpoint; the page works without it (every figure is in a table).
 
 from __future__ import annotations
 
+import functools
 import json
 from decimal import Decimal
 from typing import Any
@@ -62,11 +63,16 @@ def period_query(period: Period) -> dict[str, str]:
     return {"from": period.start.isoformat(), "to": period.end.isoformat()}
 
 
+@functools.cache
+def _figure_path(key: str) -> str:
+    return reverse("metrics:figure", args=[key])
+
+
 def figure_url(key: str, unit: Unit, period: Period, officer: User | None = None) -> str:
     query = {"unit": str(unit.pk), **period_query(period)}
     if officer is not None:
         query["officer"] = str(officer.pk)
-    return f"{reverse('metrics:figure', args=[key])}?{urlencode(query)}"
+    return f"{_figure_path(key)}?{urlencode(query)}"
 
 
 def _crumbs(actor: User, unit: Unit) -> list[Unit]:

@@ -4,6 +4,8 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from jingmin.metrics.compute import Figure
 from jingmin.metrics.registry import MeasureUnit
@@ -32,3 +34,21 @@ def plain(value: Any) -> str:
 @register.filter
 def get_item(mapping: dict[str, Any], key: str) -> Any:
     return mapping.get(key)
+
+
+@register.filter
+def figure_cell(f: Figure) -> str:
+    """The value with its small-number badge: `_value.html` as a filter, for long tables (an
+    include per cell costs a template render each; a dashboard has a thousand cells)."""
+    if f is None:
+        return "—"
+    badge = (
+        format_html(
+            ' <span class="badge warn" title="{}">{}</span>',
+            _("Fewer than 20 cases: too few to compare."),
+            _("few cases"),
+        )
+        if f.small
+        else ""
+    )
+    return format_html("{}{}", figure_value(f), badge)

@@ -9,6 +9,7 @@ from jingmin.appeals.demo import DEFAULT_COUNTS, seed_appeals
 from jingmin.appeals.models import Appeal, AppealEvent, FollowUp, State
 from jingmin.evaluation.demo import seed_evaluation
 from jingmin.ledger.demo import seed_ledger
+from jingmin.metrics.demo import seed_metrics
 from jingmin.open311.demo import seed_open311
 from jingmin.org.demo import SIZES, seed_org
 from jingmin.org.models import Unit
@@ -62,6 +63,7 @@ class Command(BaseCommand):
             seed_desk_arrivals(org=org)
             seed_open311(org=org)
             evaluation = seed_evaluation(seed=options["seed"], org=org)
+            seed_metrics(org=org)
         self.stdout.write(
             f"demo bureau {org.bureau.name}: {len(org.stations)} stations, {len(org.districts)} police districts, "
             f"{len(org.departments)} departments"
