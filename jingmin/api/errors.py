@@ -16,6 +16,7 @@ from rest_framework.views import set_rollback
 
 from jingmin.appeals.services import TransitionNotAllowed
 from jingmin.core.errors import ServiceError
+from jingmin.disputes.services import StepNotAllowed
 
 
 def error_response(
@@ -55,7 +56,7 @@ def _first_code(codes: Any) -> str:
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    if isinstance(exc, TransitionNotAllowed):
+    if isinstance(exc, TransitionNotAllowed | StepNotAllowed):
         # The request is well formed and allowed, but the appeal has moved on: a conflict.
         set_rollback()
         return error_response(status.HTTP_409_CONFLICT, exc.message, exc.code)

@@ -73,7 +73,14 @@ class Cap(StrEnum):
     CASE_SUPERVISE = "cases.supervise"
 
 
-_BUSINESS = {Cap.VIEW_ORG, Cap.VIEW_STAFF, Cap.APPEAL_VIEW, Cap.LEDGER_VIEW, Cap.DISPUTE_VIEW, Cap.SIGNAL_VIEW}
+_BUSINESS = {
+    Cap.VIEW_ORG,
+    Cap.VIEW_STAFF,
+    Cap.APPEAL_VIEW,
+    Cap.LEDGER_VIEW,
+    Cap.DISPUTE_VIEW,
+    Cap.SIGNAL_VIEW,
+}
 
 CAPABILITIES: dict[str, frozenset[Cap]] = {
     Role.CLERK: frozenset(_BUSINESS | {Cap.APPEAL_INTAKE, Cap.APPEAL_FOLLOW_UP}),
