@@ -90,6 +90,8 @@ INSTALLED_APPS = [
     "jingmin.ledger",
     "jingmin.visits",
     "jingmin.field",
+    "jingmin.evaluation",
+    "jingmin.metrics",
     "jingmin.disputes",
     "jingmin.cases",
     "jingmin.warnings",
@@ -102,6 +104,8 @@ MIDDLEWARE = [
     "jingmin.core.health.HealthMiddleware",
     "jingmin.core.logging.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # The Content-Security-Policy and Permissions-Policy of every answer (jingmin/core/headers.py).
+    "jingmin.core.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "jingmin.core.middleware.ChineseFirstLocaleMiddleware",
@@ -270,6 +274,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+# Said outright, though they are Django's defaults: the checks in test_security_headers read them.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
@@ -454,15 +461,26 @@ PORTAL_LIMITS = {
         env_int("JINGMIN_PORTAL_TRACK_MISS_CAPTCHA", 5),
         env_int("JINGMIN_PORTAL_TRACK_MISS_MAX", 30),
     ),
+    # Survey answers: a village board's QR code brings many people through one network, so the
+    # address limit is generous; one phone answering many times is what skews a survey.
+    "survey-ip": (
+        3600,
+        env_int("JINGMIN_PORTAL_SURVEY_IP_CAPTCHA", 10),
+        env_int("JINGMIN_PORTAL_SURVEY_IP_MAX", 60),
+    ),
+    "survey-device": (
+        86400,
+        env_int("JINGMIN_PORTAL_SURVEY_DEVICE_CAPTCHA", 2),
+        env_int("JINGMIN_PORTAL_SURVEY_DEVICE_MAX", 5),
+    ),
 }
 # A captcha answered right spares the same browser further captchas for this long (the hard
 # limits still hold).
 PORTAL_CAPTCHA_PASS_MINUTES = env_int("JINGMIN_PORTAL_CAPTCHA_PASS_MINUTES", 10)
-# Public statistics: cached this long; rates standing on fewer cases are flagged; k, the weight
-# of "fairly satisfied" (基本满意) in the satisfaction rate (0.5 reproduces a published figure).
+# Public statistics: cached this long; rates standing on fewer cases are flagged. The rates and
+# their k are the indicators' (jingmin.metrics, its settings kept with their history).
 PORTAL_STATS_CACHE_SECONDS = env_int("JINGMIN_PORTAL_STATS_CACHE_SECONDS", 600)
 PORTAL_STATS_MIN_CASES = env_int("JINGMIN_PORTAL_STATS_MIN_CASES", 20)
-PORTAL_SATISFACTION_FAIR_WEIGHT = float(env_str("JINGMIN_SATISFACTION_FAIR_WEIGHT", "0.5"))
 # The portal's captcha (django-simple-captcha, drawn offline by Pillow): a small sum in digits,
 # which anyone can read, rather than Latin letters; large characters for older eyes.
 CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.math_challenge"

@@ -2,7 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import IsAuthenticated
 
-from jingmin.api import auth, disputes, views
+from jingmin.api import auth, disputes, indicators, surveys, views
 from jingmin.api.docs import SwaggerView
 
 app_name = "api"
@@ -20,9 +20,12 @@ urlpatterns = [
     path("v1/auth/token/", auth.TokenView.as_view(), name="token"),
     path("v1/categories/", views.CategoryListView.as_view(), name="categories"),
     path("v1/units/", views.UnitListView.as_view(), name="units"),
+    path("v1/indicators/", indicators.IndicatorsView.as_view(), name="indicators"),
     path("v1/appeals/", views.AppealListView.as_view(), name="appeals"),
     path("v1/appeals/<int:pk>/", views.AppealDetailView.as_view(), name="appeal"),
     path("v1/appeals/<int:pk>/events/", views.AppealEventsView.as_view(), name="appeal_events"),
+    path("v1/surveys/", surveys.SurveyListView.as_view(), name="surveys"),
+    path("v1/surveys/<int:pk>/results/", surveys.SurveyResultsView.as_view(), name="survey_results"),
     *(
         path(f"v1/appeals/<int:pk>/{action}/", view.as_view(), name=f"appeal_{action.replace('-', '_')}")
         for action, view in views.ACTION_VIEWS.items()

@@ -46,6 +46,7 @@ class Channel(models.TextChoices):
     HOTLINE_110 = "110", _("110 transfer")
     HOTLINE_12345 = "12345", _("12345 transfer")
     OPEN311 = "open311", _("Open311")
+    OPEN_DOOR = "open_door", _("Open-door event")
 
 
 class State(models.TextChoices):

@@ -248,9 +248,9 @@ def supervision_counts(*, actor: User, now: datetime | None = None) -> dict[str,
 
 def home_figures(*, actor: User) -> list[Figure]:
     """The cards of the home page: what waits for this person today."""
-    from django.db.models import Avg, Count
     from django.utils.translation import gettext as _
 
+    # The month's satisfaction rate is the indicators' (jingmin.metrics), shown by the home page.
     figures: list[Figure] = []
     if not actor.is_active:
         return figures
@@ -272,15 +272,6 @@ def home_figures(*, actor: User) -> list[Figure]:
     if supervise:
         figures.append(Figure(_("Overdue"), counts["overdue"], "appeals:supervision", "bad"))
         figures.append(Figure(_("Due within 24 hours"), counts["due_soon"], "appeals:supervision", "warn"))
-        month = timezone.localtime(now).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-        answers = FollowUp.objects.filter(
-            answered_at__gte=month,
-            appeal__in=appeal_scope(actor).filter(received_at__gte=month - timedelta(days=92)),
-        ).aggregate(n=Count("id"), avg=Avg("satisfaction"))
-        if answers["n"]:
-            figures.append(
-                Figure(_("Satisfaction this month (of 5)"), f"{answers['avg']:.1f}", "appeals:supervision")
-            )
     if can(actor, Cap.APPEAL_REVIEW):
         figures.append(
             Figure(_("Answers awaiting review"), review_list(actor=actor).count(), "appeals:reviews")

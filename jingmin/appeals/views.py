@@ -9,7 +9,6 @@ htmx. Every successful post redirects (post/redirect/get).
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -75,6 +74,7 @@ from jingmin.core.errors import ServiceError
 from jingmin.core.forms import form_add_service_error
 from jingmin.core.http import StaffRequest, safe_next
 from jingmin.core.paging import Order, export_query, request_page
+from jingmin.core.sheets import Sheets
 from jingmin.org.models import Unit, UnitKind, User
 from jingmin.org.roles import Cap, can
 from jingmin.org.selectors import require, unit_list
@@ -195,11 +195,8 @@ def export(request: StaffRequest) -> HttpResponse | StreamingHttpResponse:
 
 
 def _workbook(rows: QuerySet[Appeal]) -> Iterator[bytes]:
-    # openpyxl is imported when someone exports, not by every worker at start-up.
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Appeals"))
+    workbook = Sheets()
+    sheet = workbook.sheet(_("Appeals"))
     sheet.append(
         [
             _("Tracking code"),
@@ -245,11 +242,7 @@ def _workbook(rows: QuerySet[Appeal]) -> Iterator[bytes]:
                 _("Yes") if appeal.supervised else "",
             ]
         )
-    with tempfile.TemporaryFile() as handle:
-        workbook.save(handle)
-        handle.seek(0)
-        while chunk := handle.read(64 * 1024):
-            yield chunk
+    yield from workbook.stream()
 
 
 @login_required

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -8,11 +7,11 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
-from openpyxl import Workbook
 
 from jingmin.audit.labels import ACTION_LABELS
 from jingmin.audit.models import AuditEntry
 from jingmin.audit.services import audit_record
+from jingmin.core.sheets import Sheets
 
 if TYPE_CHECKING:
     from jingmin.org.models import User
@@ -27,8 +26,8 @@ def audit_export_xlsx(*, actor: User, rows: QuerySet[AuditEntry], filters: dict[
 
 
 def _workbook_stream(rows: QuerySet[AuditEntry]) -> Iterator[bytes]:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Audit log"))
+    workbook = Sheets()
+    sheet = workbook.sheet(_("Audit log"))
     sheet.append(
         [
             _("Row"),
@@ -56,8 +55,4 @@ def _workbook_stream(rows: QuerySet[AuditEntry]) -> Iterator[bytes]:
                 row.hash,
             ]
         )
-    with tempfile.TemporaryFile() as handle:
-        workbook.save(handle)
-        handle.seek(0)
-        while chunk := handle.read(64 * 1024):
-            yield chunk
+    yield from workbook.stream()

@@ -12,6 +12,7 @@ from jingmin.appeals.selectors import home_figures
 from jingmin.audit.selectors import audit_search, own_signins
 from jingmin.core.http import StaffRequest
 from jingmin.disputes.selectors import open_urgent
+from jingmin.metrics.selectors import home_figures as metrics_home
 from jingmin.org.models import Unit, UnitKind, User
 from jingmin.org.roles import Cap, can
 from jingmin.org.selectors import locked_accounts, staff_list, unit_list
@@ -71,6 +72,7 @@ def home(request: StaffRequest) -> HttpResponse:
             "cards": cards,
             "previous_signin": previous,
             "ancestors": ancestors,
+            "metrics": metrics_home(actor=actor),
             "urgent_disputes": urgent,
             "now": timezone.now(),
         },

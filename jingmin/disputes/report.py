@@ -115,13 +115,12 @@ def _measures(dispute: Dispute) -> str:
 
 def report_workbook(actor: User, report: MonthReport) -> Iterator[bytes]:
     """The report as an .xlsx file, its export recorded in the audit log."""
-    from openpyxl import Workbook
 
-    from jingmin.ledger.exports import saved_workbook
+    from jingmin.core.sheets import Sheets
 
     f = report.figures
-    workbook = Workbook(write_only=True)
-    sheet: Any = workbook.create_sheet(_("Screening"))
+    workbook = Sheets()
+    sheet: Any = workbook.sheet(_("Screening"))
     sheet.append(
         [
             _("%(station)s monthly dispute screening report, %(year)d-%(month)02d")
@@ -194,4 +193,4 @@ def report_workbook(actor: User, report: MonthReport) -> Iterator[bytes]:
         target=report.station,
         detail={"month": f"{report.month:%Y-%m}", "rows": len(report.disputes)},
     )
-    return saved_workbook(workbook)
+    return workbook.stream()

@@ -7,7 +7,6 @@ Rows are read in chunks; the address chain of each chunk's houses is fetched in 
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
@@ -15,6 +14,7 @@ from django.db import models
 from django.db.models import QuerySet
 
 from jingmin.core.crypto import mask
+from jingmin.core.sheets import Sheets
 from jingmin.ledger.excel import (
     ORGANISATION_COLUMNS,
     ORGANISATION_LABELS,
@@ -74,14 +74,6 @@ def _chunks(rows: QuerySet[Any]) -> Iterator[list[Any]]:
         yield chunk
 
 
-def saved_workbook(workbook: Any) -> Iterator[bytes]:
-    with tempfile.TemporaryFile() as handle:
-        workbook.save(handle)
-        handle.seek(0)
-        while data := handle.read(64 * 1024):
-            yield data
-
-
 def _workbook(
     sheet_name: str,
     columns: list[Column],
@@ -91,10 +83,8 @@ def _workbook(
     values: Callable[[M], dict[str, Any]],
 ) -> Iterator[bytes]:
     """One sheet with the template's headers: each row's values, then its address chain."""
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(sheet_name)
+    workbook = Sheets()
+    sheet = workbook.sheet(sheet_name)
     sheet.append([c.header for c in columns])
     for chunk in _chunks(rows):
         chains = _chains([place for place in map(address, chunk) if place is not None])
@@ -102,7 +92,7 @@ def _workbook(
             place = address(row)
             cells = {**values(row), **(chains.get(place.pk, {}) if place is not None else {})}
             sheet.append([cells.get(c.key, "") for c in columns])
-    yield from saved_workbook(workbook)
+    yield from workbook.stream()
 
 
 def person_workbook(rows: QuerySet[Person], *, full: bool) -> Iterator[bytes]:

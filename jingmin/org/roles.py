@@ -62,6 +62,10 @@ class Cap(StrEnum):
     LEDGER_IMPORT = "ledger.import"  # Excel import of legacy ledgers
     VISIT_RECORD = "visits.record"
     VISIT_PLAN = "visits.plan"  # visit plans and the coverage of a district
+    METRICS_VIEW = "metrics.view"  # indicators and dashboards of one's scope, with their records
+    METRICS_CONFIGURE = "metrics.configure"  # indicator settings (k, weights, exclusions)
+    EVALUATION_VIEW = "evaluation.view"  # open-door events, surveys and their results in scope
+    EVALUATION_MANAGE = "evaluation.manage"  # plan events, record them, build and close surveys
     DISPUTE_VIEW = "disputes.view"  # the dispute register of one's scope, its monthly report
     DISPUTE_HANDLE = "disputes.handle"  # register, mediate, re-grade, resolve, hand over, contain
     SIGNAL_VIEW = "warnings.view"  # early-warning signals of one's scope
@@ -78,6 +82,8 @@ _BUSINESS = {
     Cap.VIEW_STAFF,
     Cap.APPEAL_VIEW,
     Cap.LEDGER_VIEW,
+    Cap.METRICS_VIEW,
+    Cap.EVALUATION_VIEW,
     Cap.DISPUTE_VIEW,
     Cap.SIGNAL_VIEW,
 }
@@ -110,6 +116,7 @@ CAPABILITIES: dict[str, frozenset[Cap]] = {
             Cap.LEDGER_IMPORT,
             Cap.VISIT_RECORD,
             Cap.VISIT_PLAN,
+            Cap.EVALUATION_MANAGE,
             Cap.DISPUTE_HANDLE,
             Cap.SIGNAL_HANDLE,
             Cap.CASE_RECORD,
@@ -123,6 +130,7 @@ CAPABILITIES: dict[str, frozenset[Cap]] = {
             Cap.APPEAL_REVIEW,
             Cap.PUBLISH_NOTICES,
             Cap.ROUTING_VIEW,
+            Cap.METRICS_CONFIGURE,
             Cap.SIGNAL_HANDLE,
             Cap.CASE_SUPERVISE,
         }

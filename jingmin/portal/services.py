@@ -29,6 +29,9 @@ from jingmin.appeals.services import AppealInput, appeal_register, normalise_pho
 from jingmin.audit.services import audit_record
 from jingmin.core.crypto import lookup_hash
 from jingmin.core.errors import ServiceError
+from jingmin.evaluation.models import Response as SurveyResponse
+from jingmin.evaluation.models import Survey
+from jingmin.evaluation.services import survey_answer
 from jingmin.notify.services import sms_notify
 from jingmin.org.models import Unit, UnitKind, User
 from jingmin.org.roles import Cap, can
@@ -69,6 +72,13 @@ _LIMIT_MESSAGES = {
     "code-phone": lambda: _(
         "This phone number has received the most codes allowed in one day. You can ask for a code "
         "again after %(time)s."
+    ),
+    "survey-ip": lambda: _(
+        "Many surveys have been answered from your network in a short time. You can answer again "
+        "after %(time)s."
+    ),
+    "survey-device": lambda: _(
+        "This phone has answered the most surveys allowed in one day. You can answer again after %(time)s."
     ),
     "track-miss-ip": lambda: _(
         "Too many tracking codes that do not exist were tried from your network. You can look up "
@@ -451,3 +461,26 @@ def purge_expired(*, now: datetime | None = None) -> tuple[int, int]:
     counters = limits.purge()
     codes, _ = PhoneCode.objects.filter(expires_at__lt=now - timedelta(days=1)).delete()
     return counters, codes
+
+
+# ---------------------------------------------------------------------------------------------
+# Surveys (问卷)
+
+
+def portal_survey_answer(
+    *, survey: Survey, answers: dict[int, Any], submission_key: str, client: str, device: str
+) -> tuple[SurveyResponse, bool]:
+    """Record an anonymous answer sheet, counted against the limits per address and per device
+    in the same transaction: a refused or invalid sheet is not counted. A repeated submission
+    key returns the first sheet and counts nothing."""
+    existing = SurveyResponse.objects.filter(submission_key=submission_key, survey=survey).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic(durable=True):
+            limits.hit_within("survey-ip", client)
+            if device:
+                limits.hit_within("survey-device", device)
+            return survey_answer(survey=survey, answers=answers, submission_key=submission_key)
+    except limits.LimitReached as exc:
+        raise rate_limited(exc) from exc

@@ -5,13 +5,16 @@ one person is read out. The queries follow the appeal table's indexes (by catego
 unit path and time, by state and time), and the result is cached for a few minutes, so that the
 page stays cheap at millions of appeals however often it is opened.
 
-Formulas (the GUIDE's "Indicators"), shown on the page as well:
+The three rates are the indicators' (`jingmin.metrics`): the same figures, computed by the same
+code with the settings version in force, as the leaders' dashboards, the exports and the API show
+for the bureau over the same days (docs/indicators.md):
 
 - response rate = appeals signed for and the citizen contacted within their clocks / appeals
   dispatched whose clocks have been met or have run out (those still within their clocks wait);
-- resolution rate = valid follow-up answers "resolved" / valid follow-up answers;
+- resolution rate = valid follow-up answers "resolved" / valid follow-up answers, counted on the
+  day the citizen answered;
 - satisfaction rate = (very satisfied + satisfied + k × fairly satisfied) / valid follow-up
-  answers, k = `PORTAL_SATISFACTION_FAIR_WEIGHT`.
+  answers, k from the indicator settings.
 
 A follow-up answer is valid unless a reasonableness review found the demand unreasonable, or the
 review is still pending (a dissatisfied answer counts against a unit only once it is judged
@@ -27,13 +30,20 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from jingmin.appeals.models import Appeal, Category, FollowUp, ReviewOutcome, Satisfaction, State
+from jingmin.appeals.models import Appeal, Category, FollowUp, ReviewOutcome, State
+from jingmin.metrics.compute import figures as metric_figures
+from jingmin.metrics.registry import Period
+from jingmin.metrics.versions import settings_for
+from jingmin.org.models import Unit
+from jingmin.org.scope import Scope
 from jingmin.portal.selectors import public_stations
+
+RATE_KEYS = ("response", "resolution", "satisfaction")
 
 PERIODS: dict[str, tuple[int, str | Promise]] = {
     "30d": (30, _("Last 30 days")),
@@ -41,7 +51,7 @@ PERIODS: dict[str, tuple[int, str | Promise]] = {
     "12m": (365, _("Last 12 months")),
 }
 DEFAULT_PERIOD = "12m"
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -133,57 +143,31 @@ def _by_station(start: datetime, end: datetime, total: int) -> tuple[list[Row], 
     return rows, total - sum(r.count for r in rows)
 
 
-def _response(start: datetime, end: datetime, now: datetime) -> Rate:
-    sign_met = Q(signed_at__isnull=False) & (Q(sign_by__isnull=True) | Q(signed_at__lte=F("sign_by")))
-    contact_met = Q(contact_by__isnull=True) | Q(
-        contacted_at__isnull=False, contacted_at__lte=F("contact_by")
-    )
-    sign_missed = Q(signed_at__isnull=True, sign_by__lte=now) | Q(signed_at__gt=F("sign_by"))
-    contact_missed = Q(contact_by__isnull=False) & (
-        Q(contacted_at__isnull=True, contact_by__lte=now) | Q(contacted_at__gt=F("contact_by"))
-    )
-    figures = (
-        Appeal.objects.filter(received_at__gte=start, received_at__lt=end, dispatcher_unit__isnull=False)
-        .exclude(state=State.MERGED)
-        .aggregate(
-            met=Count("pk", filter=sign_met & contact_met),
-            missed=Count("pk", filter=sign_missed | contact_missed),
-        )
-    )
-    return Rate(figures["met"], figures["met"] + figures["missed"])
+def _rates(start: datetime, end: datetime) -> dict[str, Rate]:
+    """The bureau's response, resolution and satisfaction rates over the period's days."""
+    root = Unit.objects.filter(parent__isnull=True).first()
+    period = Period(timezone.localtime(start).date(), timezone.localtime(end).date())
+    found = metric_figures(scope=Scope.under(root), period=period, keys=RATE_KEYS)
+    return {f.key: Rate(float(f.measure.numerator), f.measure.denominator or 0) for f in found}
 
 
-def _follow_ups(start: datetime, end: datetime, k: float) -> tuple[Rate, Rate, int, int]:
-    excluded = [ReviewOutcome.PENDING, ReviewOutcome.UNREASONABLE]
-    valid = ~Q(review__in=excluded)
-    figures = FollowUp.objects.filter(
-        answered_at__isnull=False, appeal__received_at__gte=start, appeal__received_at__lt=end
-    ).aggregate(
-        valid=Count("pk", filter=valid),
-        resolved=Count("pk", filter=valid & Q(resolved=True)),
-        very=Count("pk", filter=valid & Q(satisfaction=Satisfaction.VERY_SATISFIED)),
-        satisfied=Count("pk", filter=valid & Q(satisfaction=Satisfaction.SATISFIED)),
-        fair=Count("pk", filter=valid & Q(satisfaction=Satisfaction.FAIRLY_SATISFIED)),
+def _reviews(start: datetime, end: datetime) -> tuple[int, int]:
+    """Answers of the period left out of the rates: awaiting review, and found unreasonable."""
+    answered = FollowUp.objects.filter(answered_at__gte=start, answered_at__lte=end)
+    counts = answered.aggregate(
         pending=Count("pk", filter=Q(review=ReviewOutcome.PENDING)),
         unreasonable=Count("pk", filter=Q(review=ReviewOutcome.UNREASONABLE)),
     )
-    n = figures["valid"]
-    satisfaction = figures["very"] + figures["satisfied"] + k * figures["fair"]
-    return (
-        Rate(figures["resolved"], n),
-        Rate(satisfaction, n),
-        figures["pending"],
-        figures["unreasonable"],
-    )
+    return counts["pending"], counts["unreasonable"]
 
 
 def compute(period: str = DEFAULT_PERIOD, *, now: datetime | None = None) -> PublicStatistics:
     now = now or timezone.now()
     start, end = period_bounds(period, now)
-    k = settings.PORTAL_SATISFACTION_FAIR_WEIGHT
     by_category, total, merged = _by_category(start, end)
     by_station, elsewhere = _by_station(start, end, total)
-    resolution, satisfaction, pending, unreasonable = _follow_ups(start, end, k)
+    rates = _rates(start, end)
+    pending, unreasonable = _reviews(start, end)
     return PublicStatistics(
         period=period,
         start=start,
@@ -194,12 +178,12 @@ def compute(period: str = DEFAULT_PERIOD, *, now: datetime | None = None) -> Pub
         by_category=by_category,
         by_station=by_station,
         elsewhere=elsewhere,
-        response=_response(start, end, now),
-        resolution=resolution,
-        satisfaction=satisfaction,
+        response=rates["response"],
+        resolution=rates["resolution"],
+        satisfaction=rates["satisfaction"],
         follow_ups_pending_review=pending,
         follow_ups_unreasonable=unreasonable,
-        fair_weight=k,
+        fair_weight=float(settings_for(timezone.localtime(end).date()).k),
         min_cases=settings.PORTAL_STATS_MIN_CASES,
     )
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jingmin.portal import views
+from jingmin.portal import surveys, views
 
 app_name = "portal"
 urlpatterns = [
@@ -14,6 +14,11 @@ urlpatterns = [
     path("notices/<int:pk>/", views.notice, name="notice"),
     path("statistics/", views.stats, name="stats"),
     path("privacy/", views.privacy, name="privacy"),
+    # Open-door evaluation: events announced by the stations, surveys answered anonymously.
+    path("evaluation/", surveys.evaluation_home, name="evaluation"),
+    path("evaluation/events/<int:pk>/", surveys.event, name="event"),
+    path("s/<str:code>/", surveys.survey, name="survey"),
+    path("s/<str:code>/done/", surveys.survey_done, name="survey_done"),
     path("display/", views.display, name="display"),
     # Staff: the notices of one's units (Cap.PUBLISH_NOTICES).
     path("manage/notices/", views.notice_manage, name="notice_manage"),

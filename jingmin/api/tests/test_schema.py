@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import yaml
@@ -39,20 +40,28 @@ def test_the_schema_generates_without_warnings(tmp_path):
 
 
 def test_the_docs_page_loads_only_local_assets(persona):
-    response = signed_in(persona.clara).get("/api/docs/")
+    client = signed_in(persona.clara)
+    response = client.get("/api/docs/")
     assert response.status_code == 200
     page = response.content.decode()
-    assets = re.findall(r'(?:src|href)="([^"]+)"', page)
-    assert len(assets) >= 4  # css, bundle, preset and favicon
-    for asset in assets:
-        assert asset.startswith("/static/vendor/swagger-ui/"), asset
-        # And it is really there, from the npm package.
+    # No inline script or style: the starting script is an answer of its own.
+    assert "<style" not in page and re.search(r"<script(?![^>]*\bsrc=)", page) is None
+    assets = [html.unescape(a) for a in re.findall(r'(?:src|href)="([^"]+)"', page)]
+    assert len(assets) >= 6  # css twice, bundle, preset, favicon and the starting script
+    script = [a for a in assets if a.startswith("/api/docs/?")]
+    assert len(script) == 1, assets
+    for asset in set(assets) - set(script):
+        assert asset.startswith(("/static/vendor/swagger-ui/", "/static/api/")), asset
+        # And it is really there, from the npm package or the app.
         assert finders.find(asset.removeprefix("/static/")), asset
-    # No address outside the site anywhere on the page, and Swagger UI's own default call to
-    # validator.swagger.io is switched off.
-    assert re.findall(r"https?://", page) == []
-    assert '"validatorUrl": null' in page
-    assert 'url: "/api/schema/"' in page
+    starter = client.get(script[0])
+    assert starter.status_code == 200 and starter["Content-Type"].startswith("application/javascript")
+    code = starter.content.decode()
+    # No address outside the site anywhere on the page or in its script, and Swagger UI's own
+    # default call to validator.swagger.io is switched off.
+    assert re.findall(r"https?://", page + code) == []
+    assert '"validatorUrl": null' in code
+    assert 'url: "/api/schema/"' in code
 
 
 def test_the_docs_page_is_for_staff(persona):

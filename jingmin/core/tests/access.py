@@ -332,8 +332,6 @@ def send(client: Client, case: Case, url: str, w: World) -> Any:
 @contextmanager
 def built_world(media_root: Path) -> Iterator[World]:
     """Build the world in a transaction that is rolled back when the block ends."""
-    from conftest import make_personas, signed_in  # the root conftest: the personas
-
     modules = rows_modules()
     with override_settings(
         # Hashing with the production work factor would cost a quarter second per persona.
@@ -350,17 +348,8 @@ def built_world(media_root: Path) -> Iterator[World]:
         outer._from_testcase = True  # type: ignore[attr-defined]
         try:
             with outer:
-                _forget_process_caches(modules)
-                w = World(p=make_personas())
-                for module in modules:
-                    build = getattr(module.module, "build", None)
-                    if build is not None:
-                        setattr(w, module.label, build(w))
-                w.sessions, w.tokens, w.clients = {}, {}, {}
-                for name in PERSONAS:
-                    user = getattr(w.p, name)
-                    w.sessions[name] = signed_in(user).cookies[settings.SESSION_COOKIE_NAME].value
-                    w.tokens[name] = Token.objects.get_or_create(user=user)[0].key
+                forget_process_caches(modules)
+                w = populated_world(modules)
                 w.journal = journal
                 try:
                     yield w
@@ -368,10 +357,27 @@ def built_world(media_root: Path) -> Iterator[World]:
                     transaction.set_rollback(True)
         finally:
             journal.stop()
-            _forget_process_caches(modules)
+            forget_process_caches(modules)
 
 
-def _forget_process_caches(modules: list[RowsModule]) -> None:
+def populated_world(modules: list[RowsModule]) -> World:
+    """The personas, every app's objects, and a signed-in session and an API token per persona."""
+    from conftest import make_personas, signed_in  # the root conftest: the personas
+
+    w = World(p=make_personas())
+    for module in modules:
+        build = getattr(module.module, "build", None)
+        if build is not None:
+            setattr(w, module.label, build(w))
+    w.sessions, w.tokens, w.clients = {}, {}, {}
+    for name in PERSONAS:
+        user = getattr(w.p, name)
+        w.sessions[name] = signed_in(user).cookies[settings.SESSION_COOKIE_NAME].value
+        w.tokens[name] = Token.objects.get_or_create(user=user)[0].key
+    return w
+
+
+def forget_process_caches(modules: list[RowsModule]) -> None:
     """What a process keeps besides the database (the cache, and what an app's rows module's
     `forget()` clears: the calendar, the active routing model), so that the world and the tests
     after it start afresh."""

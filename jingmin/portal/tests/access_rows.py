@@ -14,7 +14,7 @@ from jingmin.appeals.models import Category
 from jingmin.core.tests.access import EVERYONE, NOBODY, Row, action, form, get, page, post
 from jingmin.portal import services
 
-NEEDS = ("appeals",)
+NEEDS = ("appeals", "evaluation")
 
 PUBLISH = frozenset({"chen", "li"})
 
@@ -96,4 +96,33 @@ ROWS = [
         body=_notice_body,
         lands="portal:notice_edit",
     ),
+]
+
+
+# ---------------------------------------------------------------------------------------------
+# Open-door evaluation: the stations' events and the surveys, public and anonymous (the
+# evaluation rows' world: a held event of station A, an open survey of district A1, a draft).
+
+
+def _survey_code(w):
+    return {"code": w.evaluation.survey.code}
+
+
+ROWS += [
+    page("portal:evaluation", EVERYONE, public=True),
+    page("portal:event", EVERYONE, args=lambda w: {"pk": w.evaluation.event.pk}, public=True),
+    Row(
+        "portal:survey",
+        (
+            get(EVERYONE, args=_survey_code, public=True),
+            post(
+                EVERYONE,
+                args=_survey_code,
+                body=lambda w: {"submission_key": "matrix-portal-sheet-1", f"q{w.evaluation.scale.pk}": "5"},
+                lands="portal:survey_done",
+                unaudited="an anonymous survey sheet: nobody acts, and the sheet itself is the record",
+            ),
+        ),
+    ),
+    page("portal:survey_done", EVERYONE, args=_survey_code, public=True),
 ]

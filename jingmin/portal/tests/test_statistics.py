@@ -5,6 +5,7 @@ exclusions of reviewed answers, the flag on rates standing on fewer than 20 case
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.test import Client
@@ -12,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from jingmin.appeals.models import Appeal, Category, FollowUp, ReviewOutcome, State
+from jingmin.metrics.models import IndicatorSettings
 from jingmin.portal import statistics
 from jingmin.portal.tests.conftest import registered
 
@@ -131,20 +133,34 @@ def test_the_figures_of_a_hand_made_set(hand_made):
     # Response: a1 and a8 met their clocks, a2 and a3 did not, a4 is still within its clock.
     assert (figures.response.numerator, figures.response.denominator) == (2, 4)
     assert figures.response.percent == 50.0 and figures.response.few
-    # Valid answers: a1 (resolved, 5), a2 (resolved, 4), a3 (not resolved, 3); a4 was found
-    # unreasonable, a8's review is pending, a7 lies before the period, a5 is unanswered.
-    assert (figures.resolution.numerator, figures.resolution.denominator) == (2, 3)
-    assert figures.resolution.percent == 66.7
-    assert figures.satisfaction.denominator == 3 and figures.satisfaction.numerator == pytest.approx(2.5)
-    assert figures.satisfaction.percent == 83.3
+    # Valid answers, counted on the day answered: a1 (resolved, 5), a2 (resolved, 4), a3 (not
+    # resolved, 3) and a7 (resolved, 3: the appeal is older, the answer came in the period); a4 was
+    # found unreasonable, a8's review is pending, a5 is unanswered.
+    assert (figures.resolution.numerator, figures.resolution.denominator) == (3, 4)
+    assert figures.resolution.percent == 75.0
+    assert figures.satisfaction.denominator == 4 and figures.satisfaction.numerator == pytest.approx(3.0)
+    assert figures.satisfaction.percent == 75.0
     assert figures.follow_ups_pending_review == 1 and figures.follow_ups_unreasonable == 1
 
 
-def test_k_is_a_setting(hand_made, settings):
-    settings.PORTAL_SATISFACTION_FAIR_WEIGHT = 1.0
+def test_k_is_the_indicator_setting(hand_made):
+    year_ago = timezone.localdate() - timedelta(days=400)
+    setting = IndicatorSettings.objects.create(version=1, effective_from=year_ago, k=Decimal("1"))
     assert statistics.compute("12m").satisfaction.percent == 100.0
-    settings.PORTAL_SATISFACTION_FAIR_WEIGHT = 0.0
-    assert statistics.compute("12m").satisfaction.percent == 66.7
+    IndicatorSettings.objects.filter(pk=setting.pk).update(k=Decimal("0"))
+    assert statistics.compute("12m").satisfaction.percent == 50.0
+
+
+def test_the_portal_and_the_indicators_give_the_same_rates(hand_made):
+    from jingmin.metrics.compute import figures
+    from jingmin.metrics.registry import Period
+    from jingmin.org.scope import Scope
+
+    public = statistics.compute("30d")
+    period = Period(timezone.localtime(public.start).date(), timezone.localtime(public.end).date())
+    same = {f.key: f for f in figures(scope=Scope.under(hand_made.bureau), period=period)}
+    for key in ("response", "resolution", "satisfaction"):
+        assert getattr(public, key).percent == float(same[key].value), key
 
 
 def test_a_shorter_period_counts_less(hand_made):
@@ -158,7 +174,7 @@ def test_a_shorter_period_counts_less(hand_made):
 def test_the_page_states_the_formulas_and_flags_few_cases(hand_made):
     html = Client().get(reverse("portal:stats")).content.decode()
     assert 'id="rate-response"' in html and 'data-value="50.0"' in html
-    assert 'data-value="66.7"' in html and 'data-value="83.3"' in html
+    assert html.count('data-value="75.0"') == 2
     assert html.count('class="few"') == 3
     assert 'id="formulas"' in html and "0.5" in html
     assert hand_made.station_a.name in html

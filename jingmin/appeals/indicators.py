@@ -1,0 +1,316 @@
+"""What appeals contribute to the indicators (imported by metrics at start-up, see
+`jingmin/metrics/registry.py`): the clock indicators, resolution, hand-offs, repeat appeals, the
+count of appeals, and follow-ups as the first source of satisfaction ratings.
+
+Which appeals: those received in the period, in the scope by the unit that holds them now
+(`unit_path`); an officer's are those they handle. A clock is judged once it has stopped or run
+out by the end of the period (or now, if sooner): an appeal whose sign-for clock still runs is in
+neither the numerator nor the denominator of the sign-for rate. Follow-ups count in the period in
+which the citizen answered.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from jingmin.appeals.models import Appeal, FollowUp, ReviewOutcome, State
+from jingmin.metrics.registry import (
+    LOCAL_TZ,
+    Context,
+    Measure,
+    MeasureUnit,
+    Rating,
+    breakdown,
+    indicator,
+    measure_of,
+    rating_source,
+    register_exclusion,
+    register_record_type,
+)
+
+register_exclusion("pending_review", _("Dissatisfied answer awaiting the reasonableness review"))
+register_exclusion("unreasonable", _("Unreasonable complaint after review"))
+register_exclusion("merged", _("Merged into another appeal (duplicate)"))
+register_exclusion("rejected", _("Rejected appeal"))
+
+register_record_type("appeals.appeal", _("Appeal"), lambda pk: reverse("appeals:detail", args=[pk]))
+register_record_type(
+    "appeals.follow_up", _("Follow-up of an appeal"), lambda pk: reverse("appeals:detail", args=[pk])
+)
+
+# Appeals that the settings may leave out of every appeal indicator, each with its reason.
+APPEAL_EXCLUSIONS = {"rejected": Q(state=State.REJECTED), "merged": Q(state=State.MERGED)}
+FOLLOW_UP_EXCLUSIONS = {
+    "pending_review": Q(review=ReviewOutcome.PENDING),
+    "unreasonable": Q(review=ReviewOutcome.UNREASONABLE),
+    "merged": Q(appeal__state=State.MERGED),
+}
+
+
+def received(ctx: Context) -> QuerySet[Appeal]:
+    """The appeals received in the period, in the scope (and the officer's, for an officer)."""
+    qs = ctx.scope.filter(Appeal.objects.filter(received_at__range=ctx.period.bounds))
+    if ctx.officer_id is not None:
+        qs = qs.filter(handler_id=ctx.officer_id)
+    return qs
+
+
+def answered_follow_ups(ctx: Context) -> QuerySet[FollowUp]:
+    """The follow-ups answered in the period whose appeal lies in the scope."""
+    qs = ctx.scope.filter(FollowUp.objects.filter(answered_at__range=ctx.period.bounds), "appeal__unit_path")
+    if ctx.officer_id is not None:
+        qs = qs.filter(appeal__handler_id=ctx.officer_id)
+    return qs
+
+
+def _appeals(ctx: Context, *, denominator: Q, numerator: Q, sum_field: str = "") -> Measure:
+    return measure_of(
+        ctx,
+        received(ctx),
+        denominator=denominator,
+        numerator=numerator,
+        exclusions=APPEAL_EXCLUSIONS,
+        record_type="appeals.appeal",
+        label_field="tracking_code",
+        date_field="received_at",
+        sum_field=sum_field,
+    )
+
+
+def _judged(ctx: Context, deadline: str, done: str) -> Q:
+    """The clock `deadline` ran and has stopped (`done` set) or run out by the period's end."""
+    return Q(**{f"{deadline}__isnull": False}) & (
+        Q(**{f"{done}__isnull": False}) | Q(**{f"{deadline}__lt": ctx.as_of})
+    )
+
+
+def _kept(deadline: str, done: str) -> Q:
+    return Q(**{f"{done}__isnull": False, f"{done}__lte": F(deadline)})
+
+
+@indicator(
+    key="response",
+    label=_("Response rate"),
+    unit=MeasureUnit.PERCENT,
+    formula=_("appeals signed for and the citizen contacted within their clocks / appeals dispatched"),
+    record_type="appeals.appeal",
+    order=10,
+)
+def response(ctx: Context) -> Measure:
+    no_contact_clock = Q(contact_by__isnull=True)
+    return _appeals(
+        ctx,
+        denominator=_judged(ctx, "sign_by", "signed_at")
+        & (no_contact_clock | _judged(ctx, "contact_by", "contacted_at")),
+        numerator=_kept("sign_by", "signed_at") & (no_contact_clock | _kept("contact_by", "contacted_at")),
+    )
+
+
+@indicator(
+    key="on_time_sign",
+    label=_("On-time sign-for rate"),
+    unit=MeasureUnit.PERCENT,
+    formula=_("appeals signed for within the sign-for clock / appeals dispatched"),
+    record_type="appeals.appeal",
+    order=40,
+)
+def on_time_sign(ctx: Context) -> Measure:
+    return _appeals(
+        ctx, denominator=_judged(ctx, "sign_by", "signed_at"), numerator=_kept("sign_by", "signed_at")
+    )
+
+
+@indicator(
+    key="first_contact",
+    label=_("First-contact rate"),
+    unit=MeasureUnit.PERCENT,
+    formula=_("appeals whose citizen was contacted within the clock / appeals with a contact clock"),
+    record_type="appeals.appeal",
+    order=50,
+)
+def first_contact(ctx: Context) -> Measure:
+    return _appeals(
+        ctx,
+        denominator=_judged(ctx, "contact_by", "contacted_at"),
+        numerator=_kept("contact_by", "contacted_at"),
+    )
+
+
+@indicator(
+    key="on_time_conclusion",
+    label=_("On-time conclusion rate"),
+    unit=MeasureUnit.PERCENT,
+    formula=_("appeals concluded within the conclusion clock / appeals whose conclusion clock ended"),
+    record_type="appeals.appeal",
+    order=60,
+)
+def on_time_conclusion(ctx: Context) -> Measure:
+    return _appeals(
+        ctx,
+        denominator=_judged(ctx, "conclude_by", "concluded_at"),
+        numerator=_kept("conclude_by", "concluded_at"),
+    )
+
+
+@indicator(
+    key="handoffs",
+    label=_("Hand-offs per appeal"),
+    unit=MeasureUnit.AVERAGE,
+    formula=_("transfers and returns of the appeals received / appeals received"),
+    record_type="appeals.appeal",
+    order=70,
+    higher_is_better=False,
+)
+def handoffs(ctx: Context) -> Measure:
+    return _appeals(ctx, denominator=Q(), numerator=Q(), sum_field="handoffs")
+
+
+def repeat_condition(ctx: Context) -> Q:
+    """An earlier appeal of the same category from the same citizen (phone) or address, within the
+    window of the settings (30 days by default) before this one was received."""
+    window = timedelta(days=ctx.settings.repeat_window_days)
+    earlier = Appeal.objects.filter(
+        category_id=OuterRef("category_id"),
+        received_at__lt=OuterRef("received_at"),
+        received_at__gte=OuterRef("received_at") - window,
+    )
+    same_citizen = earlier.filter(citizen_phone_hash=OuterRef("citizen_phone_hash")).exclude(
+        citizen_phone_hash=""
+    )
+    same_address = earlier.filter(address=OuterRef("address")).exclude(address="")
+    return Q(Exists(same_citizen)) | Q(Exists(same_address))
+
+
+@indicator(
+    key="repeat",
+    label=_("Repeat appeals"),
+    unit=MeasureUnit.PERCENT,
+    formula=_(
+        "appeals with an earlier one of the same category from the same citizen or address within "
+        "30 days / appeals received"
+    ),
+    record_type="appeals.appeal",
+    order=80,
+    higher_is_better=False,
+)
+def repeat(ctx: Context) -> Measure:
+    return _appeals(ctx, denominator=Q(), numerator=repeat_condition(ctx))
+
+
+@indicator(
+    key="appeals",
+    label=_("Appeals received"),
+    unit=MeasureUnit.COUNT,
+    formula=_("appeals received in the period"),
+    record_type="appeals.appeal",
+    order=90,
+    per_residents=True,
+)
+def appeals(ctx: Context) -> Measure:
+    m = _appeals(ctx, denominator=Q(), numerator=Q())
+    m.denominator = None
+    return m
+
+
+@indicator(
+    key="resolution",
+    label=_("Resolution rate"),
+    unit=MeasureUnit.PERCENT,
+    formula=_("valid follow-ups answering resolved / valid follow-ups"),
+    record_type="appeals.follow_up",
+    order=20,
+)
+def resolution(ctx: Context) -> Measure:
+    return measure_of(
+        ctx,
+        answered_follow_ups(ctx),
+        denominator=Q(resolved__isnull=False),
+        numerator=Q(resolved=True),
+        exclusions=FOLLOW_UP_EXCLUSIONS,
+        record_type="appeals.follow_up",
+        label_field="appeal__tracking_code",
+        date_field="answered_at",
+        path_field="appeal__unit_path",
+    )
+
+
+def follow_up_exclusion(review: str, state: str) -> str:
+    """The exclusion that may apply to a follow-up, or "" (the settings decide whether it does)."""
+    if review == ReviewOutcome.UNREASONABLE:
+        return "unreasonable"
+    if review == ReviewOutcome.PENDING:
+        return "pending_review"
+    if state == State.MERGED:
+        return "merged"
+    return ""
+
+
+def follow_up_counts(ctx: Context) -> dict[tuple[int | str, str, str], int]:
+    rows = (
+        answered_follow_ups(ctx)
+        .filter(satisfaction__isnull=False)
+        .values_list("satisfaction", "review", "appeal__state", "appeal__unit_path")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts: Counter[tuple[int | str, str, str]] = Counter()
+    for score, review, state, path, n in rows:
+        counts[(score, follow_up_exclusion(review, state), path)] += n
+    return dict(counts)
+
+
+@rating_source(
+    key="follow_up", label=_("Appeal follow-ups"), record_type="appeals.follow_up", counts=follow_up_counts
+)
+def follow_up_ratings(ctx: Context) -> Iterator[Rating]:
+    rows: Any = (
+        answered_follow_ups(ctx)
+        .filter(satisfaction__isnull=False)
+        .order_by("answered_at", "pk")
+        .values_list(
+            "round",
+            "appeal_id",
+            "appeal__unit_path",
+            "appeal__handler_id",
+            "answered_at",
+            "satisfaction",
+            "review",
+            "appeal__state",
+            "appeal__tracking_code",
+        )
+    )
+    # A follow-up is reached through its appeal: the record id is the appeal's.
+    for round_no, appeal_id, path, handler_id, answered, score, review, state, code in rows.iterator():
+        yield Rating(
+            record_type="appeals.follow_up",
+            record_id=appeal_id,
+            unit_path=path,
+            officer_id=handler_id,
+            date=answered.astimezone(LOCAL_TZ).date(),
+            score=score,
+            excluded_by=follow_up_exclusion(review, state),
+            label=f"{code} #{round_no}",
+        )
+
+
+def _top(ctx: Context, field: str) -> dict[str, int]:
+    qs = received(ctx).exclude(state=State.MERGED).exclude(**{field: ""})
+    rows = qs.values_list(field).annotate(n=Count("pk")).order_by("-n")[:200]
+    return {str(value): n for value, n in rows}
+
+
+@breakdown(key="categories", label=_("Categories"))
+def by_category(ctx: Context) -> dict[str, int]:
+    return _top(ctx, "category__name")
+
+
+@breakdown(key="places", label=_("Places"))
+def by_place(ctx: Context) -> dict[str, int]:
+    return _top(ctx, "address")

@@ -1,0 +1,33 @@
+"""In Debian's Chromium, every page each role may open (and the public ones, signed out), walked
+under the enforced Content-Security-Policy: not one violation reported, not one script error."""
+
+from __future__ import annotations
+
+import pytest
+
+from jingmin.core.browser import chromium
+from jingmin.core.tests.walk import walk, walk_world  # noqa: F401  (the fixture)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as browser:
+        yield browser
+
+
+def test_no_page_of_any_role_breaks_the_content_security_policy(browser, live_server, walk_world):  # noqa: F811
+    broken: list[str] = []
+    pages = 0
+    for visit in walk(browser, live_server.url, walk_world):
+        pages += 1
+        # Enforced, not only reported: the answer carries the policy itself.
+        if "script-src 'self'" not in visit.headers.get("content-security-policy", ""):
+            broken.append(f"{visit.where}: no Content-Security-Policy")
+        csp_console = [m for m in visit.console_errors if "Content Security Policy" in m]
+        broken += [
+            f"{visit.where}: {problem}" for problem in (*visit.violations, *csp_console, *visit.script_errors)
+        ]
+    assert pages > 100, f"only {pages} pages walked: are the permission matrix's rows collected?"
+    assert not broken, "\n".join(broken)
