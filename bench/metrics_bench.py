@@ -44,7 +44,7 @@ def literal(field: Any) -> str:
         return "NULL"
     default = field.get_default()
     if isinstance(field, models.JSONField):
-        return "'{}'::jsonb" if not default else f"'{default!r}'::jsonb".replace("'{", "'{").replace("\"", "\"")
+        return "'{}'::jsonb" if not default else f"'{default!r}'::jsonb".replace("'{", "'{").replace('"', '"')
     if isinstance(field, models.BooleanField):
         return "true" if default else "false"
     if isinstance(field, (models.DateTimeField,)):
@@ -93,7 +93,9 @@ def load(appeals: int, visits: int) -> None:
         districts = Unit.objects.filter(kind=UnitKind.DISTRICT).count()
         cats = "ARRAY[" + ",".join(map(str, leaves)) + "]"
         d = f"(SELECT b FROM bench_district b WHERE b.n = (g * 7919) % {districts})"
-        received = "timestamptz '2026-01-01 00:00+08' + (g::float / {n} * 365) * interval '1 day'".format(n=appeals)
+        received = "timestamptz '2026-01-01 00:00+08' + (g::float / {n} * 365) * interval '1 day'".format(
+            n=appeals
+        )
         sql = insert(
             Appeal,
             f"generate_series(1, {appeals}) AS g",
@@ -182,13 +184,22 @@ def load(appeals: int, visits: int) -> None:
             )
         )
         cur.execute(
-            insert(House, "ledger_address a", {"address_id": "a.id", "district_id": "a.district_id", "district_path": "a.district_path"})
+            insert(
+                House,
+                "ledger_address a",
+                {"address_id": "a.id", "district_id": "a.district_id", "district_path": "a.district_path"},
+            )
         )
         cur.execute(
             insert(
                 Household,
                 "ledger_house h",
-                {"house_id": "h.id", "number": "'1'", "district_id": "h.district_id", "district_path": "h.district_path"},
+                {
+                    "house_id": "h.id",
+                    "number": "'1'",
+                    "district_id": "h.district_id",
+                    "district_path": "h.district_path",
+                },
             )
         )
         cur.execute(
@@ -208,7 +219,9 @@ def load(appeals: int, visits: int) -> None:
         print(f"ledger: {time.perf_counter() - started:.0f} s", flush=True)
         cur.execute("SELECT min(id), count(*) FROM ledger_household")
         first, n_households = cur.fetchone()
-        visited = "timestamptz '2026-01-01 00:00+08' + (g::float / {n} * 365) * interval '1 day'".format(n=visits)
+        visited = "timestamptz '2026-01-01 00:00+08' + (g::float / {n} * 365) * interval '1 day'".format(
+            n=visits
+        )
         hh = f"(SELECT x FROM ledger_household x WHERE x.id = {first} + (g * 7907) % {n_households})"
         cur.execute(
             insert(
@@ -243,7 +256,9 @@ def timed(client: Any, url: str, runs: int) -> list[float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--url", default=DEFAULT_URL)
     parser.add_argument("--appeals", type=int, default=1_000_000)
     parser.add_argument("--visits", type=int, default=1_000_000)
@@ -280,7 +295,10 @@ def main() -> None:
         call_command("migrate", verbosity=0)
         load(args.appeals, args.visits)
     leader = User.objects.filter(role=Role.LEADER).first() or User.objects.create(
-        username="bench-leader", full_name="基准局长", unit=Unit.objects.get(parent__isnull=True), role=Role.LEADER
+        username="bench-leader",
+        full_name="基准局长",
+        unit=Unit.objects.get(parent__isnull=True),
+        role=Role.LEADER,
     )
     client = Client()
     client.force_login(leader)
@@ -296,7 +314,10 @@ def main() -> None:
         ("dashboard, station, a month (10 districts)", f"/metrics/?unit={station.pk}&{month}"),
         ("dashboard, district, a month", f"/metrics/?unit={district.pk}&{month}"),
         ("trend, station, 12 months", f"/metrics/trend/?unit={station.pk}&to=2026-12-31"),
-        ("drill-down, satisfaction, station, a month", f"/metrics/figure/satisfaction/?unit={station.pk}&{month}"),
+        (
+            "drill-down, satisfaction, station, a month",
+            f"/metrics/figure/satisfaction/?unit={station.pk}&{month}",
+        ),
         ("drill-down, response, station, a month", f"/metrics/figure/response/?unit={station.pk}&{month}"),
         ("officer's score explained, a month", f"/metrics/officer/{officer.pk}/?{month}"),
         ("API, station, a month", f"/api/v1/indicators/?unit={station.pk}&{month}"),

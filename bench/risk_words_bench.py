@@ -73,9 +73,9 @@ def make_words(n: int, rng: random.Random) -> list[tuple[str, str]]:
 def make_texts(n: int, rng: random.Random, risky: list[str]) -> list[str]:
     texts = []
     for i in range(n):
-        parts = []
+        parts: list[str] = []
         length = rng.randint(40, 160)
-        while sum(map(len, parts)) < length:
+        while sum(len(p) for p in parts) < length:
             parts.append(rng.choice(PHRASES))
         if i % 50 == 0:
             word = rng.choice(risky)

@@ -93,7 +93,8 @@ class DisputeSerializer(serializers.Serializer):
     handed_to_kind = serializers.CharField()
     handed_to = serializers.CharField()
     outcome = serializers.CharField()
-    source = serializers.ChoiceField(choices=Source.choices)
+    # A field of the record named "source", as DRF's own attribute is: the stubs do not tell them apart.
+    source = serializers.ChoiceField(choices=Source.choices)  # type: ignore[assignment]
     appeal = serializers.IntegerField(source="appeal_id", allow_null=True)
     visit_item = serializers.IntegerField(source="visit_item_id", allow_null=True)
     signal = serializers.IntegerField(source="signal_id", allow_null=True)
@@ -126,7 +127,7 @@ class DisputeCreateSerializer(serializers.Serializer):
         max_digits=14, decimal_places=2, required=False, allow_null=True, default=None
     )
     parties = PartyInputSerializer(many=True)
-    source = serializers.ChoiceField(choices=Source.choices, default=Source.SCREENING)
+    source = serializers.ChoiceField(choices=Source.choices, default=Source.SCREENING)  # type: ignore[assignment]
     appeal = serializers.IntegerField(required=False, allow_null=True, default=None)
     visit_item = serializers.IntegerField(required=False, allow_null=True, default=None)
     signal = serializers.IntegerField(required=False, allow_null=True, default=None)

@@ -55,6 +55,7 @@ def seed_cases(*, seed: int, org: DemoOrg, now: datetime | None = None) -> CaseC
         .distinct()[:3]
     )
     for n, visit in enumerate(visits[:2]):
+        assert visit.household_id is not None  # the query asked for visits to a household
         opened = visit.visited_at + timedelta(days=1)
         case = HelpCase.objects.create(
             household_id=visit.household_id,
@@ -88,7 +89,7 @@ def seed_cases(*, seed: int, org: DemoOrg, now: datetime | None = None) -> CaseC
         first17 = f"1101051985{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}{rng.randint(100, 999)}"
         number = first17 + id_check_character(first17)
         opened = now - timedelta(days=30 - n * 10)
-        case = PersuasionCase.objects.create(
+        pcase = PersuasionCase.objects.create(
             wanted_name=name,
             wanted_id_number=number,
             wanted_id_hash=lookup_hash(number),
@@ -100,9 +101,9 @@ def seed_cases(*, seed: int, org: DemoOrg, now: datetime | None = None) -> CaseC
             outcome="" if n == 0 else "surrendered",
             closed_at=None if n == 0 else now - timedelta(days=2),
         )
-        case.officers.set([officer])
+        pcase.officers.set([officer])
         PersuasionContact.objects.create(
-            case=case,
+            case=pcase,
             at=opened + timedelta(days=2),
             by=officer,
             relative="其母",
@@ -111,12 +112,12 @@ def seed_cases(*, seed: int, org: DemoOrg, now: datetime | None = None) -> CaseC
             response="表示会劝说儿子",
         )
         events += [
-            _event(CaseKind.PERSUASION, case.pk, 1, CaseAction.OPEN, opened, officer),
-            _event(CaseKind.PERSUASION, case.pk, 2, CaseAction.CONTACT, opened + timedelta(days=2), officer),
+            _event(CaseKind.PERSUASION, pcase.pk, 1, CaseAction.OPEN, opened, officer),
+            _event(CaseKind.PERSUASION, pcase.pk, 2, CaseAction.CONTACT, opened + timedelta(days=2), officer),
         ]
         if n:
             events.append(
-                _event(CaseKind.PERSUASION, case.pk, 3, CaseAction.CLOSE, now - timedelta(days=2), officer)
+                _event(CaseKind.PERSUASION, pcase.pk, 3, CaseAction.CLOSE, now - timedelta(days=2), officer)
             )
         counts.persuasion += 1
     CaseEvent.objects.bulk_create(events)

@@ -14,7 +14,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from jingmin.cases.models import HelpAct, HelpCase
-from jingmin.metrics.registry import Context, Measure, MeasureUnit, indicator, measure_of, register_record_type
+from jingmin.metrics.registry import (
+    Context,
+    Measure,
+    MeasureUnit,
+    indicator,
+    measure_of,
+    register_record_type,
+)
 
 register_record_type("cases.helpcase", _("Help case"), lambda pk: reverse("cases:help_detail", args=[pk]))
 

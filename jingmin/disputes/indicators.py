@@ -13,7 +13,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from jingmin.disputes.models import Dispute, State
-from jingmin.metrics.registry import Context, Measure, MeasureUnit, indicator, measure_of, register_record_type
+from jingmin.metrics.registry import (
+    Context,
+    Measure,
+    MeasureUnit,
+    indicator,
+    measure_of,
+    register_record_type,
+)
 
 register_record_type("disputes.dispute", _("Dispute"), lambda pk: reverse("disputes:detail", args=[pk]))
 
@@ -22,7 +29,9 @@ register_record_type("disputes.dispute", _("Dispute"), lambda pk: reverse("dispu
     key="disputes_resolved",
     label=_("Disputes resolved"),
     unit=MeasureUnit.PERCENT,
-    formula=_("disputes resolved by mediation / disputes closed in the period (resolved, handed over, contained)"),
+    formula=_(
+        "disputes resolved by mediation / disputes closed in the period (resolved, handed over, contained)"
+    ),
     record_type="disputes.dispute",
     order=200,
 )

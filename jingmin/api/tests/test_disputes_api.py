@@ -80,7 +80,7 @@ def test_signals_filter_by_state_kind_and_evidence(persona):
     )
     warning_services.signals_scan_record(record_type="appeal", record_id=appeal.pk, now=timezone.now())
     client = api_as(persona.chen)
-    rows = client.get("/api/v1/signals/", {"state": "open", "kind": "risk_words"}).json()["results"]
+    rows = client.get("/api/v1/signals/?state=open&kind=risk_words").json()["results"]
     assert len(rows) == 1 and rows[0]["evidence"][0] == {
         "record_type": "appeal",
         "record_id": appeal.pk,
@@ -88,9 +88,7 @@ def test_signals_filter_by_state_kind_and_evidence(persona):
         "added_at": rows[0]["evidence"][0]["added_at"],
     }
     assert rows[0]["unit"] == persona.district_a1.pk and rows[0]["severity"] == "high"
-    by_record = client.get("/api/v1/signals/", {"record_type": "appeal", "record_id": appeal.pk}).json()[
-        "results"
-    ]
+    by_record = client.get(f"/api/v1/signals/?record_type=appeal&record_id={appeal.pk}").json()["results"]
     assert len(by_record) == 1
     assert client.get("/api/v1/signals/", {"kind": "spike"}).json()["results"] == []
     assert api_as(persona.olga).get("/api/v1/signals/").json()["results"] == []
