@@ -147,6 +147,27 @@ def persona(db, _fast_hasher) -> Personas:
     return make_personas()
 
 
+@dataclass
+class Centre:
+    """The bureau's command centre (指挥中心), the intake desk, and Cora, its clerk."""
+
+    unit: Unit
+    cora: User
+
+
+def make_centre(p: Personas) -> Centre:
+    from jingmin.org.services import intake_desk_ensure
+
+    desk = intake_desk_ensure(bureau=p.bureau, code="T900")
+    return Centre(desk, make_user("cora", desk, Role.CLERK, "柯若"))
+
+
+@pytest.fixture
+def centre(persona: Personas) -> Centre:
+    """The command centre and its clerk, beside the personas (who work without it elsewhere)."""
+    return make_centre(persona)
+
+
 @pytest.fixture
 def audit_guard_lifted(transactional_db):
     """For transactional tests (live server, several connections): their clean-up empties every

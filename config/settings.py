@@ -189,6 +189,10 @@ AUTH_PASSWORD_VALIDATORS = [
 # Sign-in policy (MLPS level 3 practice): lock after repeated failures, time out idle sessions.
 SIGNIN_MAX_FAILURES = env_int("JINGMIN_SIGNIN_MAX_FAILURES", 5)
 SIGNIN_LOCKOUT_MINUTES = env_int("JINGMIN_SIGNIN_LOCKOUT_MINUTES", 30)
+# Failed sign-ins from one client address (any names) before that address is refused for the rest
+# of the window that began with its first failure (docs/operations.md, "Sign-in").
+SIGNIN_ADDRESS_MAX_FAILURES = env_int("JINGMIN_SIGNIN_ADDRESS_MAX_FAILURES", 20)
+SIGNIN_ADDRESS_WINDOW_MINUTES = env_int("JINGMIN_SIGNIN_ADDRESS_WINDOW_MINUTES", 15)
 SESSION_IDLE_TIMEOUT_MINUTES = env_int("JINGMIN_SESSION_IDLE_MINUTES", 30)
 SESSION_COOKIE_AGE = env_int("JINGMIN_SESSION_MAX_HOURS", 12) * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -385,6 +389,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "jingmin.api.errors.exception_handler",
+    "DEFAULT_METADATA_CLASS": "jingmin.api.metadata.Metadata",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Jingmin staff API",
@@ -420,7 +425,7 @@ MAP_TILE_ATTRIBUTION = env_str("JINGMIN_MAP_TILE_ATTRIBUTION", "")
 
 # --- Public portal (jingmin.portal) ---
 # The unit that receives portal appeals when the citizen names no station (a unit code); empty
-# means the root of the organisation tree.
+# means the intake desk (the bureau's command centre).
 PORTAL_INTAKE_UNIT = env_str("JINGMIN_PORTAL_UNIT", "")
 # Photos a citizen may attach to one appeal, and the size of each (a slow mobile connection
 # carries a few megabytes; the attachment limits above apply as well).

@@ -22,3 +22,7 @@ urlpatterns = [
     path("", include("jingmin.org.urls")),
     path("", include("jingmin.core.urls")),
 ]
+
+# A program on the API or Open311 gets its own error shape, not Django's HTML (config/handlers.py).
+handler404 = "config.handlers.not_found"
+handler500 = "config.handlers.server_error"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -23,6 +24,7 @@ from rest_framework.views import APIView
 
 from jingmin.api.errors import error_response
 from jingmin.api.serializers import ErrorSerializer, TokenRequestSerializer, TokenSerializer
+from jingmin.core.http import client_ip
 from jingmin.org.models import User
 from jingmin.org.signin import (
     Outcome,
@@ -30,6 +32,7 @@ from jingmin.org.signin import (
     signin_check_otp,
     signin_check_password,
     signin_succeeded,
+    throttled_message,
 )
 
 NO_STORE = {"Cache-Control": "no-store"}
@@ -52,13 +55,10 @@ def _locked(until: datetime | None) -> Response:
 
 
 def _bad_credentials(result: SigninResult) -> Response:
-    if result.remaining is not None:
-        message = _("Wrong user name or password. %(count)d attempts left before the account is locked.") % {
-            "count": result.remaining
-        }
-    else:
-        message = _("Wrong user name or password.")
-    return error_response(status.HTTP_400_BAD_REQUEST, message, "bad_credentials", headers=NO_STORE)
+    # The same answer for an unknown name and a wrong password: no one learns which names exist.
+    return error_response(
+        status.HTTP_400_BAD_REQUEST, _("Wrong user name or password."), "bad_credentials", headers=NO_STORE
+    )
 
 
 def _token_for(user: User, *, second_factor: bool) -> Response:
@@ -100,8 +100,17 @@ class TokenView(APIView):
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        result = signin_check_password(username=data["username"], password=data["password"])
+        result = signin_check_password(
+            username=data["username"], password=data["password"], address=client_ip(request)
+        )
         user = result.user
+        if result.outcome == Outcome.THROTTLED:
+            return error_response(
+                status.HTTP_429_TOO_MANY_REQUESTS,
+                throttled_message(),
+                "throttled",
+                headers={**NO_STORE, "Retry-After": str(settings.SIGNIN_ADDRESS_WINDOW_MINUTES * 60)},
+            )
         if result.outcome == Outcome.LOCKED:
             return _locked(result.locked_until)
         if result.outcome == Outcome.INACTIVE:

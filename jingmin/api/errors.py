@@ -9,12 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
 from jingmin.appeals.services import TransitionNotAllowed
+from jingmin.core.codes import CommonError
 from jingmin.core.errors import ServiceError
 from jingmin.disputes.services import StepNotAllowed
 
@@ -56,6 +60,18 @@ def _first_code(codes: Any) -> str:
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, RequestDataTooBig | TooManyFieldsSent):
+        # Django's own refusal of an oversized body would be its HTML "Bad Request" page.
+        return error_response(
+            status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+            _("The request body is larger than %(limit)d bytes.")
+            % {"limit": settings.DATA_UPLOAD_MAX_MEMORY_SIZE},
+            CommonError.TOO_LARGE,
+        )
+    if isinstance(exc, SuspiciousOperation):
+        return error_response(
+            status.HTTP_400_BAD_REQUEST, _("The request is malformed."), CommonError.PARSE_ERROR
+        )
     if isinstance(exc, TransitionNotAllowed | StepNotAllowed):
         # The request is well formed and allowed, but the appeal has moved on: a conflict.
         set_rollback()

@@ -86,6 +86,10 @@ class AppealSerializer(serializers.ModelSerializer):
     citizen_phone = serializers.CharField(source="citizen_phone_masked", read_only=True)
     assist_units = serializers.SerializerMethodField()
     allowed_actions = serializers.SerializerMethodField()
+    # Empty ("") until the appeal is concluded, and the type until the clerk has set one: the
+    # schema says so (an enum or blank), as a read-only field would otherwise leave the blank out.
+    result = serializers.ChoiceField(choices=Result.choices, allow_blank=True, read_only=True)
+    type = serializers.ChoiceField(choices=AppealType.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Appeal

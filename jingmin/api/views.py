@@ -27,8 +27,8 @@ from rest_framework.views import APIView
 from jingmin.api import serializers as s
 from jingmin.api.idempotency import HEADER as IDEMPOTENCY_HEADER
 from jingmin.api.idempotency import idempotent
-from jingmin.appeals import services
-from jingmin.appeals.models import Appeal
+from jingmin.appeals import selectors, services
+from jingmin.appeals.models import Action, Appeal
 from jingmin.appeals.selectors import AppealFilters, appeal_events, appeal_get, appeal_list, category_list
 from jingmin.appeals.transitions import TRANSITIONS
 from jingmin.org.models import User
@@ -334,6 +334,11 @@ class AppealActionView(AppealAPIView):
         # The service checks this too; asking first answers 403 before any 400 about the body.
         if not any(can(user, cap) for cap in TRANSITIONS[self.endpoint.action].caps):
             raise PermissionDenied
+        if self.endpoint.action == Action.FOLLOW_UP:
+            # Never the hand that handled it: refused (after the scope's 404) before the body.
+            selectors.require_other_hand(
+                actor=user, action=Action.FOLLOW_UP, appeal=selectors.appeal_get(actor=user, pk=pk)
+            )
 
         def perform(_key: str | None) -> Response:
             data: dict[str, Any] = {}

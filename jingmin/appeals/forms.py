@@ -359,6 +359,29 @@ class ReviewForm(forms.Form):
     note = forms.CharField(label=_("Reason"), max_length=2000, widget=_textarea(2))
 
 
+class BatchForm(forms.Form):
+    """Several appeals of the queue, one step for each (the step is in the address)."""
+
+    ids = forms.TypedMultipleChoiceField(coerce=int, choices=(), required=False)
+    unit = forms.IntegerField(required=False)
+    note = forms.CharField(required=False, max_length=2000)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Any numbers: the service decides, row by row, what the person may act on.
+        raw = self.data.getlist("ids") if hasattr(self.data, "getlist") else []
+        self.fields["ids"].choices = [(v, v) for v in raw]  # type: ignore[attr-defined]
+
+
+class UrgencyForm(forms.Form):
+    confirm = yes_no_field(
+        _("Does the suggested urgency apply?"),
+        _("Yes: make it the appeal's urgency"),
+        _("No: keep the urgency registered"),
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=_textarea(2))
+
+
 class MergeForm(forms.Form):
     into = forms.CharField(
         label=_("Merge into (tracking code or number)"),

@@ -166,6 +166,11 @@ class Appeal(models.Model):
     type = models.CharField(_("type"), max_length=16, choices=AppealType.choices)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, verbose_name=_("category"))
     urgency = models.CharField(_("urgency"), max_length=16, choices=Urgency.choices, default=Urgency.GENERAL)
+    # What the citizen or their words suggest (`appeals.urgency`), until a clerk confirms or not.
+    urgency_suggested = models.CharField(
+        _("suggested urgency"), max_length=16, choices=Urgency.choices, blank=True
+    )
+    urgency_reason = models.CharField(_("why"), max_length=200, blank=True)
     title = models.CharField(_("title"), max_length=120)
     content = models.TextField(_("content"))
     address = models.CharField(_("address"), max_length=200, blank=True)
@@ -377,6 +382,7 @@ class Action(models.TextChoices):
     MERGE = "merge", _("merged")
     ARCHIVE = "archive", _("archived")
     ATTACH = "attach", _("attached a file")
+    URGENCY = "urgency", _("decided the suggested urgency")
     REMIND = "remind", _("reminder sent")
     ESCALATE = "escalate", _("escalated")
 

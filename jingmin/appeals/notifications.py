@@ -6,14 +6,16 @@ In-app rows are written in the step's transaction; e-mail and SMS leave only aft
 
 from __future__ import annotations
 
-from django.conf import settings
+from functools import partial
+
+from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jingmin.appeals.models import Action, Appeal, AppealEvent
-from jingmin.notify.services import notify_staff, sms_notify
+from jingmin.appeals.models import Action, Appeal, AppealEvent, Urgency
+from jingmin.notify.services import notify_staff, public_link, sms_notify
 from jingmin.org.models import Unit, User
 from jingmin.org.roles import CAPABILITIES, Cap
 
@@ -113,9 +115,63 @@ def follow_up_link(appeal: Appeal, token: str) -> None:
     """Send the citizen the follow-up link by SMS when a phone number is known."""
     if not appeal.citizen_phone:
         return
-    path = settings.PUBLIC_BASE_URL + reverse("appeals:citizen_follow_up", args=[token])
+    path = public_link(reverse("appeals:citizen_follow_up", args=[token]))
     sms_notify(
         phone=appeal.citizen_phone,
         text=_("[Jingmin] Your appeal %(code)s has been concluded. Was it resolved? Tell us: %(path)s")
         % {"code": appeal.tracking_code, "path": path},
+    )
+
+
+def arrival(appeal: Appeal) -> None:
+    """Queue the notice of an appeal that came in with no clerk present (portal, Open311):
+    the receiving unit's clerks hear of it in the app as soon as it is committed."""
+    from jingmin.appeals.tasks import appeal_arrival_notify
+
+    transaction.on_commit(partial(appeal_arrival_notify.enqueue, appeal_id=appeal.pk))
+
+
+def arrival_notify(appeal: Appeal) -> int:
+    """The in-app notice of a new appeal to the clerks of the unit that received it; run by a task,
+    deduplicated so that a retry notifies nobody twice."""
+    urgent = Urgency.EMERGENCY in (appeal.urgency, appeal.urgency_suggested) or Urgency.URGENT in (
+        appeal.urgency,
+        appeal.urgency_suggested,
+    )
+    title = (_("Urgent appeal arrived: %(title)s") if urgent else _("New appeal to accept: %(title)s")) % {
+        "title": appeal.title
+    }
+    return notify_staff(
+        recipients=members(appeal.intake_unit, Cap.APPEAL_INTAKE),
+        kind="appeal.arrival",
+        title=title,
+        body=appeal.tracking_code,
+        url=reverse("appeals:detail", args=[appeal.pk]),
+        dedupe_key=f"appeal:{appeal.pk}:arrival",
+        email=False,
+    )
+
+
+def unattended_alert(appeals: list[Appeal], *, day: str) -> int:
+    """Tell the command centre's clerks and the bureau's supervisors that these appeals owe a step
+    nobody can take (the nightly sweep); once a day at most, whatever the sweep's retries."""
+    if not appeals:
+        return 0
+    from jingmin.org.selectors import intake_desk
+
+    bureau = Unit.objects.filter(parent__isnull=True).first()
+    recipients = list(members(intake_desk(), Cap.APPEAL_INTAKE)) + list(members(bureau, Cap.APPEAL_SUPERVISE))
+    codes = "、".join(a.tracking_code for a in appeals[:20])
+    url = (
+        reverse("appeals:detail", args=[appeals[0].pk])
+        if len(appeals) == 1
+        else reverse("appeals:supervision")
+    )
+    return notify_staff(
+        recipients=recipients,
+        kind="appeal.unattended",
+        title=_("%(count)d appeals wait where no one can take their next step") % {"count": len(appeals)},
+        body=codes,
+        url=url,
+        dedupe_key=f"appeals:unattended:{day}",
     )

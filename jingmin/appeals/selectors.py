@@ -11,7 +11,20 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import connection
-from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.http import Http404
 from django.utils import timezone
 
@@ -26,9 +39,10 @@ from jingmin.appeals.models import (
     FollowUp,
     ReviewOutcome,
     State,
+    Urgency,
 )
 from jingmin.appeals.search import search_filter
-from jingmin.appeals.transitions import HOLDER_ACTIONS, TRANSITIONS, allowed_from
+from jingmin.appeals.transitions import HOLDER_ACTIONS, TRANSITIONS, allowed_from, handled_it
 from jingmin.org.models import User
 from jingmin.org.roles import Cap, can
 from jingmin.org.selectors import require
@@ -163,6 +177,30 @@ def unit_queue(*, actor: User, filters: AppealFilters | None = None) -> QuerySet
     return appeal_list(actor=actor, filters=filters).order_by("-received_at", "-id")
 
 
+DESK_LIMIT = 50
+
+
+def desk_waiting(*, actor: User) -> QuerySet[Appeal]:
+    """What waits at the actor's own desk to be accepted or dispatched, the most urgent and the
+    oldest first: the queue shows it above everything else (the command centre's whole work is
+    what arrived without a station)."""
+    if not can(actor, Cap.APPEAL_INTAKE):
+        return Appeal.objects.none()
+    # A suggested urgency counts here before the clerk confirms it: that is how it gets seen.
+    urgency_rank = Case(
+        When(Q(urgency=Urgency.EMERGENCY) | Q(urgency_suggested=Urgency.EMERGENCY), then=Value(0)),
+        When(Q(urgency=Urgency.URGENT) | Q(urgency_suggested=Urgency.URGENT), then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return (
+        appeal_scope(actor)
+        .filter(unit=actor.unit, state__in=[State.SUBMITTED, State.ACCEPTED], is_open=True)
+        .select_related("category", "unit", "partner")
+        .order_by(urgency_rank, "received_at", "id")
+    )
+
+
 def supervision_list(*, actor: User, within: timedelta = timedelta(hours=24)) -> QuerySet[Appeal]:
     """Open appeals that are overdue or will be within `within`, most overdue first."""
     require(actor, Cap.APPEAL_SUPERVISE)
@@ -189,11 +227,14 @@ def review_list(*, actor: User) -> QuerySet[FollowUp]:
 def follow_up_list(*, actor: User) -> QuerySet[FollowUp]:
     """Follow-ups still owed, oldest due first."""
     require(actor, Cap.APPEAL_FOLLOW_UP)
-    return (
-        FollowUp.objects.filter(answered_at__isnull=True, appeal__in=appeal_scope(actor))
-        .select_related("appeal", "appeal__unit")
-        .order_by("due_at")
-    )
+    from jingmin.org.models import UnitKind
+
+    owed = FollowUp.objects.filter(answered_at__isnull=True, appeal__in=appeal_scope(actor))
+    # Not those this person (or their police district) handled: someone else asks the citizen.
+    owed = owed.exclude(appeal__handler=actor)
+    if actor.unit.kind == UnitKind.DISTRICT:
+        owed = owed.exclude(appeal__unit_id=actor.unit_id)
+    return owed.select_related("appeal", "appeal__unit").order_by("due_at")
 
 
 def appeal_events(*, actor: User, appeal: Appeal) -> QuerySet[AppealEvent]:
@@ -286,6 +327,39 @@ def _latest_answer(appeal: Appeal) -> FollowUp | None:
     return FollowUp.objects.filter(appeal=appeal, answered_at__isnull=False).order_by("-round").first()
 
 
+def concluded_by(appeal: Appeal) -> tuple[int | None, int | None]:
+    """Who concluded the appeal last, and their police district (None when they sit elsewhere)."""
+    from jingmin.org.models import UnitKind
+
+    event = (
+        AppealEvent.objects.filter(appeal=appeal, action=Action.CONCLUDE)
+        .select_related("actor_unit")
+        .order_by("-seq")
+        .first()
+    )
+    if event is None:
+        return None, None
+    unit = event.actor_unit
+    return event.actor_id, unit.pk if unit is not None and unit.kind == UnitKind.DISTRICT else None
+
+
+def follow_up_barred(*, actor: User, appeal: Appeal) -> bool:
+    """Whether `actor` handled the appeal and so may not record its follow-up (transitions.handled_it)."""
+    concluder_id, district_id = concluded_by(appeal)
+    return handled_it(
+        actor_id=actor.pk, actor_unit_id=actor.unit_id, concluder_id=concluder_id, district_id=district_id
+    )
+
+
+def require_other_hand(*, actor: User, action: str, appeal: Appeal) -> None:
+    """Refuse (403) a follow-up by the hand that handled the appeal, before any input is read: the
+    pages and the API ask this first, the service asks it again under its lock."""
+    from django.core.exceptions import PermissionDenied
+
+    if action == Action.FOLLOW_UP and follow_up_barred(actor=actor, appeal=appeal):
+        raise PermissionDenied
+
+
 def allowed_actions(*, actor: User, appeal: Appeal) -> list[str]:
     """The steps this person may take on this appeal now: the transitions table's, filtered by
     capability, by the holder rule and by the follow-up guards, so the page offers no button the
@@ -300,7 +374,12 @@ def allowed_actions(*, actor: User, appeal: Appeal) -> list[str]:
         # The service's own holder rule (steps only the holding unit or one above it takes).
         if action in HOLDER_ACTIONS and not holder:
             continue
-        if action == Action.FOLLOW_UP and not appeal.follow_ups.filter(answered_at__isnull=True).exists():
+        if action == Action.URGENCY and not appeal.urgency_suggested:
+            continue
+        if action == Action.FOLLOW_UP and (
+            not appeal.follow_ups.filter(answered_at__isnull=True).exists()
+            or follow_up_barred(actor=actor, appeal=appeal)
+        ):
             continue
         if action == Action.REVIEW and (latest is None or latest.review != ReviewOutcome.PENDING):
             continue

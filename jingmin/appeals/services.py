@@ -22,7 +22,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jingmin.appeals import clocks, notifications
+from jingmin.appeals import clocks, notifications, urgency
 from jingmin.appeals.models import (
     OPEN_STATES,
     Action,
@@ -41,7 +41,7 @@ from jingmin.appeals.models import (
     Urgency,
 )
 from jingmin.appeals.search import index_text
-from jingmin.appeals.selectors import appeal_in_scope
+from jingmin.appeals.selectors import appeal_in_scope, follow_up_barred
 from jingmin.appeals.transitions import HOLDER_ACTIONS, TRANSITIONS
 from jingmin.audit.services import audit_record
 from jingmin.core import hooks
@@ -49,6 +49,7 @@ from jingmin.core.crypto import lookup_hash
 from jingmin.core.errors import ServiceError
 from jingmin.org.models import Unit, UnitKind, User
 from jingmin.org.roles import Cap, can
+from jingmin.org.selectors import intake_desk
 from jingmin.worktime.calendar import add_working_days
 
 if TYPE_CHECKING:
@@ -92,6 +93,10 @@ class AppealInput:
     partner: Partner | None = None
     attributes: dict[str, Any] = field(default_factory=dict)
     media_url: str = ""
+    # The portal asks whether anyone is in danger now and lets the citizen mark it urgent; they
+    # suggest an urgency for the clerk to confirm, as the text itself may (`appeals.urgency`).
+    in_danger: bool = False
+    citizen_urgent: bool = False
 
 
 def normalise_phone(raw: str) -> str:
@@ -145,11 +150,19 @@ def _validate_input(data: AppealInput, now: datetime) -> dict[str, Any]:
         raise fail(_("The time received cannot be in the future."), "received_at")
     if received_at < now - MAX_RECEIVED_AGE:
         raise fail(_("The time received cannot be more than 30 days ago."), "received_at")
+    suggestion = urgency.suggest(
+        f"{title}\n{content}",
+        registered=data.urgency,
+        in_danger=data.in_danger,
+        citizen_urgent=data.citizen_urgent,
+    )
     return {
         "channel": data.channel,
         "type": data.type,
         "category": data.category,
         "urgency": data.urgency,
+        "urgency_suggested": suggestion.urgency,
+        "urgency_reason": suggestion.reason,
         "title": title,
         "content": content,
         "address": address,
@@ -168,6 +181,18 @@ def _validate_input(data: AppealInput, now: datetime) -> dict[str, Any]:
         "attributes": dict(data.attributes),
         "media_url": data.media_url.strip()[:500],
     }
+
+
+def receiving_unit(unit: Unit | None) -> Unit | None:
+    """Where an appeal that names no station lands: the intake desk (the command centre).
+
+    The bureau itself holds no appeals (nobody there accepts or dispatches), so an appeal sent to
+    the root of the tree, or to no unit at all, goes to the desk; without a desk it stays where
+    it was sent, and the nightly sweep (`appeals_unattended`) says so.
+    """
+    if unit is not None and unit.parent_id is not None:
+        return unit
+    return intake_desk() or unit
 
 
 def appeal_register(
@@ -190,6 +215,7 @@ def appeal_register(
         ):
             raise PermissionDenied
         intake_unit = actor.unit
+    intake_unit = receiving_unit(intake_unit)
     if intake_unit is None:
         raise ServiceError(_("No unit receives this appeal."), code="no_unit")
     if submission_key:
@@ -232,6 +258,9 @@ def appeal_register(
             hooks.written("appeal", appeal.pk)
             audit_record(actor=actor, action="appeal.register", target=appeal, actor_username="citizen")
             clocks.schedule(appeal, before=(None, None, None))
+            if actor is None:
+                # Nobody at the receiving desk saw it come in: tell them at once.
+                notifications.arrival(appeal)
     except IntegrityError:
         # Two identical submissions raced: the other one won and is the answer.
         if submission_key:
@@ -726,6 +755,13 @@ def _answer(
 def _follow_up(
     *, actor: User | None, appeal_id: int, resolved: Any, satisfaction: Any, note: str, channel: str
 ) -> Appeal:
+    def guard(appeal: Appeal) -> None:
+        # The citizen answers for themselves; staff never follow up what they handled.
+        if actor is not None and follow_up_barred(actor=actor, appeal=appeal):
+            raise PermissionDenied(
+                _("The follow-up is recorded by someone other than who handled the appeal.")
+            )
+
     def change(step: _Step) -> None:
         _answer(
             step,
@@ -736,7 +772,9 @@ def _follow_up(
             channel=channel,
         )
 
-    return _apply(actor=actor, appeal_id=appeal_id, action=Action.FOLLOW_UP, note=note, change=change)
+    return _apply(
+        actor=actor, appeal_id=appeal_id, action=Action.FOLLOW_UP, note=note, change=change, guard=guard
+    )
 
 
 def appeal_follow_up(
@@ -867,6 +905,44 @@ def appeal_reopen(*, actor: User, appeal_id: int, reason: str) -> Appeal:
     )
 
 
+def appeal_urgency_decide(*, actor: User, appeal_id: int, confirm: Any, note: str = "") -> Appeal:
+    """The clerk confirms the suggested urgency (its clocks then run at that urgency, counted from
+    the time received) or keeps the one registered; either way the suggestion is settled."""
+    if not isinstance(confirm, bool):
+        raise ServiceError(_("Say whether the suggested urgency applies."), code="required", field="confirm")
+
+    def guard(appeal: Appeal) -> None:
+        if not appeal.urgency_suggested:
+            raise TransitionNotAllowed(_("This appeal has no suggested urgency to decide."))
+
+    def change(step: _Step) -> None:
+        appeal = step.appeal
+        before = appeal.urgency
+        step.data.update(
+            {
+                "confirmed": confirm,
+                "suggested": appeal.urgency_suggested,
+                "reason": appeal.urgency_reason,
+                "from": before,
+            }
+        )
+        if confirm:
+            appeal.urgency = appeal.urgency_suggested
+            policy = clocks.policy_for(appeal.type, appeal.urgency)
+            appeal.conclude_by = clocks.deadline(appeal.received_at, policy, "conclude")
+            if appeal.citizen_phone and appeal.contacted_at is None:
+                appeal.contact_by = clocks.deadline(appeal.received_at, policy, "contact")
+            if appeal.state == State.DISPATCHED:
+                appeal.sign_by = clocks.deadline(step.now, policy, "sign")
+        step.data["to"] = appeal.urgency
+        appeal.urgency_suggested = ""
+        appeal.urgency_reason = ""
+
+    return _apply(
+        actor=actor, appeal_id=appeal_id, action=Action.URGENCY, note=note, change=change, guard=guard
+    )
+
+
 def appeal_supervise(*, actor: User, appeal_id: int, note: str) -> Appeal:
     note = _required(note, "note", _("Say what the supervision asks for."))
 
@@ -971,3 +1047,60 @@ def appeal_clock_alert(*, appeal_id: int, clock: str, deadline: datetime, stage:
         )
         notifications.after_step(appeal, action, event)
     return True
+
+
+# ---------------------------------------------------------------------------------------------
+# Batch work: several appeals, one step each
+
+
+BATCH_ACTIONS = (Action.DISPATCH, Action.SUPERVISE, Action.SIGN)
+BATCH_MAX = 50
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    appeal_id: int
+    ok: bool
+    message: str = ""
+    appeal: Appeal | None = None
+
+
+def appeal_batch(
+    *, actor: User, action: str, appeal_ids: Sequence[int], unit: Unit | int | None = None, note: str = ""
+) -> list[BatchResult]:
+    """Take one step on each of several appeals: one service call per appeal, each its own
+    transaction, so that one appeal that cannot take the step (taken by a colleague a moment ago,
+    out of scope) leaves the others done; the result of each row is returned in the order given."""
+    if action not in BATCH_ACTIONS:
+        raise ServiceError(_("Choose dispatch, supervise or sign for."), code="invalid", field="action")
+    if not any(can(actor, cap) for cap in TRANSITIONS[action].caps):
+        raise PermissionDenied
+    ids = list(dict.fromkeys(int(i) for i in appeal_ids))
+    if not ids:
+        raise ServiceError(_("Select at least one appeal."), code="required", field="ids")
+    if len(ids) > BATCH_MAX:
+        raise ServiceError(
+            _("At most %(count)d appeals at once.") % {"count": BATCH_MAX}, code="too_many", field="ids"
+        )
+    if action == Action.SUPERVISE:
+        note = _required(note, "note", _("Say what the supervision asks for."))
+    if action == Action.DISPATCH:
+        unit = _target_unit(unit)
+    results: list[BatchResult] = []
+    for pk in ids:
+        try:
+            if action == Action.DISPATCH:
+                done = appeal_dispatch(actor=actor, appeal_id=pk, unit=unit, note=note)
+            elif action == Action.SUPERVISE:
+                done = appeal_supervise(actor=actor, appeal_id=pk, note=note)
+            else:
+                done = appeal_sign(actor=actor, appeal_id=pk)
+        except ServiceError as exc:
+            results.append(BatchResult(pk, False, exc.message))
+        except PermissionDenied:
+            results.append(BatchResult(pk, False, _("You may not take this step on this appeal.")))
+        except Http404:
+            results.append(BatchResult(pk, False, _("No such appeal in your scope.")))
+        else:
+            results.append(BatchResult(pk, True, appeal=done))
+    return results

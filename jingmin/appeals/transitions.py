@@ -55,6 +55,8 @@ TRANSITIONS: dict[str, Transition] = {
         State.ARCHIVED,
         frozenset({Cap.APPEAL_INTAKE, Cap.APPEAL_SUPERVISE}),
     ),
+    # The clerk settles an urgency the citizen or the text suggested (appeals.urgency).
+    Action.URGENCY: Transition(_OPEN, None, frozenset({Cap.APPEAL_INTAKE})),
     Action.ATTACH: Transition(
         _OPEN | {State.CONCLUDED},
         None,
@@ -75,8 +77,20 @@ HOLDER_ACTIONS = frozenset(
         Action.RETURN,
         Action.CONCLUDE,
         Action.ATTACH,
+        Action.URGENCY,
     }
 )
+
+
+def handled_it(
+    *, actor_id: int, actor_unit_id: int, concluder_id: int | None, district_id: int | None
+) -> bool:
+    """Whether this person is the hand that handled the appeal: the officer who concluded it, or
+    anyone of that officer's own police district. The follow-up (回访) asks the citizen how they
+    were served, so it is never recorded by them; the intake unit, the command centre or the
+    supervising unit records it. `district_id` is the concluder's unit when it is a police district.
+    """
+    return actor_id == concluder_id or (district_id is not None and actor_unit_id == district_id)
 
 
 def allowed_from(state: str) -> list[str]:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("new/", views.register, name="new"),
     path("new/same-caller/", views.same_caller, name="same_caller"),
     path("export/", views.export, name="export"),
+    path("batch/<str:action>/", views.batch, name="batch"),
     path("settings/", views.settings_page, name="settings"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/phone/", views.reveal_phone, name="reveal_phone"),

@@ -39,6 +39,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from jingmin.appeals import clocks, selectors, services
 from jingmin.appeals.forms import (
     AttachForm,
+    BatchForm,
     CategoryCreateForm,
     CategoryUpdateForm,
     CitizenFollowUpForm,
@@ -56,6 +57,7 @@ from jingmin.appeals.forms import (
     SignForm,
     SuperviseForm,
     TransferForm,
+    UrgencyForm,
 )
 from jingmin.appeals.models import (
     Action,
@@ -158,12 +160,58 @@ def queue(request: StaffRequest) -> HttpResponse:
         "page": page,
         "export_query": export_query(request),
         "can_intake": can(actor, Cap.APPEAL_INTAKE),
+        "batch": can(actor, Cap.APPEAL_INTAKE)
+        or can(actor, Cap.APPEAL_SUPERVISE)
+        or can(actor, Cap.APPEAL_HANDLE),
         "can_follow_up": can(actor, Cap.APPEAL_FOLLOW_UP),
         "can_review": can(actor, Cap.APPEAL_REVIEW),
         "filtered": any(v not in ("", None) for v in form.filters().values()),
     }
-    template = "appeals/_queue_table.html" if _is_htmx(request) else "appeals/queue.html"
-    return render(request, template, context)
+    if _is_htmx(request):
+        return render(request, "appeals/_queue_table.html", context)
+    context["batch_dispatch"] = can(actor, Cap.APPEAL_INTAKE)
+    context["batch_supervise"] = can(actor, Cap.APPEAL_SUPERVISE)
+    context["batch_sign"] = can(actor, Cap.APPEAL_HANDLE)
+    context["batch_units"] = _handling_units() if context["batch_dispatch"] else []
+    # Above the list, only on the full page: what waits at the person's own desk.
+    # One bounded read, no count: the queue never counts (a million rows).
+    desk = list(selectors.desk_waiting(actor=actor)[: selectors.DESK_LIMIT + 1])
+    context["desk"] = desk[: selectors.DESK_LIMIT]
+    context["desk_count"] = min(len(desk), selectors.DESK_LIMIT)
+    context["desk_more"] = len(desk) > selectors.DESK_LIMIT
+    return render(request, "appeals/queue.html", context)
+
+
+@login_required
+@require_POST
+def batch(request: StaffRequest, action: str) -> HttpResponse:
+    """Dispatch, supervise or sign for the appeals ticked on the queue, and show each row's result."""
+    actor = request.user
+    if action not in services.BATCH_ACTIONS:
+        raise Http404
+    # The capability first: a person who may never take this step learns nothing from the form.
+    if not any(can(actor, cap) for cap in TRANSITIONS[action].caps):
+        raise PermissionDenied
+    form = BatchForm(request.POST)
+    results: list[services.BatchResult] = []
+    error = ""
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            results = services.appeal_batch(
+                actor=actor, action=action, appeal_ids=data["ids"], unit=data["unit"], note=data["note"]
+            )
+        except ServiceError as exc:
+            error = exc.message
+    else:
+        error = _("Select the appeals from the list.")
+    context = {
+        "action_label": BUTTONS[action],
+        "results": results,
+        "done": sum(1 for r in results if r.ok),
+        "error": error,
+    }
+    return render(request, "appeals/batch_result.html", context, status=200 if not error else 400)
 
 
 @login_required
@@ -424,6 +472,7 @@ ACTION_FORMS: dict[str, type[forms.Form]] = {
     Action.MERGE: MergeForm,
     Action.ARCHIVE: OptionalNoteForm,
     Action.ATTACH: AttachForm,
+    Action.URGENCY: UrgencyForm,
 }
 
 BUTTONS: dict[str, Any] = {
@@ -442,6 +491,7 @@ BUTTONS: dict[str, Any] = {
     Action.MERGE: gettext_lazy("Merge"),
     Action.ARCHIVE: gettext_lazy("Archive"),
     Action.ATTACH: gettext_lazy("Attach"),
+    Action.URGENCY: gettext_lazy("Decide the urgency"),
 }
 
 
@@ -465,6 +515,7 @@ def _done_message(action: str, data: dict[str, Any]) -> str:
         Action.MERGE: _("The appeal is merged."),
         Action.ARCHIVE: _("The appeal is archived."),
         Action.ATTACH: _("The files are attached."),
+        Action.URGENCY: _("The urgency is decided."),
     }
     return messages_by_action[action]
 
@@ -591,6 +642,10 @@ def _run(action: str, actor: User, pk: int, data: dict[str, Any]) -> Appeal:
             return services.appeal_archive(actor=actor, appeal_id=pk, note=data["note"])
         case Action.ATTACH:
             return services.appeal_attach(actor=actor, appeal_id=pk, files=data["files"], note=data["note"])
+        case Action.URGENCY:
+            return services.appeal_urgency_decide(
+                actor=actor, appeal_id=pk, confirm=data["confirm"], note=data["note"]
+            )
     raise Http404
 
 
@@ -614,6 +669,7 @@ def act(request: StaffRequest, pk: int, action: str) -> HttpResponse:
     if not any(can(actor, cap) for cap in TRANSITIONS[action].caps):
         raise PermissionDenied
     appeal = selectors.appeal_get(actor=actor, pk=pk)
+    selectors.require_other_hand(actor=actor, action=action, appeal=appeal)
     fragment = _is_htmx(request) and request.POST.get("fragment") == WORK_ITEM
     form = action_form(action, request.POST, request.FILES)
     if form.is_valid():

@@ -38,6 +38,7 @@ ACTION_LABELS = {
     "appeal.merge": _("Appeal merged"),
     "appeal.archive": _("Appeal archived"),
     "appeal.attach": _("File attached to an appeal"),
+    "appeal.urgency": _("Suggested urgency decided"),
     "appeals.category_create": _("Appeal category added"),
     "appeals.category_update": _("Appeal category changed"),
     "appeals.deadline_policy_set": _("Appeal deadlines changed"),

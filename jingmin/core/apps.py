@@ -8,6 +8,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        from jingmin.core import text
         from jingmin.core.logging import connect_task_signals
 
         connect_task_signals()
+        text.install()

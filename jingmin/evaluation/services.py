@@ -2,13 +2,14 @@
 
 One function per write. Each checks the capability and the scope (an event or survey outside the
 person's scope is a 404, a step their role may not take a 403), validates everything before it
-writes anything, changes the rows in one durable transaction, appends the event's history and
-writes the audit row last. An opinion becomes an appeal through the appeals' own
+writes anything, changes the rows in one transaction, appends the event's history and writes
+the audit row last. The transactions are not durable, as in the appeals and visits services: the
+demo loader calls them inside its single transaction, so that a failed load leaves nothing. An opinion becomes an appeal through the appeals' own
 `appeal_register` (channel "open-door event"), never by writing appeal rows here; the answer to a
 person who left a number goes by SMS once the outcome is committed.
 
 Answering a survey is the one write without an actor: the portal counts its abuse limits in the
-same transaction, so `survey_answer` joins the caller's transaction instead of being durable.
+same transaction that saves the sheet.
 """
 
 from __future__ import annotations
@@ -138,7 +139,7 @@ def event_plan(*, actor: User, data: EventInput) -> Event:
     if data.starts_at is None:
         raise _fail(_("Give the day and time of the event."), "starts_at", CommonError.REQUIRED)
     now = timezone.now()
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         event = Event.objects.create(
             unit=unit,
             unit_path=unit.path,
@@ -159,7 +160,7 @@ def event_hold(*, actor: User, event_id: int, minutes: str) -> Event:
     """Record that the event took place, with its minutes (the minutes may be written again)."""
     minutes = _text(minutes, "minutes", required=True, limit=20000, label=_("The minutes"))
     now = timezone.now()
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         event = _event_for_update(actor, event_id)
         if event.starts_at > now:
             raise _fail(_("An event is recorded as held only once it has begun."), "minutes", ErrorCode.STATE)
@@ -209,7 +210,7 @@ def event_attendance_record(
     if len(people) > NAMES_MAX:
         raise _fail(_("At most %(count)d attendees can be named.") % {"count": NAMES_MAX}, "named")
     now = timezone.now()
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         event = _event_for_update(actor, event_id)
         for kind, count in clean.items():
             EventAttendance.objects.update_or_create(event=event, kind=kind, defaults={"count": count})
@@ -233,7 +234,7 @@ def event_file_add(*, actor: User, event_id: int, files: Sequence[UploadedFile])
     if not checked:
         raise _fail(_("Choose a file to attach."), "files", CommonError.REQUIRED)
     now = timezone.now()
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         event = _event_for_update(actor, event_id)
         rows = [
             store_upload(EventFile, one, actor=actor, now=now, fallback_name="file", event=event)
@@ -257,7 +258,7 @@ def event_rate(*, actor: User, event_id: int, officer: User | None, levels: dict
     if total == 0:
         raise _fail(_("Enter how many people gave at least one of the levels."), "level_5", CommonError.EMPTY)
     now = timezone.now()
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         event = _event_for_update(actor, event_id)
         if event.state != EventState.HELD:
             raise _fail(_("Ratings are recorded once the event is recorded as held."), None, ErrorCode.STATE)
@@ -298,7 +299,7 @@ def opinion_add(*, actor: User, event_id: int, text: str, contact_phone: str = "
     if phone and not (7 <= len(phone.lstrip("+")) <= 15):
         raise _fail(_("Enter a phone number of 7 to 15 digits."), "contact_phone")
     now = timezone.now()
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         event = _event_for_update(actor, event_id)
         opinion = Opinion.objects.create(
             event=event, unit_path=event.unit_path, text=text, contact_phone=phone, created_at=now
@@ -335,7 +336,7 @@ def opinion_to_appeal(*, actor: User, opinion_id: int, type: str, category: Cate
     if type not in AppealType.values:
         raise _fail(_("Choose the type of appeal."), "type", CommonError.REQUIRED)
     now = timezone.now()
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         opinion = _opinion_for_update(actor, opinion_id, states=(OpinionState.OPEN,))
         event = opinion.event
         title = opinion.text.splitlines()[0].strip()[:60] or event.title
@@ -368,7 +369,7 @@ def opinion_track(*, actor: User, opinion_id: int, owner: User | None, due_on: d
     if due_on < timezone.localdate():
         raise _fail(_("The deadline cannot be in the past."), "due_on")
     now = timezone.now()
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         opinion = _opinion_for_update(actor, opinion_id, states=(OpinionState.OPEN, OpinionState.TRACKED))
         if owner is None or not owner.is_active or not Scope.under(opinion.event.unit).contains(owner.unit):
             raise _fail(_("Choose an owner of the station."), "owner", ErrorCode.WRONG_UNIT)
@@ -387,7 +388,7 @@ def opinion_conclude(*, actor: User, opinion_id: int, outcome: str) -> Opinion:
     this is committed. The owner or a manager of the station reports it."""
     outcome = _text(outcome, "outcome", required=True, limit=500, label=_("The outcome"))
     now = timezone.now()
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         row = (
             Opinion.objects.select_for_update()
             .filter(scope_or_owned(actor, Q(owner=actor)))
@@ -532,7 +533,7 @@ def survey_create(*, actor: User, data: SurveyInput) -> Survey:
     now = timezone.now()
     closes_at = _check_closing(data.closes_at, now)
     questions = _check_questions(data.questions)
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         survey = Survey.objects.create(
             unit=unit,
             unit_path=unit.path,
@@ -582,7 +583,7 @@ def survey_step(*, actor: User, survey_id: int, step: str) -> Survey:
         raise _fail(_("Unknown step."), None)
     before, after, action = _SURVEY_STEPS[step]
     now = timezone.now()
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         survey = _survey_for_update(actor, survey_id)
         if survey.state != before:
             raise _fail(
@@ -609,7 +610,7 @@ def survey_step(*, actor: User, survey_id: int, step: str) -> Survey:
 def survey_close_due(*, now: datetime | None = None) -> int:
     """Close the open surveys whose closing time has passed (run by the periodic sweep)."""
     moment = now or timezone.now()
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         due = list(Survey.objects.select_for_update().filter(state=SurveyState.OPEN, closes_at__lte=moment))
         for survey in due:
             survey.state = SurveyState.CLOSED
@@ -621,7 +622,7 @@ def survey_close_due(*, now: datetime | None = None) -> int:
 
 def survey_delete(*, actor: User, survey_id: int) -> None:
     """Delete a draft; a survey that has answers is never deleted, only closed and archived."""
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         survey = _survey_for_update(actor, survey_id)
         if survey.responses.exists():
             raise _fail(
@@ -708,5 +709,5 @@ def _answer_rows(question: Question, raw: Any) -> list[Answer]:
 
 def survey_export_logged(*, actor: User, survey: Survey, rows: int) -> None:
     """The audit row of an export of every answer (the file itself is made by `exports`)."""
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         audit_record(actor=actor, action=AuditAction.SURVEY_EXPORT, target=survey, detail={"rows": rows})

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from jingmin.core.crypto import lookup_hash, mask
 from jingmin.core.errors import ServiceError
 from jingmin.core.sheets import Sheets, row_values
+from jingmin.core.text import clean_text
 from jingmin.ledger import services
 from jingmin.ledger.identifiers import normalise_phone
 from jingmin.ledger.models import (
@@ -600,7 +601,7 @@ def _text(value: Any) -> str:
         return str(int(value))
     if isinstance(value, datetime):
         return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(" ")
-    return " ".join(str(value).split())
+    return " ".join(clean_text(str(value)).split())
 
 
 def _service_check(headers: dict[str, str], cells: dict[str, Any], check: Callable[[], Any]) -> Any:

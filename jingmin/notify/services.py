@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import partial
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -78,6 +79,13 @@ def notify_staff(
                         partial(send_email.enqueue, user_id=user.pk, subject=title, body=body or title)
                     )
     return len(fresh)
+
+
+def public_link(path: str) -> str:
+    """The address a citizen opens from a message: the configured public address
+    (`JINGMIN_PUBLIC_URL`) and a path of this site, never the host a request came in on (the
+    worker has no request, and staff may reach the site by an internal name)."""
+    return settings.PUBLIC_BASE_URL + path
 
 
 def sms_notify(*, phone: str, text: str) -> None:

@@ -15,8 +15,10 @@ from datetime import timedelta
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -28,6 +30,7 @@ from jingmin.audit.services import audit_record
 from jingmin.core.errors import ServiceError
 from jingmin.core.forms import form_add_service_error
 from jingmin.core.http import StaffRequest
+from jingmin.core.text import clean_text
 from jingmin.open311 import present, selectors, services
 from jingmin.open311.forms import AttributeForm, PartnerForm, attribute_initial
 from jingmin.open311.models import Partner, ServiceAttribute
@@ -73,6 +76,18 @@ def endpoint(*methods: str) -> Callable[[View], View]:
                 return view(request, *args, fmt=fmt, **kwargs)
             except Open311Error as exc:
                 return error_response(answer_fmt, exc)
+            except (RequestDataTooBig, TooManyFieldsSent):
+                # Django's own refusal would be its HTML "Bad Request" page, not the error list.
+                return error_response(
+                    answer_fmt,
+                    Open311Error(
+                        413,
+                        _("The request body is larger than %(limit)d bytes.")
+                        % {"limit": settings.DATA_UPLOAD_MAX_MEMORY_SIZE},
+                    ),
+                )
+            except SuspiciousOperation:
+                return error_response(answer_fmt, Open311Error(400, _("The request is malformed.")))
 
         # Partners post without a browser session, so there is no cookie to forge a request with.
         return csrf_exempt(wrapper)
@@ -240,7 +255,7 @@ def _attributes(post: QueryDict) -> dict[str, list[str]]:
     for key in post:
         match = _ATTRIBUTE.match(key)
         if match:
-            answers.setdefault(match.group(1), []).extend(post.getlist(key))
+            answers.setdefault(match.group(1), []).extend(clean_text(v) for v in post.getlist(key))
     return answers
 
 
@@ -253,21 +268,25 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
             ),
         )
     post = request.POST
+
+    def field(name: str) -> str:
+        return clean_text(post.get(name, ""))
+
     partner = _authenticated(post.get("api_key", ""))
     data = services.RequestInput(
-        service_code=post.get("service_code", ""),
-        lat=post.get("lat", ""),
-        long=post.get("long", ""),
-        address_string=post.get("address_string", ""),
-        address_id=post.get("address_id", ""),
-        email=post.get("email", ""),
-        device_id=post.get("device_id", ""),
-        account_id=post.get("account_id", ""),
-        first_name=post.get("first_name", ""),
-        last_name=post.get("last_name", ""),
-        phone=post.get("phone", ""),
-        description=post.get("description", ""),
-        media_url=post.get("media_url", ""),
+        service_code=field("service_code"),
+        lat=field("lat"),
+        long=field("long"),
+        address_string=field("address_string"),
+        address_id=field("address_id"),
+        email=field("email"),
+        device_id=field("device_id"),
+        account_id=field("account_id"),
+        first_name=field("first_name"),
+        last_name=field("last_name"),
+        phone=field("phone"),
+        description=field("description"),
+        media_url=field("media_url"),
         attributes=_attributes(post),
     )
     try:

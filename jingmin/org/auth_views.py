@@ -22,7 +22,7 @@ from django_otp import login as otp_login
 from jingmin.audit.selectors import own_signins
 from jingmin.core.errors import ServiceError
 from jingmin.core.forms import form_add_service_error
-from jingmin.core.http import StaffRequest, safe_next
+from jingmin.core.http import StaffRequest, client_ip, safe_next
 from jingmin.org.forms import PasswordChangeForm, SigninForm, TokenForm
 from jingmin.org.middleware import LAST_SEEN_KEY
 from jingmin.org.models import User
@@ -35,6 +35,7 @@ from jingmin.org.signin import (
     signin_check_password,
     signin_succeeded,
     signout_recorded,
+    throttled_message,
     totp_confirm,
     totp_enrolment_device,
     totp_remove,
@@ -89,7 +90,9 @@ def signin(request: HttpRequest) -> HttpResponse:
     form = SigninForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         result = signin_check_password(
-            username=form.cleaned_data["username"], password=form.cleaned_data["password"]
+            username=form.cleaned_data["username"],
+            password=form.cleaned_data["password"],
+            address=client_ip(request),
         )
         user = result.user
         if result.outcome == Outcome.OK and user is not None:
@@ -107,13 +110,11 @@ def signin(request: HttpRequest) -> HttpResponse:
             form.add_error(None, _locked_message(result.locked_until))
         elif result.outcome == Outcome.INACTIVE:
             form.add_error(None, _("This account has been deactivated. Ask your system administrator."))
-        elif result.remaining is not None:
-            form.add_error(
-                None,
-                _("Wrong user name or password. %(count)d attempts left before the account is locked.")
-                % {"count": result.remaining},
-            )
+        elif result.outcome == Outcome.THROTTLED:
+            form.add_error(None, throttled_message())
         else:
+            # The same words for an unknown name and a wrong password: the page tells no one
+            # which names exist.
             form.add_error(None, _("Wrong user name or password."))
     return render(request, "org/signin.html", {"form": form, "next": request.GET.get("next", "")})
 

@@ -12,7 +12,7 @@ from faker import Faker
 
 from jingmin.org.models import Unit, UnitKind, User
 from jingmin.org.roles import Role
-from jingmin.org.services import unit_create
+from jingmin.org.services import intake_desk_ensure, unit_create
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,8 @@ NAMED_ACCOUNTS = [
     ("inspector", Role.INSPECTOR, "bureau", None),
     ("chief", Role.CHIEF, "station0", None),
     ("clerk", Role.CLERK, "station0", None),
+    # The command centre's clerk: appeals arriving without a station land on this desk.
+    ("centre", Role.CLERK, "centre", None),
     ("officer", Role.OFFICER, "district0", None),
     # A different station, of the other branch, so that scope shows between the two officers.
     ("officer2", Role.OFFICER, "district_other", None),
@@ -91,6 +93,7 @@ def seed_org(*, seed: int, size: str) -> DemoOrg:
         )
         for i, name in enumerate(DEPARTMENTS, start=1)
     ]
+    desk = intake_desk_ensure(bureau=bureau)
     stations: list[Unit] = []
     districts: list[Unit] = []
     used_names: set[str] = set()
@@ -137,6 +140,7 @@ def seed_org(*, seed: int, size: str) -> DemoOrg:
         "bureau": bureau,
         "station0": stations[0],
         "district0": districts[0],
+        "centre": desk,
         "district_other": districts[shape.stations_per_branch * shape.districts_per_station],
     }
     accounts: dict[str, User] = {}

@@ -47,6 +47,9 @@ class Unit(models.Model):
     path = models.CharField(max_length=255, unique=True, editable=False)
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
     is_active = models.BooleanField(_("active"), default=True)
+    # The intake desk of last resort (the bureau's command centre, 指挥中心): whatever arrives
+    # without a station lands here, so that every appeal has someone able to take its next step.
+    is_intake_desk = models.BooleanField(_("intake desk"), default=False, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -57,6 +60,9 @@ class Unit(models.Model):
             models.CheckConstraint(
                 condition=Q(parent__isnull=True, kind="bureau") | Q(parent__isnull=False) & ~Q(kind="bureau"),
                 name="unit_only_bureau_is_root",
+            ),
+            models.UniqueConstraint(
+                fields=["is_intake_desk"], condition=Q(is_intake_desk=True), name="unit_one_intake_desk"
             ),
         ]
 

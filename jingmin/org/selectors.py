@@ -67,3 +67,12 @@ def staff_get(*, actor: User, pk: int) -> User:
 def locked_accounts(*, actor: User) -> QuerySet[User]:
     require(actor, Cap.SECURE_ACCOUNTS)
     return staff_list(actor=actor).filter(locked_until__gt=timezone.now())
+
+
+def intake_desk() -> Unit | None:
+    """The unit that receives what arrives without a station (the command centre), if made.
+
+    Unscoped: intake from the portal and partner systems has no acting user, and a unit's name is
+    no secret to anyone who works in the bureau.
+    """
+    return Unit.objects.filter(is_intake_desk=True, is_active=True).first()

@@ -14,6 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from jingmin.audit.services import audit_record, field_changes
 from jingmin.core.errors import ServiceError
+from jingmin.org.codes import AuditAction
 from jingmin.org.models import ALLOWED_PARENT_KINDS, Unit, UnitKind, User
 from jingmin.org.roles import ADMIN_ROLES, Cap, Role
 from jingmin.org.scope import Scope
@@ -68,6 +69,41 @@ def unit_create(*, actor: User | None, parent: Unit | None, kind: str, name: str
     except IntegrityError as exc:
         raise ServiceError(_("Another unit already has this code."), code="duplicate", field="code") from exc
     return unit
+
+
+INTAKE_DESK_NAME = "指挥中心"
+
+
+def intake_desk_ensure(*, bureau: Unit, code: str = "") -> Unit:
+    """The bureau's command centre (指挥中心), the intake desk of last resort; made once.
+
+    Appeals that arrive without a station (the portal's "不确定", Open311, the API) land on this
+    desk, so that every appeal has someone able to take its next step. A department named
+    指挥中心 that already exists becomes the desk rather than getting a twin.
+    """
+    with transaction.atomic():
+        desk = Unit.objects.select_for_update().filter(is_intake_desk=True).first()
+        if desk is not None:
+            return desk
+        desk = Unit.objects.filter(parent=bureau, kind=UnitKind.DEPARTMENT, name=INTAKE_DESK_NAME).first()
+        if desk is None:
+            desk = unit_create(
+                actor=None,
+                parent=bureau,
+                kind=UnitKind.DEPARTMENT,
+                name=INTAKE_DESK_NAME,
+                code=code or f"{bureau.code}-ZH",
+            )
+        desk.is_intake_desk = True
+        desk.save(update_fields=["is_intake_desk"])
+        audit_record(
+            actor=None,
+            actor_username="system",
+            action=AuditAction.UNIT_INTAKE_DESK,
+            target=desk,
+            detail={"code": desk.code},
+        )
+    return desk
 
 
 def staff_create(

@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -33,6 +34,8 @@ class Outcome(StrEnum):
     BAD_CREDENTIALS = "bad_credentials"
     LOCKED = "locked"
     INACTIVE = "inactive"
+    # Too many failures from this client address: refused before any account is looked at.
+    THROTTLED = "throttled"
 
 
 @dataclass(frozen=True)
@@ -61,16 +64,53 @@ def _register_failure(user: User, reason: str) -> SigninResult:
     )
 
 
+def _address_key(address: str) -> str:
+    return f"signin-failures:{address}"
+
+
+def _address_throttled(address: str) -> bool:
+    return bool(address) and cache.get(_address_key(address), 0) >= settings.SIGNIN_ADDRESS_MAX_FAILURES
+
+
+def _address_failed(address: str) -> None:
+    """Count a failure against the client's address, in the shared cache, for a window that starts
+    at the first failure (unknown names and wrong passwords alike)."""
+    if not address:
+        return
+    key = _address_key(address)
+    if cache.add(key, 1, timeout=settings.SIGNIN_ADDRESS_WINDOW_MINUTES * 60):
+        return
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between the two calls
+        cache.add(key, 1, timeout=settings.SIGNIN_ADDRESS_WINDOW_MINUTES * 60)
+
+
+def throttled_message() -> str:
+    return _("Too many failed sign-ins from this address. Try again in %(minutes)d minutes.") % {
+        "minutes": settings.SIGNIN_ADDRESS_WINDOW_MINUTES
+    }
+
+
 def confirmed_device(user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
 
-def signin_check_password(*, username: str, password: str) -> SigninResult:
-    """The first step. Nothing is logged in yet; the view completes the sign-in."""
+def signin_check_password(*, username: str, password: str, address: str = "") -> SigninResult:
+    """The first step. Nothing is logged in yet; the view completes the sign-in.
+
+    An unknown name and a wrong password get the same answer, after the same work; `address` (the
+    client's) is refused outright after too many failures from it, whatever the name."""
+    if _address_throttled(address):
+        audit_record(
+            actor=None, actor_username=username, action="auth.signin_failed", detail={"reason": "throttled"}
+        )
+        return SigninResult(Outcome.THROTTLED)
     user = User.objects.select_related("unit").filter(username=username).first()
     if user is None:
         # Spend the same time as a real check, so that timing does not tell which names exist.
         User().set_password(password)
+        _address_failed(address)
         audit_record(
             actor=None, actor_username=username, action="auth.signin_failed", detail={"reason": "unknown"}
         )
@@ -80,6 +120,7 @@ def signin_check_password(*, username: str, password: str) -> SigninResult:
         audit_record(actor=user, action="auth.signin_failed", target=user, detail={"reason": "locked"})
         return SigninResult(Outcome.LOCKED, user, locked_until=user.locked_until)
     if not user.check_password(password):
+        _address_failed(address)
         return _register_failure(user, "password")
     if not user.is_active:
         audit_record(actor=user, action="auth.signin_failed", target=user, detail={"reason": "inactive"})

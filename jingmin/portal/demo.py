@@ -64,3 +64,65 @@ def seed_notices(*, org: DemoOrg) -> int:
         NoticeRevision.objects.filter(notice=notice).update(at=when)
         count += 1
     return count
+
+
+# Portal appeals sent without a station this morning ("不确定"): they wait on the command centre's
+# desk for the demo's `centre` clerk. (category, type, urgency, title, text, address, hours ago)
+DESK_ARRIVALS = [
+    (
+        "help-elderly",
+        "help",
+        "urgent",
+        "我家老人早上出门买菜一直没回来",
+        "我父亲78岁，有点糊涂，早上7点出门买菜到现在没回家，手机也没带，穿灰色棉袄。",
+        "人民路菜市场附近",
+        1,
+    ),
+    (
+        "safety-facility",
+        "help",
+        "general",
+        "小区门口路灯坏了好几天",
+        "小区门口那盏路灯坏了一个多星期，晚上很黑，老人孩子走路不安全。",
+        "幸福里小区南门",
+        3,
+    ),
+    (
+        "order-noise",
+        "complaint",
+        "general",
+        "烧烤店油烟噪音到半夜",
+        "楼下烧烤店每天营业到凌晨两点，噪音和油烟很大，打电话投诉过没人管。",
+        "建设路88号",
+        5,
+    ),
+]
+
+
+def seed_desk_arrivals(*, org: DemoOrg) -> int:
+    """Submit the portal appeals that name no station, through the service the portal uses, so
+    they land on the command centre's desk like real ones; returns how many."""
+    from jingmin.appeals.models import Appeal, AppealEvent, Category
+    from jingmin.appeals.services import AppealInput, appeal_register
+
+    now = timezone.now()
+    for category, kind, urgency, title, text, address, hours in DESK_ARRIVALS:
+        appeal, _ = appeal_register(
+            actor=None,
+            data=AppealInput(
+                channel="web",
+                type=kind,
+                category=Category.objects.get(code=category),
+                title=title,
+                content=text,
+                urgency=urgency,
+                address=address,
+                received_at=now - timedelta(hours=hours),
+                consent_at=now - timedelta(hours=hours),
+            ),
+            intake_unit=org.bureau,
+        )
+        when = now - timedelta(hours=hours)
+        Appeal.objects.filter(pk=appeal.pk).update(created_at=when)
+        AppealEvent.objects.filter(appeal=appeal).update(at=when)
+    return len(DESK_ARRIVALS)

@@ -112,6 +112,19 @@ class SubmitForm(forms.Form):
         required=False,
         help_text=_("Left empty, the first words of your text are used."),
     )
+    # Asked before anything else is read: a danger now is a matter for 110, not for a form.
+    in_danger = forms.BooleanField(
+        label=_("Someone is in danger right now"),
+        required=False,
+        help_text=_(
+            "If anyone is in danger right now, call 110 first: this form is read by people, not watched every second."
+        ),
+    )
+    urgent = forms.BooleanField(
+        label=_("This is urgent (for example a missing child or elderly person)"),
+        required=False,
+        help_text=_("An urgent appeal is read first and has shorter deadlines once staff confirm it."),
+    )
     # Step 2: where
     address = forms.CharField(
         label=pgettext_lazy("street address", "Address"),

@@ -26,6 +26,8 @@ from jingmin.appeals.models import (
     FollowUp,
     FollowUpChannel,
     Result,
+    ReviewOutcome,
+    Satisfaction,
     State,
 )
 from jingmin.org.models import Unit, UnitKind, User
@@ -135,9 +137,20 @@ def _public_text(event: AppealEvent, appeal: Appeal) -> str | None:
             "result": label,
         }
     if action == Action.FOLLOW_UP:
+        resolved = event.data.get("resolved")
+        said = (
+            ""
+            if resolved is None
+            else (_("resolved") if resolved else _("not resolved"))
+            + (
+                "，" + str(Satisfaction(event.data["satisfaction"]).label)
+                if event.data.get("satisfaction") in Satisfaction.values
+                else ""
+            )
+        )
         if event.data.get("channel") == FollowUpChannel.LINK:
-            return _("The citizen's answer to the follow-up was received")
-        return _("Follow-up call made")
+            return _("The citizen answered the follow-up: %(said)s") % {"said": said}
+        return _("Follow-up call made; the citizen said: %(said)s") % {"said": said}
     if action == Action.REOPEN:
         return _("Reopened for further handling")
     if action == Action.SUPERVISE:
@@ -158,6 +171,53 @@ def public_timeline(appeal: Appeal) -> list[PublicStep]:
         if text is not None:
             steps.append(PublicStep(action=event.action, at=event.at, text=text))
     return steps
+
+
+@dataclass(frozen=True)
+class PublicAnswer:
+    """The citizen's own answer to the follow-up, shown as given."""
+
+    resolved: bool
+    satisfaction: str
+    dissatisfied: bool
+    under_review: bool
+
+
+def public_answer(appeal: Appeal) -> PublicAnswer | None:
+    """The latest answer to the appeal's follow-up, if there is one."""
+    answer = FollowUp.objects.filter(appeal=appeal, answered_at__isnull=False).order_by("-round").first()
+    if answer is None or answer.resolved is None:
+        return None
+    return PublicAnswer(
+        resolved=answer.resolved,
+        satisfaction=str(answer.get_satisfaction_display()) if answer.satisfaction else "",
+        dissatisfied=answer.dissatisfied,
+        under_review=answer.review == ReviewOutcome.PENDING,
+    )
+
+
+# A followed-up appeal whose citizen was not satisfied never reads "follow-up done": it says what
+# the citizen said and what happens to it.
+ANSWER_UNDER_REVIEW = PublicState(
+    gettext_lazy("Concluded; you said it was not resolved"),
+    gettext_lazy(
+        "You told us the problem was not resolved or you were not satisfied. The bureau is "
+        "reviewing your answer and reopens the appeal if your demand is reasonable."
+    ),
+)
+ANSWER_REVIEWED = PublicState(
+    gettext_lazy("Concluded; you said it was not resolved"),
+    gettext_lazy(
+        "You told us the problem was not resolved or you were not satisfied; the bureau reviewed "
+        "your answer. For more, call the police station or 12345."
+    ),
+)
+
+
+def public_state(appeal: Appeal, answer: PublicAnswer | None) -> PublicState:
+    if appeal.state == State.FOLLOWED_UP and answer is not None and answer.dissatisfied:
+        return ANSWER_UNDER_REVIEW if answer.under_review else ANSWER_REVIEWED
+    return PUBLIC_STATES[appeal.state]
 
 
 def pending_follow_up(appeal: Appeal) -> FollowUp | None:

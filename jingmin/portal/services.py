@@ -21,6 +21,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
 from django.http import Http404
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -32,7 +33,7 @@ from jingmin.core.errors import ServiceError
 from jingmin.evaluation.models import Response as SurveyResponse
 from jingmin.evaluation.models import Survey
 from jingmin.evaluation.services import survey_answer
-from jingmin.notify.services import sms_notify
+from jingmin.notify.services import public_link, sms_notify
 from jingmin.org.models import Unit, UnitKind, User
 from jingmin.org.roles import Cap, can
 from jingmin.portal import limits
@@ -223,6 +224,8 @@ class PortalSubmission:
     code: str = ""
     consent: bool = False
     photos: Sequence[UploadedFile] = ()
+    in_danger: bool = False
+    urgent: bool = False
 
 
 def title_from_text(text: str) -> str:
@@ -232,7 +235,8 @@ def title_from_text(text: str) -> str:
 
 
 def portal_intake_unit(station: Unit | None) -> Unit | None:
-    """The station the citizen chose, or the portal's receiving unit, or the root of the tree."""
+    """The station the citizen chose, or the portal's receiving unit, or the root of the tree
+    (which `appeal_register` hands to the intake desk, the command centre)."""
     if station is not None:
         return station
     if settings.PORTAL_INTAKE_UNIT:
@@ -308,6 +312,8 @@ def portal_appeal_submit(*, submission: PortalSubmission, client: str) -> tuple[
         citizen_phone=phone,
         phone_verified=code_row is not None,
         consent_at=timezone.now(),
+        in_danger=s.in_danger,
+        citizen_urgent=s.urgent,
     )
     try:
         with transaction.atomic():
@@ -325,6 +331,19 @@ def portal_appeal_submit(*, submission: PortalSubmission, client: str) -> tuple[
             )
             if not created:
                 raise _AlreadyThere(appeal)
+            if appeal.phone_verified:
+                # The receipt: the code to read out and the page to follow it on, to the phone
+                # the citizen just confirmed (queued, sent once the appeal is committed).
+                sms_notify(
+                    phone=appeal.citizen_phone,
+                    text=_(
+                        "[Jingmin] Your appeal is registered. Tracking code %(code)s; follow it at %(link)s"
+                    )
+                    % {
+                        "code": appeal.tracking_code,
+                        "link": public_link(reverse("portal:track_detail", args=[appeal.tracking_code])),
+                    },
+                )
     except limits.LimitReached as exc:
         raise rate_limited(exc) from exc
     except _AlreadyThere as twin:

@@ -120,7 +120,7 @@ def _initial_from_post(request: HttpRequest) -> dict[str, Any]:
     whole form sent)."""
     skip = {"csrfmiddlewaretoken", "send_code", "captcha_0", "captcha_1", "code"}
     initial: dict[str, Any] = {k: v for k, v in request.POST.items() if k not in skip}
-    for box in ("anonymous", "consent"):
+    for box in ("anonymous", "consent", "in_danger", "urgent"):
         initial[box] = box in request.POST
     return initial
 
@@ -162,6 +162,8 @@ def submit(request: HttpRequest) -> HttpResponse:
                 code=data["code"],
                 consent=data["consent"],
                 photos=data["photos"],
+                in_danger=data["in_danger"],
+                urgent=data["urgent"],
             )
             try:
                 appeal, _created = services.portal_appeal_submit(submission=submission, client=client)
@@ -290,10 +292,12 @@ def _track_page(
 def _tracking_context(appeal: Any, rating_form: RatingForm | None = None) -> dict[str, Any]:
     follow_up = selectors.pending_follow_up(appeal)
     target = appeal.merged_into if appeal.state == State.MERGED else None
+    answer = selectors.public_answer(appeal)
     return {
         "appeal": appeal,
         "code": appeal.tracking_code,
-        "public_state": selectors.PUBLIC_STATES[appeal.state],
+        "answer": answer,
+        "public_state": selectors.public_state(appeal, answer),
         "timeline": selectors.public_timeline(appeal),
         "can_rate": follow_up is not None,
         "rating_form": rating_form or (RatingForm() if follow_up is not None else None),

@@ -10,6 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jingmin.appeals.models import Urgency
+from jingmin.appeals.urgency import suggest as urgency_suggest
 from jingmin.core.errors import ServiceError
 from jingmin.core.http import StaffRequest
 from jingmin.org.models import Unit, UnitKind
@@ -100,8 +102,11 @@ def suggest(request: StaffRequest) -> HttpResponse:
     duplicates = likely_duplicates(
         actor=actor, title=title, content=content, address=address, district=district
     )
+    urgency = urgency_suggest(
+        f"{title}\n{content}", registered=request.POST.get("urgency", "") or Urgency.GENERAL
+    )
     return render(
         request,
         "routing/_suggest.html",
-        {"suggestion": suggestion, "duplicates": duplicates, "district": district},
+        {"suggestion": suggestion, "duplicates": duplicates, "district": district, "urgency": urgency},
     )

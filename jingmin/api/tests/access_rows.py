@@ -10,7 +10,7 @@ those who may see appeals.
 from __future__ import annotations
 
 from conftest import PASSWORD
-from jingmin.appeals.tests.access_rows import STEPS, in_state, step_pk
+from jingmin.appeals.tests.access_rows import OUTSIDE, STEPS, in_state, step_pk
 from jingmin.core.tests.access import BUSINESS, EVERYONE, SIGNED_IN, STATION_A, Row, action, get, page, post
 
 NEEDS = ("appeals", "disputes", "warnings")
@@ -39,6 +39,7 @@ def _step(name: str, body=None) -> Row:
                 body=lambda w: {k: v(w) if callable(v) else v for k, v in fields.items()},
                 ok=(200,),
                 api=True,
+                outside=OUTSIDE.get(name, frozenset()),
             ),
         ),
     )

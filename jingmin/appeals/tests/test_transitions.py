@@ -64,6 +64,8 @@ def call(action, p, pk, other_pk):
             return services.appeal_attach(
                 actor=p.chen, appeal_id=pk, files=[SimpleUploadedFile("现场.png", PNG, "image/png")]
             )
+        case Action.URGENCY:
+            return services.appeal_urgency_decide(actor=p.chen, appeal_id=pk, confirm=True)
     raise AssertionError(action)
 
 
@@ -100,7 +102,7 @@ ALLOWED = [
     (action, state)
     for action, t in TRANSITIONS.items()
     for state in STATES
-    if state in t.sources and action not in (Action.REVIEW, Action.REOPEN)
+    if state in t.sources and action not in (Action.REVIEW, Action.REOPEN, Action.URGENCY)
 ]
 
 
@@ -121,7 +123,8 @@ def test_every_allowed_step_reaches_its_state_and_writes_its_event(
 
 
 def test_review_and_reopen_are_covered_by_their_own_file():
-    # They need a dissatisfied answer first: see test_review_reopen.py. This keeps the table honest:
+    # They need a dissatisfied answer first: see test_review_reopen.py (and deciding an urgency
+    # needs a suggestion: test_urgency_suggestion.py). This keeps the table honest:
     # should a new action appear, the matrix above must learn to call it.
     assert set(TRANSITIONS) == {
         Action.ACCEPT,
@@ -139,4 +142,5 @@ def test_review_and_reopen_are_covered_by_their_own_file():
         Action.MERGE,
         Action.ARCHIVE,
         Action.ATTACH,
+        Action.URGENCY,
     }

@@ -42,10 +42,10 @@ def test_both_sources_are_discovered_and_count_their_own_ratings(persona):
 
     station = _ctx(persona.station_a)
     from_surveys = list(survey_source.rows(station))
-    assert sorted(r.score for r in from_surveys) == [2, 4, 5]
+    assert sorted(r.score or 0 for r in from_surveys) == [2, 4, 5]
     assert {(r.record_type, r.record_id) for r in from_surveys} == {("evaluation.survey", survey.pk)}
     from_events = list(open_door.rows(station))
-    assert sorted(r.score for r in from_events) == [3, 4, 4, 5]
+    assert sorted(r.score or 0 for r in from_events) == [3, 4, 4, 5]
     assert {r.record_id for r in from_events} == {event.pk}
 
     # An officer's figure: only the ratings that name him.

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 import time_machine
+from django.core.management import call_command
 from django.utils import timezone
 
 from jingmin.core.errors import ServiceError
@@ -42,7 +44,9 @@ def test_no_answer_after_the_closing_time_or_once_closed(persona):
         with pytest.raises(ServiceError) as info:
             services.survey_answer(survey=survey, answers={scale.pk: 5}, submission_key="late")
         assert info.value.code == ErrorCode.NOT_OPEN
-        assert services.survey_close_due() == 1
+        out = StringIO()
+        call_command("evaluation_sweep", stdout=out)
+        assert out.getvalue().strip() == "1 surveys closed"
     survey.refresh_from_db()
     assert survey.state == SurveyState.CLOSED
     assert not Response.objects.exists()

@@ -9,11 +9,12 @@ from jingmin.appeals.demo import DEFAULT_COUNTS, seed_appeals
 from jingmin.appeals.models import Appeal, AppealEvent, FollowUp, State
 from jingmin.cases.demo import seed_cases
 from jingmin.disputes.demo import seed_disputes
+from jingmin.evaluation.demo import seed_evaluation
 from jingmin.ledger.demo import seed_ledger
 from jingmin.open311.demo import seed_open311
 from jingmin.org.demo import SIZES, seed_org
 from jingmin.org.models import Unit
-from jingmin.portal.demo import seed_notices
+from jingmin.portal.demo import seed_desk_arrivals, seed_notices
 from jingmin.routing.demo import seed_routing
 from jingmin.visits.demo import seed_visits
 from jingmin.warnings.demo import seed_warnings
@@ -64,7 +65,9 @@ class Command(BaseCommand):
             cases = seed_cases(seed=options["seed"], org=org)
             swept = seed_warnings(seed=options["seed"], org=org)
             seed_notices(org=org)
+            seed_desk_arrivals(org=org)
             seed_open311(org=org)
+            evaluation = seed_evaluation(seed=options["seed"], org=org)
         self.stdout.write(
             f"demo bureau {org.bureau.name}: {len(org.stations)} stations, {len(org.districts)} police districts, "
             f"{len(org.departments)} departments"
@@ -78,6 +81,8 @@ class Command(BaseCommand):
             )
         self.stdout.write(
             f"{disputes.disputes} disputes, {cases.help} help and {cases.persuasion} persuasion cases, "
-            f"{sum(swept.outcomes.values())} early-warning signals"
+            f"{sum(swept.outcomes.values())} early-warning signals; "
+            f"open-door evaluation: {evaluation.events} events, {evaluation.opinions} opinions, "
+            f"{evaluation.surveys} surveys with {evaluation.sheets} answer sheets"
         )
         self.stdout.write(f"loaded in {time.monotonic() - started:.1f} s")

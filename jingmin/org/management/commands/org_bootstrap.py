@@ -8,14 +8,15 @@ from django.db import transaction
 from jingmin.core.errors import ServiceError
 from jingmin.org.models import Unit, UnitKind
 from jingmin.org.roles import ADMIN_ROLES
-from jingmin.org.services import staff_create, unit_create
+from jingmin.org.services import intake_desk_ensure, staff_create, unit_create
 
 
 class Command(BaseCommand):
     help = (
         "On a new installation: create the bureau (if there is none yet) and an administrator account "
         "at it. Run it once for each of the three administrators; they set up their second factor at "
-        "first sign-in and must change the password given here."
+        "first sign-in and must change the password given here. It also makes the bureau's command "
+        "centre (指挥中心), the intake desk for appeals that arrive without a station; give it clerks."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -46,6 +47,7 @@ class Command(BaseCommand):
                         name=options["bureau"],
                         code=options["code"],
                     )
+                desk = intake_desk_ensure(bureau=bureau)
                 user = staff_create(
                     actor=None,
                     username=options["username"],
@@ -57,3 +59,4 @@ class Command(BaseCommand):
         except ServiceError as exc:
             raise CommandError(f"{exc.field}: {exc.message}" if exc.field else exc.message) from exc
         self.stdout.write(f"created {user.username} ({user.role}) at {bureau.name}")
+        self.stdout.write(f"intake desk: {desk.name} ({desk.code}); give it at least one clerk")
