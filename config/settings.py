@@ -415,6 +415,11 @@ SPECTACULAR_SETTINGS = {
         "ChannelEnum": "jingmin.appeals.models.Channel",
         "ResultEnum": "jingmin.appeals.models.Result",
         "UnitKindEnum": "jingmin.org.models.UnitKind",
+        "DisputeStateEnum": "jingmin.disputes.models.State",
+        "DisputeTypeEnum": "jingmin.disputes.models.DisputeType",
+        "GradeEnum": "jingmin.disputes.models.Grade",
+        "SignalStateEnum": "jingmin.warnings.models.State",
+        "SignalKindEnum": "jingmin.warnings.models.Kind",
     },
 }
 

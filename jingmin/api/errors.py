@@ -20,6 +20,7 @@ from rest_framework.views import set_rollback
 from jingmin.appeals.services import TransitionNotAllowed
 from jingmin.core.codes import CommonError
 from jingmin.core.errors import ServiceError
+from jingmin.disputes.services import StepNotAllowed
 
 
 def error_response(
@@ -71,7 +72,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return error_response(
             status.HTTP_400_BAD_REQUEST, _("The request is malformed."), CommonError.PARSE_ERROR
         )
-    if isinstance(exc, TransitionNotAllowed):
+    if isinstance(exc, TransitionNotAllowed | StepNotAllowed):
         # The request is well formed and allowed, but the appeal has moved on: a conflict.
         set_rollback()
         return error_response(status.HTTP_409_CONFLICT, exc.message, exc.code)

@@ -115,3 +115,38 @@ def idempotent(request: Request, execute: Callable[[str | None], Response]) -> R
         if stored is None:
             raise
         return _stored_answer(stored, fingerprint)
+
+
+def idempotent_durable(request: Request, execute: Callable[[str | None], Response]) -> Response:
+    """`idempotent` for a service that runs its own durable transaction and is itself idempotent
+    by the key (a domain submission key): the step runs outside any transaction of ours, and its
+    answer is kept after. A twin sent at the same moment runs the service, which takes the step
+    once and answers with the same record; whichever stores the answer first is the one replayed.
+    """
+    key = idempotency_key(request)
+    if key is None:
+        return execute(None)
+    user = request.user
+    if not isinstance(user, User):
+        raise exceptions.NotAuthenticated
+    fingerprint = request_fingerprint(request)
+    stored = IdempotentRequest.objects.filter(user=user, key=key).first()
+    if stored is not None:
+        return _stored_answer(stored, fingerprint)
+    response = execute(key)
+    if status.is_success(response.status_code):
+        try:
+            with transaction.atomic():
+                IdempotentRequest.objects.create(
+                    user=user,
+                    key=key,
+                    fingerprint=fingerprint,
+                    status=response.status_code,
+                    body=_as_json(response.data),
+                )
+        except IntegrityError:
+            stored = IdempotentRequest.objects.filter(user=user, key=key).first()
+            if stored is not None:
+                return _stored_answer(stored, fingerprint)
+            raise
+    return response

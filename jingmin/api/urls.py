@@ -2,7 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import IsAuthenticated
 
-from jingmin.api import auth, figures, surveys, views
+from jingmin.api import auth, disputes, figures, surveys, views
 from jingmin.api.docs import SwaggerView
 
 app_name = "api"
@@ -30,4 +30,8 @@ urlpatterns = [
         path(f"v1/appeals/<int:pk>/{action}/", view.as_view(), name=f"appeal_{action.replace('-', '_')}")
         for action, view in views.ACTION_VIEWS.items()
     ),
+    path("v1/disputes/", disputes.DisputeListView.as_view(), name="disputes"),
+    path("v1/disputes/<int:pk>/", disputes.DisputeDetailView.as_view(), name="dispute"),
+    path("v1/disputes/<int:pk>/<slug:action>/", disputes.DisputeActionView.as_view(), name="dispute_action"),
+    path("v1/signals/", disputes.SignalListView.as_view(), name="signals"),
 ]

@@ -32,6 +32,7 @@ class DisputeForm(forms.Form):
     source = forms.ChoiceField(widget=forms.HiddenInput, choices=Source.choices, initial=Source.SCREENING)
     appeal = forms.IntegerField(widget=forms.HiddenInput, required=False)
     visit_item = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    signal = forms.IntegerField(widget=forms.HiddenInput, required=False)
     attachments = MultipleFileField(label=_("Attachments"), required=False)
 
     def __init__(self, *args: Any, districts: list[tuple[int, str]], **kwargs: Any) -> None:
@@ -54,6 +55,7 @@ class DisputeForm(forms.Form):
             source=d["source"] or Source.SCREENING,
             appeal=d["appeal"],
             visit_item=d["visit_item"],
+            signal_id=d["signal"],
         )
 
 

@@ -20,7 +20,7 @@ from jingmin.disputes.codes import AuditAction
 from jingmin.disputes.models import Dispute, DisputeAttachment, DisputeEvent, Grade, Mediation, Party, Source
 from jingmin.ledger import selectors as ledger
 from jingmin.ledger.models import Person
-from jingmin.org.models import User
+from jingmin.org.models import UnitKind, User
 from jingmin.org.roles import Cap
 from jingmin.org.scope import Scope
 from jingmin.org.selectors import require
@@ -161,3 +161,35 @@ def initial_from_visit_item(*, actor: User, item_id: int) -> dict[str, Any]:
         "district": item.visit.district_id,
         "occurred_at": timezone.localtime(item.visit.visited_at),
     }
+
+
+def signal_unit_path(actor: User, signal_id: int) -> str | None:
+    """The unit path of an early-warning signal the actor sees, or None.
+
+    Early warning reads disputes, so this domain does not import it; the signal's row is reached
+    through the app registry, and only its id and unit path are read.
+    """
+    from django.apps import apps
+
+    signal_model = apps.get_model("warnings", "Signal")
+    return (
+        Scope.of(actor)
+        .filter(signal_model.objects.filter(pk=signal_id), "unit_path")
+        .values_list("unit_path", flat=True)
+        .first()
+    )
+
+
+def initial_from_signal(*, actor: User, signal_id: int) -> dict[str, Any]:
+    """The dispute form raised from a signal (404 outside the scope): its district when the signal
+    landed on one."""
+    path = signal_unit_path(actor, signal_id)
+    if path is None:
+        raise Http404
+    initial: dict[str, Any] = {"source": Source.SIGNAL, "signal": signal_id}
+    district = (
+        Scope.of(actor).units().filter(path=path, kind=UnitKind.DISTRICT).values_list("pk", flat=True).first()
+    )
+    if district is not None:
+        initial["district"] = district
+    return initial

@@ -30,7 +30,7 @@ from jingmin.core import hooks
 from jingmin.core.codes import CommonError
 from jingmin.core.crypto import lookup_hash
 from jingmin.core.errors import ServiceError
-from jingmin.disputes import rules
+from jingmin.disputes import rules, selectors
 from jingmin.disputes.codes import AuditAction, ErrorCode
 from jingmin.disputes.models import (
     GRADE_RANK,
@@ -228,8 +228,11 @@ def _source(actor: User, data: DisputeInput, checked: _Checked) -> None:
         if item is None or not visits.visit_scope(actor).filter(pk=item["visit_id"]).exists():
             raise _fail(_("No such family news in your scope."), "visit_item", CommonError.OUT_OF_SCOPE)
         checked.visit_item_id = item["pk"]
-    elif data.source == Source.SIGNAL and data.signal_id is None:
-        raise _fail(_("Name the signal the dispute was raised from."), "signal", ErrorCode.SOURCE)
+    elif data.source == Source.SIGNAL:
+        if data.signal_id is None:
+            raise _fail(_("Name the signal the dispute was raised from."), "signal", ErrorCode.SOURCE)
+        if selectors.signal_unit_path(actor, data.signal_id) is None:
+            raise _fail(_("No such signal in your scope."), "signal", CommonError.OUT_OF_SCOPE)
 
 
 def _officer(actor: User, pk: int | None, district: Unit) -> User:
@@ -324,7 +327,7 @@ def dispute_register(
     """Register a dispute with its parties; returns it and whether it is new.
 
     A repeated `submission_key` (the same form or API call sent twice) returns the first one. A
-    `signal_id` is taken as the caller checked it: only the warnings domain passes one.
+    A source (appeal, visit's news, signal) must be one the actor sees.
     """
     _require(actor, Cap.DISPUTE_HANDLE)
     if submission_key:

@@ -122,11 +122,17 @@ def dispute_new(request: StaffRequest) -> HttpResponse:
 
 def _source_initial(actor: User, query: Any) -> dict[str, Any]:
     """What the form starts from when the dispute is raised from an appeal or a visit's news."""
-    appeal_id, item_id = _int(query.get("appeal")), _int(query.get("visit_item"))
+    appeal_id, item_id, signal_id = (
+        _int(query.get("appeal")),
+        _int(query.get("visit_item")),
+        _int(query.get("signal")),
+    )
     if appeal_id is not None:
         return selectors.initial_from_appeal(actor=actor, appeal_id=appeal_id)
     if item_id is not None:
         return selectors.initial_from_visit_item(actor=actor, item_id=item_id)
+    if signal_id is not None:
+        return selectors.initial_from_signal(actor=actor, signal_id=signal_id)
     return {}
 
 

@@ -57,6 +57,7 @@ NOT_NEGATORS = (
 CLAUSE_BREAKS = frozenset("，。！？；,.!?;\n：:")
 OPEN_QUOTES = {"“": "”", "「": "」", "『": "』", "‘": "’", '"': '"', "'": "'"}
 REPORTING_VERBS = ("说", "讲", "提", "喊", "称", "表示")
+_QUOTE_MARKS = frozenset("《") | frozenset(OPEN_QUOTES)
 LOOK_BACK = 8
 
 
@@ -77,9 +78,13 @@ class Matcher:
         """Every counting hit in the text."""
         if self.automaton is None or not text:
             return []
+        raw = list(self.automaton.iter(text))
+        if not raw:
+            # Most texts hold no risk word: they cost the automaton's pass and nothing more.
+            return []
+        quotes = _quote_spans(text) if _QUOTE_MARKS.intersection(text) else []
         found: list[Hit] = []
-        quotes = _quote_spans(text)
-        for end, (theme, word) in self.automaton.iter(text):
+        for end, (theme, word) in raw:
             start = end - len(word) + 1
             if not _negated_or_titled(text, start, quotes):
                 found.append(Hit(theme, word, start))

@@ -13,9 +13,17 @@ from conftest import PASSWORD
 from jingmin.appeals.tests.access_rows import OUTSIDE, STEPS, in_state, step_pk
 from jingmin.core.tests.access import BUSINESS, EVERYONE, SIGNED_IN, STATION_A, Row, action, get, page, post
 
-NEEDS = ("appeals",)
+NEEDS = ("appeals", "disputes", "warnings")
 
 INTAKE = frozenset({"clara", "chen"})
+DISPUTE_STEPS = {
+    "mediate": {"with_whom": "王五、赵六", "what": "现场调解"},
+    "visit": {"what": "回访，情绪稳定"},
+    "regrade": {"grade": "orange", "reason": "矛盾升级"},
+    "resolve": {"outcome": "双方和解"},
+    "hand_over": {"to_kind": "court", "to": "城关区人民法院"},
+    "contain": {"note": "双方情绪稳定"},
+}
 
 
 def _step(name: str, body=None) -> Row:
@@ -87,4 +95,51 @@ ROWS = [
     _step("supervise", {"note": "限期办结"}),
     _step("merge", {"into": lambda w: w.appeals.accepted.pk}),
     _step("archive"),
+    Row(
+        "api:disputes",
+        (
+            get(BUSINESS, api=True),
+            # Olga registers disputes, but district A1 is not hers: the answer names the field.
+            post(
+                frozenset({"oliver", "olga", "chen"}),
+                ok_for={"olga": (400,)},
+                writes=frozenset({"oliver", "chen"}),
+                body=lambda w: {
+                    "title": "宅基地边界纠纷",
+                    "description": "两户因院墙位置发生争执。",
+                    "place": "东门路8号",
+                    "district": w.p.district_a1.pk,
+                    "type": "land",
+                    "grade": "blue",
+                    "parties": [{"name": "李四"}],
+                },
+                ok=(201,),
+                api=True,
+            ),
+        ),
+    ),
+    page("api:dispute", STATION_A, args=lambda w: {"pk": w.disputes.dispute.pk}, api=True),
+    Row(
+        "api:dispute_action",
+        (
+            get(
+                BUSINESS,
+                args=lambda w: {"pk": w.disputes.dispute.pk, "action": "resolve"},
+                ok=(405,),
+                api=True,
+            ),
+            *(
+                post(
+                    frozenset({"oliver", "chen"}),
+                    label=name,
+                    args=lambda w, n=name: {"pk": w.disputes.dispute.pk, "action": n},
+                    body=lambda w, b=body: b,
+                    ok=(200,),
+                    api=True,
+                )
+                for name, body in DISPUTE_STEPS.items()
+            ),
+        ),
+    ),
+    page("api:signals", BUSINESS, query=lambda w: {"state": "open", "kind": "risk_words"}, api=True),
 ]

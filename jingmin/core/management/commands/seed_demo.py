@@ -7,6 +7,8 @@ from django.db.models import Count
 
 from jingmin.appeals.demo import DEFAULT_COUNTS, seed_appeals
 from jingmin.appeals.models import Appeal, AppealEvent, FollowUp, State
+from jingmin.cases.demo import seed_cases
+from jingmin.disputes.demo import seed_disputes
 from jingmin.evaluation.demo import seed_evaluation
 from jingmin.ledger.demo import seed_ledger
 from jingmin.metrics.demo import seed_metrics
@@ -16,6 +18,7 @@ from jingmin.org.models import Unit
 from jingmin.portal.demo import seed_desk_arrivals, seed_notices
 from jingmin.routing.demo import seed_routing
 from jingmin.visits.demo import seed_visits
+from jingmin.warnings.demo import seed_warnings
 
 
 class Command(BaseCommand):
@@ -59,6 +62,9 @@ class Command(BaseCommand):
             seed_routing()
             seed_ledger(seed=options["seed"], org=org)
             seed_visits(seed=options["seed"], org=org)
+            disputes = seed_disputes(seed=options["seed"], org=org)
+            cases = seed_cases(seed=options["seed"], org=org)
+            swept = seed_warnings(seed=options["seed"], org=org)
             seed_notices(org=org)
             seed_desk_arrivals(org=org)
             seed_open311(org=org)
@@ -76,6 +82,8 @@ class Command(BaseCommand):
                 + ", ".join(f"{state} {states.get(state, 0)}" for state in State.values)
             )
         self.stdout.write(
+            f"{disputes.disputes} disputes, {cases.help} help and {cases.persuasion} persuasion cases, "
+            f"{sum(swept.outcomes.values())} early-warning signals; "
             f"open-door evaluation: {evaluation.events} events, {evaluation.opinions} opinions, "
             f"{evaluation.surveys} surveys with {evaluation.sheets} answer sheets"
         )
