@@ -44,7 +44,13 @@ from jingmin.appeals.models import (
     Urgency,
 )
 from jingmin.appeals.search import search_filter
-from jingmin.appeals.transitions import HOLDER_ACTIONS, TRANSITIONS, allowed_from, follow_up_refusal, handled_it
+from jingmin.appeals.transitions import (
+    HOLDER_ACTIONS,
+    TRANSITIONS,
+    allowed_from,
+    follow_up_refusal,
+    handled_it,
+)
 from jingmin.core.crypto import lookup_hash
 from jingmin.org.models import User
 from jingmin.org.roles import Cap, can

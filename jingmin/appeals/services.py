@@ -57,9 +57,8 @@ from jingmin.core.crypto import lookup_hash
 from jingmin.core.errors import ServiceError
 from jingmin.org.models import Unit, UnitKind, User
 from jingmin.org.roles import Cap, can
-from jingmin.org.selectors import intake_desk
-from jingmin.worktime.calendar import add_working_days
 from jingmin.org.scope import Scope
+from jingmin.org.selectors import intake_desk
 
 if TYPE_CHECKING:
     from jingmin.open311.models import Partner
