@@ -7,7 +7,8 @@ An API path that matches no pattern (`/api/v1/appeals/-1/sign/`) would otherwise
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotFound, JsonResponse
+from django.template import loader
 from django.utils.translation import gettext as _
 from django.views import defaults
 
@@ -26,7 +27,9 @@ def _program_answer(request: HttpRequest, status: int, message: str, code: str) 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     answer = _program_answer(request, 404, _("Not found."), CommonError.NOT_FOUND)
-    return answer or defaults.page_not_found(request, exception)
+    # Rendered without the request, like the 500 page: the context processors read the account
+    # and its session, and a missing page must answer even when the database does not.
+    return answer or HttpResponseNotFound(loader.get_template("404.html").render({}))
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -32,6 +32,7 @@ from jingmin.ledger.models import Person
 from jingmin.org.demo import DemoOrg
 from jingmin.org.models import User
 from jingmin.org.roles import Role
+from jingmin.org.scope import Scope
 
 STORIES: dict[str, tuple[tuple[str, str], ...]] = {
     DisputeType.NEIGHBOURS: (
@@ -64,7 +65,8 @@ def seed_disputes(*, seed: int, org: DemoOrg, now: datetime | None = None) -> Di
     now = (now or timezone.now()).replace(microsecond=0)
     counts = DisputeCounts()
     station = org.stations[0]
-    districts = [d for d in org.districts if d.path.startswith(station.path)]
+    in_station = Scope.under(station)
+    districts = [d for d in org.districts if in_station.contains(d)]
     officers = {
         u.unit_id: u for u in User.objects.filter(unit__in=districts, role=Role.OFFICER).order_by("pk")
     }

@@ -13,6 +13,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from conftest import signed_in
+from jingmin.appeals.codes import AuditAction
 from jingmin.appeals.models import Appeal, State
 from jingmin.audit.models import AuditEntry
 
@@ -27,7 +28,11 @@ def sheet(response) -> list[dict[str, object]]:
 
 
 def last_export(username: str) -> dict[str, object]:
-    return AuditEntry.objects.filter(action="appeal.export", actor_username=username).latest("seq").detail
+    return (
+        AuditEntry.objects.filter(action=AuditAction.APPEAL_EXPORT, actor_username=username)
+        .latest("seq")
+        .detail
+    )
 
 
 @pytest.fixture

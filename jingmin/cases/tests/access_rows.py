@@ -15,6 +15,7 @@ from types import SimpleNamespace
 from jingmin.cases import services
 from jingmin.core.tests.access import Row, action, get, page, post
 from jingmin.ledger import services as ledger_services
+from jingmin.ledger.models import AddressKind
 from jingmin.ledger.tests.conftest import make_id
 
 NEEDS = ("ledger",)
@@ -25,9 +26,20 @@ REFUSAL = "a refused reading of a restricted case is recorded"
 
 
 def build(w):
+    # A door of its own: the ledger's rows need theirs still empty.
+    door = ledger_services.address_ensure(
+        actor=None,
+        parts=[
+            (AddressKind.DIVISION, "城关镇"),
+            (AddressKind.DIVISION, "东门社区"),
+            (AddressKind.ROAD, "东门路"),
+            (AddressKind.NUMBER, "11号"),
+        ],
+        district=w.p.district_a1,
+    )
     house = ledger_services.house_create(
         actor=w.p.oliver,
-        address_id=w.ledger.empty_door.pk,
+        address_id=door.pk,
         data=ledger_services.HouseInput(owner_name="李四"),
     )
     second = ledger_services.household_create(

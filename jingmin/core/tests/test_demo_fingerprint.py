@@ -5,6 +5,10 @@ of the organisation and a year of appeals for seed 1 at a fixed instant is the o
 computed before the appeal life cycle's rules were stated once (`jingmin/appeals/transitions.py`)
 for the services, the page and the demo alike. The whole `seed_demo --seed 1` (ledger, visits and
 routing too) takes minutes, so the suite loads the part those rules drive.
+
+Re-recorded once since, on purpose: the command centre joined the demo organisation (a unit and an
+account more, so every later id moves) and appeals gained the suggested urgency and the keyed hash
+of the caller's name. The default risk words, written by a migration, are counted, not hashed.
 """
 
 from datetime import UTC, datetime
@@ -18,7 +22,7 @@ from jingmin.org.demo import seed_org
 
 AT = datetime(2026, 6, 1, 2, 0, tzinfo=UTC)
 
-RECORDED = "abac2ba9aa71d6c7dbe5fe3e8ca65e49dfd300488dd98f861be1f9873e0a6082"
+RECORDED = "9e27f390ae5c16f4516220f8b4c904f1a18ce12fc41fcddcf4aaee8073c3c0fe"
 
 
 @pytest.mark.django_db

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -17,7 +18,7 @@ from jingmin.metrics.versions import settings_for
 
 
 def change(actor, **overrides):
-    fields = {
+    fields: dict[str, Any] = {
         "effective_from": dt.date(2026, 1, 1),
         "k": Decimal("0.6"),
         "weights": {"response": 30, "resolution": 35, "satisfaction": 35},
