@@ -31,7 +31,9 @@ def sign_in(page, base, username, password=PASSWORD):
 
 
 def test_chief_on_a_phone(browser, live_server, persona):
-    page = browser.new_page(viewport=PHONE, locale="zh-CN")
+    # Playwright evaluates a string predicate in the page, which the enforced policy forbids; the policy
+    # itself is walked page by page in jingmin/core/tests/test_browser_csp.py.
+    page = browser.new_page(viewport=PHONE, locale="zh-CN", bypass_csp=True)
     sign_in(page, live_server.url, "chen")
     page.wait_for_selector("h1:has-text('陈所长')")
     # Nothing wider than the phone: no sideways scrolling.

@@ -51,7 +51,9 @@ def no_sideways_scroll(page) -> bool:
 
 def open_app(browser, live_server):
     assert live_server.url.startswith("http://localhost:"), live_server.url
-    context = browser.new_context(viewport=PHONE, locale="zh-CN", has_touch=True)
+    # Playwright evaluates a string predicate in the page, which the enforced policy forbids; the policy
+    # itself is walked page by page in jingmin/core/tests/test_browser_csp.py.
+    context = browser.new_context(viewport=PHONE, locale="zh-CN", has_touch=True, bypass_csp=True)
     page = context.new_page()
     base = live_server.url
     page.goto(f"{base}/signin/?next=/field/")
