@@ -187,16 +187,22 @@ def audit_guard_lifted(transactional_db):
 @pytest.fixture
 def reference_data(transactional_db):
     """The rows migrations seed (categories, deadline clocks, the holiday calendar, the ledger's care
-    tags), put back for a transactional test: an earlier one emptied every table on its way out."""
+    tags, the default risk words), put back for a transactional test: an earlier one emptied every table on its way out."""
     from jingmin.appeals.models import Category, DeadlinePolicy
     from jingmin.appeals.taxonomy import seed_defaults
     from jingmin.ledger.models import Tag
     from jingmin.ledger.tags import seed_tags
+    from jingmin.warnings.defaults import DEFAULT_WORDS
+    from jingmin.warnings.models import RiskWord
     from jingmin.worktime.calendar import calendar_cache_clear
     from jingmin.worktime.services import calendar_seed
 
     seed_defaults(Category, DeadlinePolicy)
     seed_tags(Tag)
+    RiskWord.objects.bulk_create(
+        [RiskWord(theme=theme, word=word) for theme, words in DEFAULT_WORDS.items() for word in words],
+        ignore_conflicts=True,
+    )
     calendar_seed(operator="tests")
     calendar_cache_clear()
 
