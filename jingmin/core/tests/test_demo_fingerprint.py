@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 
 import pytest
 import time_machine
+from django.db import connection
 
 from jingmin.appeals.demo import seed_appeals
 from jingmin.core.fingerprint import demo_fingerprint
@@ -27,6 +28,10 @@ RECORDED = "9e27f390ae5c16f4516220f8b4c904f1a18ce12fc41fcddcf4aaee8073c3c0fe"
 
 @pytest.mark.django_db
 def test_seed_1_loads_the_recorded_bureau(_fast_hasher):
+    # The hash is over values as each database returns them (decimals, times), so it is recorded for
+    # SQLite, the database the demo loads into.
+    if connection.vendor != "sqlite":
+        pytest.skip("the fingerprint is recorded on SQLite, where the demo loads")
     with time_machine.travel(AT, tick=False):
         org = seed_org(seed=1, size="small")
         seed_appeals(seed=1, org=org, count=400)
