@@ -192,17 +192,14 @@ def reference_data(transactional_db):
     from jingmin.appeals.taxonomy import seed_defaults
     from jingmin.ledger.models import Tag
     from jingmin.ledger.tags import seed_tags
-    from jingmin.warnings.defaults import DEFAULT_WORDS
+    from jingmin.warnings.defaults import seed_words
     from jingmin.warnings.models import RiskWord
     from jingmin.worktime.calendar import calendar_cache_clear
     from jingmin.worktime.services import calendar_seed
 
     seed_defaults(Category, DeadlinePolicy)
     seed_tags(Tag)
-    RiskWord.objects.bulk_create(
-        [RiskWord(theme=theme, word=word) for theme, words in DEFAULT_WORDS.items() for word in words],
-        ignore_conflicts=True,
-    )
+    seed_words(RiskWord)
     calendar_seed(operator="tests")
     calendar_cache_clear()
 

@@ -6,6 +6,8 @@ chosen to be rare in ordinary complaints (噪音, 漏水, 停车) so that a sign
 
 from __future__ import annotations
 
+from typing import Any
+
 DEFAULT_WORDS: dict[str, tuple[str, ...]] = {
     "self_harm": ("自杀", "轻生", "跳楼", "跳河", "喝农药", "割腕", "不想活", "活不下去", "寻死", "一死了之"),
     "violence": ("打架", "斗殴", "砍人", "动刀", "持刀", "打人", "殴打", "打伤", "拿刀", "动手"),
@@ -16,3 +18,11 @@ DEFAULT_WORDS: dict[str, tuple[str, ...]] = {
     "gathering": ("聚集", "堵路", "拉横幅", "集体上访", "围堵", "闹事", "串联", "静坐", "集体讨说法"),
     "extreme": ("走极端", "拼命", "跟他拼了", "豁出去", "不要命"),
 }
+
+
+def seed_words(word_model: Any) -> None:
+    """Create the default risk words that are missing (the migration passes its historical model)."""
+    word_model.objects.bulk_create(
+        [word_model(theme=theme, word=word) for theme, words in DEFAULT_WORDS.items() for word in words],
+        ignore_conflicts=True,
+    )

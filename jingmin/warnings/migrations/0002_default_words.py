@@ -2,13 +2,9 @@ from django.db import migrations
 
 
 def seed(apps, schema_editor):
-    from jingmin.warnings.defaults import DEFAULT_WORDS
+    from jingmin.warnings.defaults import seed_words
 
-    RiskWord = apps.get_model("warnings", "RiskWord")
-    RiskWord.objects.bulk_create(
-        [RiskWord(theme=theme, word=word) for theme, words in DEFAULT_WORDS.items() for word in words],
-        ignore_conflicts=True,
-    )
+    seed_words(apps.get_model("warnings", "RiskWord"))
 
 
 class Migration(migrations.Migration):
