@@ -187,11 +187,13 @@ def audit_guard_lifted(transactional_db):
 @pytest.fixture
 def reference_data(transactional_db):
     """The rows migrations seed (categories, deadline clocks, the holiday calendar, the ledger's care
-    tags, the default risk words), put back for a transactional test: an earlier one emptied every table on its way out."""
+    tags, the default risk words, the Open311 services' questions), put back for a transactional test: an earlier one emptied every table on its way out."""
     from jingmin.appeals.models import Category, DeadlinePolicy
     from jingmin.appeals.taxonomy import seed_defaults
     from jingmin.ledger.models import Tag
     from jingmin.ledger.tags import seed_tags
+    from jingmin.open311.defaults import seed_attributes
+    from jingmin.open311.models import ServiceAttribute
     from jingmin.warnings.defaults import seed_words
     from jingmin.warnings.models import RiskWord
     from jingmin.worktime.calendar import calendar_cache_clear
@@ -200,6 +202,7 @@ def reference_data(transactional_db):
     seed_defaults(Category, DeadlinePolicy)
     seed_tags(Tag)
     seed_words(RiskWord)
+    seed_attributes(Category, ServiceAttribute)
     calendar_seed(operator="tests")
     calendar_cache_clear()
 
