@@ -111,7 +111,10 @@ def test_the_security_administrator_clears_the_counts(persona, settings):
         attempt(client, "oliver", "wrong-password")
     assert "该账号在此地址登录失败次数过多" in errors(attempt_solving(client, "oliver", PASSWORD))
     assert User.objects.get(pk=persona.oliver.pk).failed_signins == 2
-    response = signed_in(persona.sue).post(reverse("org:staff_unlock", args=[persona.oliver.pk]))
+    sue = signed_in(persona.sue)
+    page = sue.get(reverse("org:staff_detail", args=[persona.oliver.pk])).content.decode()
+    assert reverse("org:staff_unlock", args=[persona.oliver.pk]) in page  # offered: he has failures
+    response = sue.post(reverse("org:staff_unlock", args=[persona.oliver.pk]))
     assert response.status_code == 302
     assert AuditEntry.objects.filter(
         action="org.user_unlock", actor_username="sue", target_id=str(persona.oliver.pk)
