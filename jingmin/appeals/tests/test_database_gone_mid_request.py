@@ -13,6 +13,7 @@ import json
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import psycopg
 import pytest
@@ -33,7 +34,8 @@ def gone_after_the_appeal_commits() -> Iterator[dict[str, bool]]:
     """The first commit after an appeal row was written succeeds in the database and then raises,
     as when the connection drops before the database's answer arrives."""
     seen = {"inserted": False, "fired": False}
-    real_commit = connection._commit
+    db: Any = connection  # the back-end's own commit, below the public API
+    real_commit = db._commit
 
     def watch(execute, sql, params, many, context):
         if sql.lstrip().upper().startswith('INSERT INTO "APPEALS_APPEAL"'):
@@ -46,12 +48,12 @@ def gone_after_the_appeal_commits() -> Iterator[dict[str, bool]]:
             seen["fired"] = True
             raise OperationalError("server closed the connection unexpectedly")
 
-    connection._commit = commit  # type: ignore[method-assign]
+    db._commit = commit
     try:
         with connection.execute_wrapper(watch):
             yield seen
     finally:
-        del connection._commit
+        del db._commit
 
 
 def test_the_api_answers_its_error_shape_and_the_retry_finds_the_committed_appeal(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 import pytest
@@ -45,8 +46,8 @@ def slow_first_registration(monkeypatch, module: str) -> None:
     monkeypatch.setattr(f"{module}.appeal_register", register)
 
 
-def twice_at_once(send: Callable[[], object]) -> list[object]:
-    answers: list[object] = [None, None]
+def twice_at_once(send: Callable[[], Any]) -> list[Any]:
+    answers: list[Any] = [None, None]
 
     def run(i: int) -> None:
         try:

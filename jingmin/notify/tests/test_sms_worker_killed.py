@@ -66,6 +66,10 @@ def worker(outbox: Path, *, hang: bool, batch: bool) -> subprocess.Popen[bytes]:
     return subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
+def stderr_of(process: subprocess.Popen[bytes]) -> bytes:
+    return process.stderr.read() if process.stderr is not None else b""
+
+
 def lines(path: Path) -> list[str]:
     return path.read_text(encoding="utf-8").splitlines() if path.exists() else []
 
@@ -80,7 +84,7 @@ def test_a_worker_killed_mid_send_and_the_task_run_again_sends_one_text(audit_gu
         deadline = time.monotonic() + 60
         while not lines(outbox) and time.monotonic() < deadline and first.poll() is None:
             time.sleep(0.1)
-        assert lines(outbox) == [f"{PHONE}\t{TEXT}"], first.stderr.read() if first.poll() is not None else ""
+        assert lines(outbox) == [f"{PHONE}\t{TEXT}"], stderr_of(first) if first.poll() is not None else b""
         first.send_signal(signal.SIGKILL)
     finally:
         if first.poll() is None:
@@ -93,6 +97,6 @@ def test_a_worker_killed_mid_send_and_the_task_run_again_sends_one_text(audit_gu
 
     send_sms.enqueue(phone=PHONE, text=TEXT, dispatch_key=key)  # the retry
     second = worker(outbox, hang=False, batch=True)
-    assert second.wait(120) == 0, second.stderr.read()
+    assert second.wait(120) == 0, stderr_of(second)
     assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() == 1
     assert lines(outbox) == [f"{PHONE}\t{TEXT}"]
