@@ -30,6 +30,7 @@ from jingmin.appeals.models import (
     Urgency,
 )
 from jingmin.appeals.services import AppealInput
+from jingmin.core.codes import CommonError
 from jingmin.core.forms import phone_input
 from jingmin.org.forms import UnitChoiceField
 from jingmin.org.models import Unit
@@ -83,7 +84,7 @@ class MultipleFileField(forms.FileField):
         items = data if isinstance(data, list | tuple) else [data]
         files = [single(item, initial) for item in items if item]
         if self.required and not files:
-            raise forms.ValidationError(self.error_messages["required"], code="required")
+            raise forms.ValidationError(self.error_messages["required"], code=CommonError.REQUIRED)
         return files
 
 

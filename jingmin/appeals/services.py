@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jingmin.appeals import clocks, notifications, urgency
-from jingmin.appeals.codes import AuditAction, step_action
+from jingmin.appeals.codes import AuditAction, ErrorCode, step_action
 from jingmin.appeals.models import (
     OPEN_STATES,
     Action,
@@ -53,6 +53,7 @@ from jingmin.appeals.transitions import (
 )
 from jingmin.audit.services import audit_record
 from jingmin.core import hooks
+from jingmin.core.codes import CommonError
 from jingmin.core.crypto import lookup_hash
 from jingmin.core.errors import ServiceError
 from jingmin.org.models import Unit, UnitKind, User
@@ -68,7 +69,7 @@ class TransitionNotAllowed(ServiceError):
     """The step is not allowed from the appeal's current state (the API answers 409)."""
 
     def __init__(self, message: str) -> None:
-        super().__init__(message, code="transition_not_allowed")
+        super().__init__(message, code=ErrorCode.TRANSITION_NOT_ALLOWED)
 
 
 MAX_RECEIVED_AGE = timedelta(days=30)
@@ -112,7 +113,7 @@ def normalise_phone(raw: str) -> str:
 
 
 def _validate_input(data: AppealInput, now: datetime) -> dict[str, Any]:
-    def fail(message: str, field: str, code: str = "invalid") -> ServiceError:
+    def fail(message: str, field: str, code: str = CommonError.INVALID) -> ServiceError:
         return ServiceError(message, code=code, field=field)
 
     if data.channel not in Channel.values:
@@ -122,16 +123,16 @@ def _validate_input(data: AppealInput, now: datetime) -> dict[str, Any]:
     if data.urgency not in Urgency.values:
         raise fail(_("Choose the urgency."), "urgency")
     if data.category is None:
-        raise fail(_("Choose a category."), "category", "required")
+        raise fail(_("Choose a category."), "category", CommonError.REQUIRED)
     if data.category.parent_id is None or not data.category.is_active:
         raise fail(_("Choose an active category of the second level."), "category")
     title, content = data.title.strip(), data.content.strip()
     if not title:
-        raise fail(_("The title is required."), "title", "required")
+        raise fail(_("The title is required."), "title", CommonError.REQUIRED)
     if len(title) > 120:
         raise fail(_("The title is at most 120 characters."), "title")
     if not content:
-        raise fail(_("Describe what the citizen asks for."), "content", "required")
+        raise fail(_("Describe what the citizen asks for."), "content", CommonError.REQUIRED)
     if len(content) > 5000:
         raise fail(_("The content is at most 5,000 characters."), "content")
     address = data.address.strip()
@@ -226,7 +227,7 @@ def appeal_register(
         intake_unit = actor.unit
     intake_unit = receiving_unit(intake_unit)
     if intake_unit is None:
-        raise ServiceError(_("No unit receives this appeal."), code="no_unit")
+        raise ServiceError(_("No unit receives this appeal."), code=ErrorCode.NO_UNIT)
     if submission_key:
         existing = Appeal.objects.filter(submission_key=submission_key).first()
         if existing is not None:
@@ -237,7 +238,7 @@ def appeal_register(
     if len(checked_files) > settings.APPEAL_ATTACHMENT_MAX_FILES:
         raise ServiceError(
             _("At most %(count)d files can be attached.") % {"count": settings.APPEAL_ATTACHMENT_MAX_FILES},
-            code="too_many_files",
+            code=CommonError.TOO_MANY_FILES,
             field="files",
         )
     try:
@@ -318,13 +319,13 @@ def check_upload(upload: UploadedFile) -> CheckedUpload:
     name = upload.name or ""
     if upload.size is None or upload.size == 0:
         raise ServiceError(
-            _("The file %(name)s is empty.") % {"name": name}, code="empty_file", field="files"
+            _("The file %(name)s is empty.") % {"name": name}, code=CommonError.EMPTY_FILE, field="files"
         )
     if upload.size > settings.APPEAL_ATTACHMENT_MAX_BYTES:
         raise ServiceError(
             _("The file %(name)s is larger than %(mb)d MB.")
             % {"name": name, "mb": settings.APPEAL_ATTACHMENT_MAX_BYTES // (1024 * 1024)},
-            code="file_too_large",
+            code=CommonError.FILE_TOO_LARGE,
             field="files",
         )
     upload.seek(0)
@@ -336,7 +337,7 @@ def check_upload(upload: UploadedFile) -> CheckedUpload:
     if sniffed is None or ext not in sniffed[1]:
         raise ServiceError(
             _("The file %(name)s is not an image (JPEG, PNG, GIF, WebP) or a PDF.") % {"name": name},
-            code="file_type",
+            code=CommonError.FILE_TYPE,
             field="files",
         )
     return CheckedUpload(upload=upload, content_type=sniffed[0])
@@ -378,7 +379,7 @@ def _store_file(
 def appeal_attach(*, actor: User, appeal_id: int, files: Sequence[UploadedFile], note: str = "") -> Appeal:
     checked = [check_upload(f) for f in files]
     if not checked:
-        raise ServiceError(_("Choose a file to attach."), code="required", field="files")
+        raise ServiceError(_("Choose a file to attach."), code=CommonError.REQUIRED, field="files")
 
     def change(step: _Step) -> None:
         for c in checked:
@@ -531,9 +532,9 @@ def _event(
 def _required(value: str, field: str, message: str) -> str:
     value = (value or "").strip()
     if not value:
-        raise ServiceError(message, code="required", field=field)
+        raise ServiceError(message, code=CommonError.REQUIRED, field=field)
     if len(value) > 2000:
-        raise ServiceError(_("At most 2,000 characters."), code="too_long", field=field)
+        raise ServiceError(_("At most 2,000 characters."), code=CommonError.TOO_LONG, field=field)
     return value
 
 
@@ -541,13 +542,15 @@ def _target_unit(unit: Unit | int | None, field: str = "unit") -> Unit:
     if isinstance(unit, int):
         unit = Unit.objects.filter(pk=unit).first()
     if unit is None:
-        raise ServiceError(_("Choose a unit."), code="required", field=field)
+        raise ServiceError(_("Choose a unit."), code=CommonError.REQUIRED, field=field)
     if not unit.is_active:
-        raise ServiceError(_("%(unit)s is closed.") % {"unit": unit.name}, code="inactive_unit", field=field)
+        raise ServiceError(
+            _("%(unit)s is closed.") % {"unit": unit.name}, code=CommonError.INACTIVE_UNIT, field=field
+        )
     if unit.kind == UnitKind.BUREAU:
         raise ServiceError(
             _("Appeals are handled by stations, districts or departments, not by the bureau itself."),
-            code="bad_unit",
+            code=ErrorCode.BAD_UNIT,
             field=field,
         )
     return unit
@@ -585,7 +588,9 @@ def appeal_dispatch(
     assists = [_target_unit(u, "assist_units") for u in assist_units]
     if any(a.pk == lead.pk for a in assists):
         raise ServiceError(
-            _("The lead unit cannot also be an assisting unit."), code="invalid", field="assist_units"
+            _("The lead unit cannot also be an assisting unit."),
+            code=CommonError.INVALID,
+            field="assist_units",
         )
 
     def change(step: _Step) -> None:
@@ -643,7 +648,9 @@ def appeal_transfer(*, actor: User, appeal_id: int, unit: Unit | int | None, rea
 
     def guard(appeal: Appeal) -> None:
         if appeal.unit_id == target.pk:
-            raise ServiceError(_("The appeal is already with that unit."), code="same_unit", field="unit")
+            raise ServiceError(
+                _("The appeal is already with that unit."), code=ErrorCode.SAME_UNIT, field="unit"
+            )
 
     def change(step: _Step) -> None:
         appeal = step.appeal
@@ -683,7 +690,7 @@ def appeal_conclude(
     if result not in Result.values:
         raise ServiceError(
             _("Choose the result: solved, explained or cannot be solved for now."),
-            code="invalid",
+            code=CommonError.INVALID,
             field="result",
         )
     note = _required(note, "note", _("Say what was done and why the appeal can be concluded."))
@@ -749,11 +756,13 @@ def _answer(
     step: _Step, follow_up: FollowUp, *, resolved: Any, satisfaction: Any, note: str, channel: str
 ) -> None:
     if not isinstance(resolved, bool):
-        raise ServiceError(_("Say whether the problem was resolved."), code="required", field="resolved")
+        raise ServiceError(
+            _("Say whether the problem was resolved."), code=CommonError.REQUIRED, field="resolved"
+        )
     if isinstance(satisfaction, bool) or not isinstance(satisfaction, int) or not 1 <= satisfaction <= 5:
         raise ServiceError(
             _("Choose the satisfaction from 1 (very dissatisfied) to 5 (very satisfied)."),
-            code="invalid",
+            code=CommonError.INVALID,
             field="satisfaction",
         )
     follow_up.answered_at = step.now
@@ -822,7 +831,9 @@ def appeal_follow_up_by_citizen(*, token: str, resolved: Any, satisfaction: Any,
     follow_up = follow_up_by_token(token)
     if follow_up is None:
         raise ServiceError(
-            _("This link has expired or has already been answered."), code="invalid_token", field="token"
+            _("This link has expired or has already been answered."),
+            code=ErrorCode.INVALID_TOKEN,
+            field="token",
         )
 
     return _follow_up(
@@ -842,7 +853,7 @@ def appeal_follow_up_by_tracking_code(
     (the portal limits how many wrong codes one address may try)."""
     appeal_id = Appeal.objects.filter(tracking_code=code).values_list("pk", flat=True).first()
     if appeal_id is None:
-        raise ServiceError(_("No appeal has this tracking code."), code="not_found", field="code")
+        raise ServiceError(_("No appeal has this tracking code."), code=CommonError.NOT_FOUND, field="code")
     return _follow_up(
         actor=None,
         appeal_id=appeal_id,
@@ -872,7 +883,9 @@ def appeal_review(*, actor: User, appeal_id: int, reasonable: Any, note: str) ->
     """The reasonableness review (合理性审核) of a dissatisfied answer; a reasonable one reopens."""
     if not isinstance(reasonable, bool):
         raise ServiceError(
-            _("Say whether the citizen's demand is reasonable."), code="required", field="reasonable"
+            _("Say whether the citizen's demand is reasonable."),
+            code=CommonError.REQUIRED,
+            field="reasonable",
         )
     note = _required(note, "note", _("Give the reason for the review's outcome."))
     reviewed: dict[str, FollowUp] = {}
@@ -918,7 +931,9 @@ def appeal_urgency_decide(*, actor: User, appeal_id: int, confirm: Any, note: st
     """The clerk confirms the suggested urgency (its clocks then run at that urgency, counted from
     the time received) or keeps the one registered; either way the suggestion is settled."""
     if not isinstance(confirm, bool):
-        raise ServiceError(_("Say whether the suggested urgency applies."), code="required", field="confirm")
+        raise ServiceError(
+            _("Say whether the suggested urgency applies."), code=CommonError.REQUIRED, field="confirm"
+        )
 
     def guard(appeal: Appeal) -> None:
         if not appeal.urgency_suggested:
@@ -965,9 +980,11 @@ def appeal_merge(*, actor: User, appeal_id: int, into: Appeal | int | None, note
     """Merge a duplicate into another appeal; both stay visible and both tracking codes work."""
     into_id = into.pk if isinstance(into, Appeal) else into
     if into_id is None:
-        raise ServiceError(_("Choose the appeal to merge into."), code="required", field="into")
+        raise ServiceError(_("Choose the appeal to merge into."), code=CommonError.REQUIRED, field="into")
     if into_id == appeal_id:
-        raise ServiceError(_("An appeal cannot be merged into itself."), code="invalid", field="into")
+        raise ServiceError(
+            _("An appeal cannot be merged into itself."), code=CommonError.INVALID, field="into"
+        )
     found: dict[str, Appeal] = {}
 
     def guard(appeal: Appeal) -> None:
@@ -975,12 +992,12 @@ def appeal_merge(*, actor: User, appeal_id: int, into: Appeal | int | None, note
         # a target to someone who may not even see the source.
         target = Appeal.objects.filter(pk=into_id).first()
         if target is None or not appeal_in_scope(actor=actor, pk=target.pk):
-            raise ServiceError(_("No such appeal in your scope."), code="not_found", field="into")
+            raise ServiceError(_("No such appeal in your scope."), code=CommonError.NOT_FOUND, field="into")
         if target.state in (State.MERGED, State.REJECTED, State.ARCHIVED):
             raise ServiceError(
                 _("The appeal %(code)s is %(state)s; merge into an appeal that is still being handled.")
                 % {"code": target.tracking_code, "state": State(target.state).label},
-                code="invalid",
+                code=CommonError.INVALID,
                 field="into",
             )
         found["target"] = target
@@ -1079,15 +1096,19 @@ def appeal_batch(
     transaction, so that one appeal that cannot take the step (taken by a colleague a moment ago,
     out of scope) leaves the others done; the result of each row is returned in the order given."""
     if action not in BATCH_ACTIONS:
-        raise ServiceError(_("Choose dispatch, supervise or sign for."), code="invalid", field="action")
+        raise ServiceError(
+            _("Choose dispatch, supervise or sign for."), code=CommonError.INVALID, field="action"
+        )
     if not any(can(actor, cap) for cap in TRANSITIONS[action].caps):
         raise PermissionDenied
     ids = list(dict.fromkeys(int(i) for i in appeal_ids))
     if not ids:
-        raise ServiceError(_("Select at least one appeal."), code="required", field="ids")
+        raise ServiceError(_("Select at least one appeal."), code=CommonError.REQUIRED, field="ids")
     if len(ids) > BATCH_MAX:
         raise ServiceError(
-            _("At most %(count)d appeals at once.") % {"count": BATCH_MAX}, code="too_many", field="ids"
+            _("At most %(count)d appeals at once.") % {"count": BATCH_MAX},
+            code=CommonError.TOO_MANY,
+            field="ids",
         )
     if action == Action.SUPERVISE:
         note = _required(note, "note", _("Say what the supervision asks for."))

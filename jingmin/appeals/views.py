@@ -71,6 +71,7 @@ from jingmin.appeals.services import TransitionNotAllowed
 from jingmin.appeals.services_settings import category_create, category_update, deadline_policy_set
 from jingmin.appeals.transitions import TRANSITIONS
 from jingmin.audit.services import audit_read, audit_record
+from jingmin.core.codes import CommonError
 from jingmin.core.crypto import lookup_hash
 from jingmin.core.errors import ServiceError
 from jingmin.core.forms import form_add_service_error
@@ -646,7 +647,7 @@ def _resolve_into(actor: User, text: str) -> int:
     found = scope.filter(pk=int(text)) if text.isdigit() else scope.filter(tracking_code=text)
     pk = found.values_list("pk", flat=True).first()
     if pk is None:
-        raise ServiceError(_("No such appeal in your scope."), code="not_found", field="into")
+        raise ServiceError(_("No such appeal in your scope."), code=CommonError.NOT_FOUND, field="into")
     return pk
 
 

@@ -163,7 +163,9 @@ def event_hold(*, actor: User, event_id: int, minutes: str) -> Event:
     with transaction.atomic():
         event = _event_for_update(actor, event_id)
         if event.starts_at > now:
-            raise _fail(_("An event is recorded as held only once it has begun."), "minutes", ErrorCode.STATE)
+            raise _fail(
+                _("An event is recorded as held only once it has begun."), "minutes", ErrorCode.WRONG_STATE
+            )
         event.minutes = minutes
         event.state = EventState.HELD
         event.held_at = event.held_at or now
@@ -202,7 +204,7 @@ def event_attendance_record(
                 _("%(name)s is named only if they agreed; tick their consent or leave the name out.")
                 % {"name": name},
                 "named",
-                ErrorCode.CONSENT_REQUIRED,
+                CommonError.CONSENT_REQUIRED,
             )
         if person.kind not in AttendeeKind.values or len(name) > 50:
             raise _fail(_("Give each named attendee a name of at most 50 characters and a kind."), "named")
@@ -261,7 +263,9 @@ def event_rate(*, actor: User, event_id: int, officer: User | None, levels: dict
     with transaction.atomic():
         event = _event_for_update(actor, event_id)
         if event.state != EventState.HELD:
-            raise _fail(_("Ratings are recorded once the event is recorded as held."), None, ErrorCode.STATE)
+            raise _fail(
+                _("Ratings are recorded once the event is recorded as held."), None, ErrorCode.WRONG_STATE
+            )
         if officer is not None and not (
             officer.is_active
             and Scope.under(event.unit).contains(officer.unit)
@@ -325,7 +329,7 @@ def _opinion_for_update(actor: User, opinion_id: int, *, states: tuple[str, ...]
             _("This opinion is “%(state)s”; that step is not possible now.")
             % {"state": row.get_state_display()},
             None,
-            ErrorCode.STATE,
+            ErrorCode.WRONG_STATE,
         )
     return row
 
@@ -405,7 +409,7 @@ def opinion_conclude(*, actor: User, opinion_id: int, outcome: str) -> Opinion:
                 _("This opinion is “%(state)s”; that step is not possible now.")
                 % {"state": row.get_state_display()},
                 None,
-                ErrorCode.STATE,
+                ErrorCode.WRONG_STATE,
             )
         row.state = OpinionState.CONCLUDED
         row.outcome = outcome
@@ -519,7 +523,7 @@ def _check_closing(closes_at: datetime | None, now: datetime) -> datetime:
         raise _fail(_("Give the day the survey closes."), "closes_at", CommonError.REQUIRED)
     if closes_at <= now:
         raise _fail(
-            _("The closing date is in the past; choose a later one."), "closes_at", ErrorCode.CLOSING_PAST
+            _("The closing date is in the past; choose a later one."), "closes_at", ErrorCode.CLOSING_IN_PAST
         )
     return closes_at
 
@@ -590,7 +594,7 @@ def survey_step(*, actor: User, survey_id: int, step: str) -> Survey:
                 _("The survey is “%(state)s”; that step is not possible now.")
                 % {"state": survey.get_state_display()},
                 None,
-                ErrorCode.STATE,
+                ErrorCode.WRONG_STATE,
             )
         if step == "publish":
             _check_closing(survey.closes_at, now)
@@ -631,7 +635,7 @@ def survey_delete(*, actor: User, survey_id: int) -> None:
                 ErrorCode.HAS_ANSWERS,
             )
         if survey.state != SurveyState.DRAFT:
-            raise _fail(_("Only a draft can be deleted."), None, ErrorCode.STATE)
+            raise _fail(_("Only a draft can be deleted."), None, ErrorCode.WRONG_STATE)
         audit_record(actor=actor, action=AuditAction.SURVEY_DELETE, target=survey)
         Option.objects.filter(question__survey=survey).delete()
         Question.objects.filter(survey=survey).delete()
@@ -657,7 +661,7 @@ def survey_answer(*, survey: Survey, answers: dict[int, Any], submission_key: st
         return existing, False
     now = timezone.now()
     if not survey.accepts_answers(now):
-        raise _fail(_("This survey is closed and takes no more answers."), None, ErrorCode.NOT_OPEN)
+        raise _fail(_("This survey is closed and takes no more answers."), None, ErrorCode.SURVEY_NOT_OPEN)
     rows: list[Answer] = []
     questions = list(survey.questions.prefetch_related("options"))
     for question in questions:
