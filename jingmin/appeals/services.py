@@ -60,6 +60,7 @@ from jingmin.org.models import Unit, UnitKind, User
 from jingmin.org.roles import Cap, can
 from jingmin.org.scope import Scope
 from jingmin.org.selectors import intake_desk
+from jingmin.routing.services import Shown, suggestion_record
 
 if TYPE_CHECKING:
     from jingmin.open311.models import Partner
@@ -280,6 +281,42 @@ def appeal_register(
             if existing is not None:
                 return existing, False
         raise
+    return appeal, True
+
+
+def appeal_register_and_dispatch(
+    *,
+    actor: User,
+    data: AppealInput,
+    dispatch_to: Unit | int | None = None,
+    submission_key: str | None = None,
+    files: Sequence[UploadedFile] = (),
+    shown: Shown | None = None,
+) -> tuple[Appeal, bool]:
+    """The clerk's intake: register an appeal and, when a unit is chosen, accept it and dispatch
+    it there; returns the appeal and whether it was created now.
+
+    One durable transaction, so a dispatch refused (a closed unit) leaves no half-done appeal
+    behind and the clerk sends the same form again, and so no caller wraps it in a transaction of
+    its own by accident. A repeated `submission_key` returns the first appeal and takes no step.
+    What the routing suggestion showed (`shown`, from the intake page) is recorded beside a new
+    appeal with whether the clerk took it.
+    """
+    with transaction.atomic(durable=True):
+        appeal, created = appeal_register(actor=actor, data=data, submission_key=submission_key, files=files)
+        if not created:
+            return appeal, False
+        if dispatch_to is not None:
+            appeal_accept(actor=actor, appeal_id=appeal.pk)
+            try:
+                appeal = appeal_dispatch(actor=actor, appeal_id=appeal.pk, unit=dispatch_to)
+            except ServiceError as exc:
+                # The intake form names the unit to dispatch to `dispatch_to`.
+                if exc.field == "unit":
+                    exc.field = "dispatch_to"
+                raise
+        dispatched = appeal.unit if dispatch_to is not None else None
+        suggestion_record(actor=actor, appeal=appeal, shown=shown, dispatched_to=dispatched)
     return appeal, True
 
 

@@ -77,7 +77,7 @@ def category_create(
         )
     name, name_en = _clean_names(name, name_en)
     _check_position(position)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         if parent is not None:
             # Locked so that a heading is not deactivated while a category is added under it.
             parent = Category.objects.select_for_update().filter(pk=parent.pk).first()
@@ -133,7 +133,7 @@ def category_update(
     if position is not None:
         _check_position(position)
     pk = category.pk if isinstance(category, Category) else category
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         row = Category.objects.select_for_update().filter(pk=pk).first()
         if row is None:
             raise ServiceError(_("No such category."), code=CommonError.NOT_FOUND, field="category")
@@ -223,7 +223,7 @@ def deadline_policy_set(
         for clock, pair in values.items()
         for part, value in zip(("amount", "unit"), pair, strict=True)
     }
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         row = DeadlinePolicy.objects.select_for_update().filter(urgency=urgency, type=type).first()
         before = {name: getattr(row, name) for name in fields} if row is not None else None
         if row is None:
