@@ -12,7 +12,7 @@ import secrets
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -62,9 +62,6 @@ from jingmin.org.scope import Scope
 from jingmin.org.selectors import intake_desk
 from jingmin.routing.services import Shown, suggestion_record
 
-if TYPE_CHECKING:
-    from jingmin.open311.models import Partner
-
 
 class TransitionNotAllowed(ServiceError):
     """The step is not allowed from the appeal's current state (the API answers 409)."""
@@ -100,7 +97,8 @@ class AppealInput:
     # Set by the public portal and Open311 (staff intake leaves them at their defaults).
     phone_verified: bool = False
     consent_at: datetime | None = None
-    partner: Partner | None = None
+    # The outside system that handed it in (an Open311 partner's name); empty for the bureau's own.
+    source: str = ""
     attributes: dict[str, Any] = field(default_factory=dict)
     media_url: str = ""
     # The portal asks whether anyone is in danger now and lets the citizen mark it urgent; they
@@ -188,7 +186,7 @@ def _validate_input(data: AppealInput, now: datetime) -> dict[str, Any]:
         "search_tokens": index_text(title, content, address),
         "phone_verified": bool(phone) and data.phone_verified,
         "consent_at": data.consent_at,
-        "partner": data.partner,
+        "source": data.source.strip()[:80],
         "attributes": dict(data.attributes),
         "media_url": data.media_url.strip()[:500],
     }

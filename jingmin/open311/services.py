@@ -671,7 +671,7 @@ def _check_request(partner: Partner, data: RequestInput) -> _Checked:
         anonymous=not (name or phone or email),
         citizen_name=name,
         citizen_phone=phone,
-        partner=partner,
+        source=partner.name,
         attributes=answers,
         media_url=media_url,
     )
