@@ -43,7 +43,6 @@ from jingmin.appeals.models import (
     State,
     Urgency,
 )
-from jingmin.appeals.search import search_filter
 from jingmin.appeals.transitions import (
     HOLDER_ACTIONS,
     TRANSITIONS,
@@ -52,6 +51,7 @@ from jingmin.appeals.transitions import (
     handled_it,
 )
 from jingmin.core.crypto import lookup_hash
+from jingmin.core.search import search_filter
 from jingmin.org.models import User
 from jingmin.org.roles import Cap, can
 from jingmin.org.scope import Scope

@@ -12,12 +12,12 @@ import secrets
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,7 +41,6 @@ from jingmin.appeals.models import (
     State,
     Urgency,
 )
-from jingmin.appeals.search import index_text
 from jingmin.appeals.selectors import appeal_in_scope, follow_up_barred
 from jingmin.appeals.transitions import (
     HOLDER_ACTIONS,
@@ -56,6 +55,8 @@ from jingmin.core import hooks
 from jingmin.core.codes import CommonError
 from jingmin.core.crypto import lookup_hash
 from jingmin.core.errors import ServiceError
+from jingmin.core.search import index_text
+from jingmin.core.uploads import CheckedUpload, check_upload, store_upload
 from jingmin.org.models import Unit, UnitKind, User
 from jingmin.org.roles import Cap, can
 from jingmin.org.scope import Scope
@@ -320,87 +321,6 @@ def appeal_register_and_dispatch(
 
 # ---------------------------------------------------------------------------------------------
 # Attachments
-
-
-# A row that holds an uploaded file (models with the columns `store_upload` fills).
-U = TypeVar("U", bound=models.Model)
-
-
-@dataclass(frozen=True)
-class CheckedUpload:
-    upload: UploadedFile
-    content_type: str
-
-
-_SIGNATURES: list[tuple[bytes, str, frozenset[str]]] = [
-    (b"\xff\xd8\xff", "image/jpeg", frozenset({"jpg", "jpeg"})),
-    (b"\x89PNG\r\n\x1a\n", "image/png", frozenset({"png"})),
-    (b"GIF8", "image/gif", frozenset({"gif"})),
-    (b"%PDF-", "application/pdf", frozenset({"pdf"})),
-]
-
-
-def _sniff(head: bytes) -> tuple[str, frozenset[str]] | None:
-    for magic, content_type, exts in _SIGNATURES:
-        if head.startswith(magic):
-            return content_type, exts
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp", frozenset({"webp"})
-    return None
-
-
-def check_upload(upload: UploadedFile) -> CheckedUpload:
-    """Check an uploaded photo or document by its bytes and size; visits' photos go through it too."""
-    name = upload.name or ""
-    if upload.size is None or upload.size == 0:
-        raise ServiceError(
-            _("The file %(name)s is empty.") % {"name": name}, code=CommonError.EMPTY_FILE, field="files"
-        )
-    if upload.size > settings.APPEAL_ATTACHMENT_MAX_BYTES:
-        raise ServiceError(
-            _("The file %(name)s is larger than %(mb)d MB.")
-            % {"name": name, "mb": settings.APPEAL_ATTACHMENT_MAX_BYTES // (1024 * 1024)},
-            code=CommonError.FILE_TOO_LARGE,
-            field="files",
-        )
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    # The bytes decide, not the name or the browser's claim.
-    sniffed = _sniff(head)
-    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if sniffed is None or ext not in sniffed[1]:
-        raise ServiceError(
-            _("The file %(name)s is not an image (JPEG, PNG, GIF, WebP) or a PDF.") % {"name": name},
-            code=CommonError.FILE_TYPE,
-            field="files",
-        )
-    return CheckedUpload(upload=upload, content_type=sniffed[0])
-
-
-def store_upload(
-    model: type[U],
-    checked: CheckedUpload,
-    *,
-    actor: User | None,
-    now: datetime,
-    fallback_name: str,
-    **owner: Any,
-) -> U:
-    """Save a checked upload as a row of `model` (an appeal's attachment, a visit's photo), which
-    has the upload's name, type, size, time and uploader beside `owner`'s fields."""
-    upload = checked.upload
-    row = model(
-        **owner,
-        original_name=(upload.name or "")[:200],
-        content_type=checked.content_type,
-        size=upload.size or 0,
-        uploaded_at=now,
-        uploaded_by=actor,
-    )
-    row.file.save(upload.name or fallback_name, upload, save=False)  # type: ignore[attr-defined]
-    row.save()
-    return row
 
 
 def _store_file(

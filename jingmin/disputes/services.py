@@ -24,12 +24,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jingmin.appeals import selectors as appeals
-from jingmin.appeals.services import CheckedUpload, check_upload, store_upload
 from jingmin.audit.services import audit_record
 from jingmin.core import hooks
 from jingmin.core.codes import CommonError
 from jingmin.core.crypto import lookup_hash
 from jingmin.core.errors import ServiceError
+from jingmin.core.uploads import CheckedUpload, check_upload, store_upload
 from jingmin.disputes import rules, selectors
 from jingmin.disputes.codes import AuditAction, ErrorCode
 from jingmin.disputes.models import (

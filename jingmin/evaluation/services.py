@@ -28,10 +28,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jingmin.appeals.models import Appeal, AppealType, Category, Channel
-from jingmin.appeals.services import AppealInput, appeal_register, check_upload, store_upload
+from jingmin.appeals.services import AppealInput, appeal_register
 from jingmin.audit.services import audit_record
 from jingmin.core.codes import CommonError
 from jingmin.core.errors import ServiceError
+from jingmin.core.uploads import check_upload, store_upload
 from jingmin.evaluation.codes import AuditAction, ErrorCode
 from jingmin.evaluation.models import (
     CHOICE_KINDS,

@@ -25,11 +25,11 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jingmin.appeals.search import index_text
 from jingmin.audit.services import audit_record
 from jingmin.core.codes import CommonError
 from jingmin.core.crypto import lookup_hash, mask
 from jingmin.core.errors import ServiceError
+from jingmin.core.search import index_text
 from jingmin.ledger.bulk import reserve_ids
 from jingmin.ledger.codes import AuditAction, ErrorCode, record_action
 from jingmin.ledger.identifiers import (

@@ -17,18 +17,13 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from jingmin.appeals.forms import (
-    CitizenFollowUpForm,
-    MultipleFileInput,
-    grouped_categories,
-)
+from jingmin.appeals.forms import CitizenFollowUpForm, grouped_categories
 from jingmin.appeals.models import AppealType, Category
 from jingmin.core.codes import CommonError
-from jingmin.core.forms import phone_input
+from jingmin.core.forms import PHOTO_ACCEPT, MultipleFileInput, phone_input
 from jingmin.org.models import Unit
 from jingmin.portal.models import NoticeKind
 
-PHOTO_ACCEPT = "image/jpeg,image/png,image/gif,image/webp,.jpg,.jpeg,.png,.gif,.webp"
 KEY_PREFIX = "portal-"
 
 

@@ -23,11 +23,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jingmin.appeals.models import AppealType, Category, Channel
-from jingmin.appeals.services import AppealInput, appeal_register, check_upload, store_upload
+from jingmin.appeals.services import AppealInput, appeal_register
 from jingmin.audit.services import audit_record
 from jingmin.core import hooks
 from jingmin.core.codes import CommonError
 from jingmin.core.errors import ServiceError
+from jingmin.core.uploads import check_upload, store_upload
 from jingmin.ledger import selectors as ledger
 from jingmin.ledger.models import Household, Organisation, Person
 from jingmin.org.models import Unit, UnitKind, User
