@@ -14,7 +14,6 @@ from jingmin.appeals import services
 from jingmin.appeals.models import Action, Appeal, AppealEvent, State
 from jingmin.appeals.tests.conftest import appeal_input
 from jingmin.audit.models import AuditEntry
-from jingmin.core.codes import CommonError
 from jingmin.core.errors import ServiceError
 from jingmin.org.models import Unit
 
@@ -51,7 +50,7 @@ def test_a_refused_dispatch_leaves_no_appeal_and_names_the_intake_field(persona)
             actor=persona.clara, data=appeal_input(), dispatch_to=closed.pk, submission_key="k2"
         )
 
-    assert refused.value.code == CommonError.INACTIVE_UNIT == "inactive_unit"
+    assert refused.value.code == "inactive_unit"
     assert refused.value.field == "dispatch_to"
     assert not Appeal.objects.exists()
     assert AuditEntry.objects.count() == audit_rows
