@@ -1,11 +1,25 @@
+"""What the forms of every domain share: service errors beside their field, the phone input, the
+file inputs and the local time an input starts from."""
+
 from __future__ import annotations
+
+from typing import Any
 
 from captcha.fields import CaptchaField, CaptchaTextInput  # type: ignore[import-untyped]
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from jingmin.core.codes import CommonError
 from jingmin.core.errors import ServiceError
+
+# What the file pickers offer: the types `jingmin.core.uploads.check_upload` takes.
+ATTACHMENT_ACCEPT = (
+    "image/jpeg,image/png,image/gif,image/webp,application/pdf,.jpg,.jpeg,.png,.gif,.webp,.pdf"
+)
+PHOTO_ACCEPT = "image/jpeg,image/png,image/gif,image/webp,.jpg,.jpeg,.png,.gif,.webp"
 
 
 def form_add_service_error(form: forms.Form, error: ServiceError) -> None:
@@ -38,3 +52,28 @@ def captcha_field(*, help_text: str | Promise = "") -> CaptchaField:
             "required": _("Enter the answer to the sum in the picture."),
         },
     )
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django's documented recipe); the service checks each file's
+    bytes, so the form only collects them."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ATTACHMENT_ACCEPT}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        single = super().clean
+        items = data if isinstance(data, list | tuple) else [data]
+        files = [single(item, initial) for item in items if item]
+        if self.required and not files:
+            raise forms.ValidationError(self.error_messages["required"], code=CommonError.REQUIRED)
+        return files
+
+
+def local_now_input() -> str:
+    return timezone.localtime().strftime("%Y-%m-%dT%H:%M")
