@@ -52,7 +52,9 @@ def audit_record(
         target_id = str(target.pk)
         target_repr = str(target)[:200]
     unit = getattr(actor, "unit", None) if actor is not None else None
-    with transaction.atomic():
+    # No savepoint of its own: an audit row that cannot be written must undo the whole change it
+    # records, never leave it committed unaudited; and the savepoint was two statements per write.
+    with transaction.atomic(savepoint=False):
         head = _head_for_update()
         fields: dict[str, Any] = {
             "seq": head.seq + 1,
