@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from io import StringIO
 
+from django.core.management import call_command
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -52,6 +54,10 @@ def test_a_mixed_batch_answers_each_item_and_registers_the_good_ones(persona):
     assert results[0]["appeal"] == client.get(f"/api/v1/appeals/{created[0].pk}/").json()
     assert AppealEvent.objects.filter(action="register").count() == 2
     assert AuditEntry.objects.filter(action="appeals.appeal_register").count() == 2
+    # Chained together at the end of the batch, in the order registered, and the chain proves.
+    rows = AuditEntry.objects.filter(action="appeals.appeal_register").order_by("seq")
+    assert [r.target_id for r in rows] == [str(a.pk) for a in created]
+    call_command("audit_verify", stdout=StringIO())
 
 
 def test_a_batch_sent_again_registers_nothing_twice(persona):
