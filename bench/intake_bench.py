@@ -19,7 +19,8 @@ What it does:
    - `intake_batch`: `POST /api/v1/appeals/batch/` of 100 appeals, by 4 clients: appeals a second.
 4. Times `pgbench` on the same server: single-row INSERTs into a table of its own (a bigserial key,
    a timestamp and a short text), one transaction each, by 8 clients (`pgbench_insert`) — the
-   ceiling any registration path shares. Each HTTP figure carries its ratio to it.
+   ceiling any registration path shares. Each HTTP figure carries its ratio to it, and the CPU time
+   gunicorn's workers spent per appeal (from /proc), which holds when other work loads the machine.
 
 `figures(scale)` yields one dict per figure (`name`, `p50_ms`, `p95_ms`, `per_s`, and more);
 `bench/run.py` collects them. Run alone, the script prints them as JSON lines. The load generator
@@ -188,6 +189,17 @@ def _series(
     return latencies, wall
 
 
+def _server_cpu_ms(master: int) -> float:
+    """CPU time (user + system) spent so far by gunicorn's workers, from /proc: what the server
+    spent, whatever else the machine was doing."""
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    ticks = 0
+    for pid in children:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])
+    return 1000 * ticks / os.sysconf("SC_CLK_TCK")
+
+
 def _pct(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
@@ -239,8 +251,10 @@ def figures(scale: str) -> Iterator[dict[str, Any]]:
         measured: list[dict[str, Any]] = []
         for name, clients, requests, batch in runs:
             load = os.getloadavg()[0]
+            cpu = _server_cpu_ms(server.pid)
             latencies, wall = _series(port, token, clients=clients, requests=requests, batch=batch)
             appeals = requests * (batch or 1)
+            cpu_per_appeal = (_server_cpu_ms(server.pid) - cpu) / appeals
             measured.append(
                 {
                     "name": name,
@@ -251,6 +265,10 @@ def figures(scale: str) -> Iterator[dict[str, Any]]:
                     "requests": requests,
                     "appeals_per_request": batch or 1,
                     "web_workers": WEB_WORKERS,
+                    # The server's CPU per appeal, and the rate its cores would give at that cost:
+                    # figures that hold when other work loads the machine.
+                    "server_cpu_ms_per_appeal": round(cpu_per_appeal, 1),
+                    "per_s_at_server_cpu": round(1000 * (os.cpu_count() or 1) / cpu_per_appeal, 1),
                     "load_before": round(load, 1),
                     **machine,
                 }
