@@ -290,11 +290,26 @@ class AppealCreateSerializer(serializers.Serializer):
         help_text=_("ISO 8601; now when left out. Never in the future."),
     )
 
+    dispatch_to = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_(
+            "A unit's id: accept the new appeal and dispatch it there at once, as the intake page does."
+        ),
+    )
+
     def to_input(self) -> AppealInput:
-        return AppealInput(**self.validated_data)
+        fields = dict(self.validated_data)
+        # Not the appeal's own fields: the unit to dispatch to, and a batch item's key.
+        fields.pop("dispatch_to", None)
+        fields.pop("key", None)
+        return AppealInput(**fields)
 
 
 class BatchAppealSerializer(AppealCreateSerializer):
+    # A batch registers; dispatching is a step of its own, taken appeal by appeal.
+    dispatch_to = None  # type: ignore[assignment]
     key = serializers.CharField(
         max_length=64,
         help_text=_(

@@ -28,7 +28,7 @@ from rest_framework.views import APIView
 from jingmin.api import serializers as s
 from jingmin.api.errors import error_body, validation_error_body
 from jingmin.api.idempotency import HEADER as IDEMPOTENCY_HEADER
-from jingmin.api.idempotency import idempotent
+from jingmin.api.idempotency import idempotent, idempotent_durable
 from jingmin.api.serializers import BatchOutcome
 from jingmin.appeals import selectors, services
 from jingmin.appeals.models import Action, Appeal
@@ -177,9 +177,10 @@ class AppealListView(GenericAPIView, AppealAPIView):
         def register(key: str | None) -> Response:
             data = s.AppealCreateSerializer(data=request.data)
             data.is_valid(raise_exception=True)
-            appeal, created = services.appeal_register(
+            appeal, created = services.appeal_register_and_dispatch(
                 actor=user,
                 data=data.to_input(),
+                dispatch_to=data.validated_data["dispatch_to"],
                 # The domain's own guard against a double registration, per person.
                 submission_key=f"{user.pk}:{key}" if key else None,
             )
@@ -192,7 +193,8 @@ class AppealListView(GenericAPIView, AppealAPIView):
                 status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
             )
 
-        return idempotent(request, register)
+        # The service runs its own durable transaction and registers once per submission key.
+        return idempotent_durable(request, register)
 
 
 class AppealBatchView(AppealAPIView):
@@ -232,9 +234,7 @@ class AppealBatchView(AppealAPIView):
                     index, key, BatchOutcome.REFUSED, error=validation_error_body(exc)
                 )
                 continue
-            fields = dict(parsed.validated_data)
-            key = fields.pop("key")
-            accepted.append((index, key, AppealInput(**fields)))
+            accepted.append((index, parsed.validated_data["key"], parsed.to_input()))
         outcomes = services.appeal_register_batch(
             actor=user,
             # Under the same per-person key as a single registration's Idempotency-Key.

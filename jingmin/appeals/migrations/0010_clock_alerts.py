@@ -65,7 +65,7 @@ def plan_alerts(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('appeals', '0008_merge_intake_search_indicators'),
+        ('appeals', '0009_appeal_source'),
         ('open311', '0003_seed_service_attributes'),
         ('org', '0002_intake_desk'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
