@@ -96,6 +96,9 @@ def load_module(path: Path) -> Any:
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     sys.path.insert(0, str(path.parent))
+    # Registered before it runs, as an import does: dataclasses and pickling (the process pools
+    # of a load) look the module up by name.
+    sys.modules[path.stem] = module
     spec.loader.exec_module(module)
     return module
 
