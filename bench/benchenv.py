@@ -143,7 +143,10 @@ def printed_figures(
         env={**os.environ, **(env or {})},
         stdout=subprocess.PIPE,
         text=True,
-        check=True,
+        check=False,
     )
     sys.stderr.write(done.stdout)
+    # What it measured before failing still counts; the failure is reported after.
     yield from parse_printed(prefix, done.stdout)
+    if done.returncode:
+        raise SystemExit(f"{script.name} exited with status {done.returncode}")
