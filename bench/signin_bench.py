@@ -148,8 +148,24 @@ ROUNDS = {"small": 2, "city": 10}
 DEMO_DATABASE = ROOT / "var" / "jingmin.sqlite3"
 
 
+def demo_ready() -> bool:
+    """Whether the demo's accounts are there to sign in (an empty file is made by any command
+    run before `migrate`)."""
+    if os.environ.get("DATABASE_URL"):
+        return True
+    if not DEMO_DATABASE.exists():
+        return False
+    import sqlite3
+
+    with sqlite3.connect(f"file:{DEMO_DATABASE}?mode=ro", uri=True) as db:
+        found = db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'org_user'"
+        ).fetchone()
+        return bool(found and db.execute("SELECT count(*) FROM org_user").fetchone()[0])
+
+
 def figures(scale: str) -> Iterator[dict[str, Any]]:
-    if not os.environ.get("DATABASE_URL") and not DEMO_DATABASE.exists():
+    if not demo_ready():
         yield figure("signin: skipped", skipped="no demo database: run manage.py migrate and seed_demo first")
         return
     password = os.environ.get("JINGMIN_DEMO_PASSWORD", "Jingmin@2026")
