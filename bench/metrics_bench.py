@@ -31,8 +31,8 @@ from typing import Any
 
 from benchenv import figure
 
-RUNS = {"small": 5, "city": 10}
-BUDGET_S = {"small": 5.0, "city": 20.0}
+RUNS = {"small": 3, "city": 10}
+BUDGET_S = {"small": 2.0, "city": 20.0}
 TARGET_P95_MS = 100
 FLOOR_P95_MS = 500
 

@@ -342,8 +342,21 @@ def main() -> None:
 
 def figures(scale: str) -> Iterator[dict[str, Any]]:
     """For `bench/run.py`: this script's report, on 5,000 open appeals and 2,000 to train on
-    without the CSV's cross-validation (small), or at its full size with the CSV (city)."""
-    argv = ["--skip-csv", "--open", "5000", "--train", "2000", "--runs", "50", "--splits", "1"]
+    without the CSV's cross-validation and with 2 folds (small), or at its full size with the CSV
+    (city)."""
+    argv = [
+        "--skip-csv",
+        "--open",
+        "5000",
+        "--train",
+        "2000",
+        "--runs",
+        "50",
+        "--splits",
+        "1",
+        "--folds",
+        "2",
+    ]
     if scale == "city":
         argv = ["--splits", "1"]
     yield from printed_figures("routing", Path(__file__), argv)
