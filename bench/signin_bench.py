@@ -165,6 +165,9 @@ def demo_ready() -> bool:
 
 
 def figures(scale: str) -> Iterator[dict[str, Any]]:
+    # The demo's settings, as the command line in bench/README.md sets them.
+    os.environ.setdefault("JINGMIN_DEBUG", "1")
+    os.environ.setdefault("JINGMIN_HTTPS", "0")
     if not demo_ready():
         yield figure("signin: skipped", skipped="no demo database: run manage.py migrate and seed_demo first")
         return
