@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
+from jingmin.api.codes import ErrorCode
 from jingmin.appeals.services import TransitionNotAllowed
 from jingmin.core.codes import CommonError
 from jingmin.core.errors import ServiceError
@@ -32,12 +33,29 @@ def error_response(
     headers: dict[str, str] | None = None,
     **extra: Any,
 ) -> Response:
+    return Response(error_body(message, code, field=field, **extra), status=http_status, headers=headers)
+
+
+def error_body(message: str, code: str, *, field: str | None = None, **extra: Any) -> dict[str, Any]:
     body: dict[str, Any] = {"detail": message, "code": code}
     if field is not None:
         body["field"] = field
         body[field] = [message]
     body.update(extra)
-    return Response(body, status=http_status, headers=headers)
+    return body
+
+
+def validation_error_body(exc: exceptions.ValidationError) -> dict[str, Any]:
+    """DRF's validation errors in the one shape: the first message and code on top, every field's
+    messages under its own key."""
+    field, message = _first_error(exc.detail)
+    errors = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+    return {
+        "detail": message,
+        "code": _first_code(exc.get_codes()),
+        "field": field.split(".")[0] or None,
+        **errors,
+    }
 
 
 def _first_error(detail: Any, path: str = "") -> tuple[str, str]:
@@ -53,9 +71,9 @@ def _first_error(detail: Any, path: str = "") -> tuple[str, str]:
 
 def _first_code(codes: Any) -> str:
     if isinstance(codes, dict):
-        return _first_code(next(iter(codes.values()), "invalid"))
+        return _first_code(next(iter(codes.values()), CommonError.INVALID))
     if isinstance(codes, list):
-        return _first_code(codes[0]) if codes else "invalid"
+        return _first_code(codes[0]) if codes else CommonError.INVALID
     return str(codes)
 
 
@@ -83,19 +101,19 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
-        field, message = _first_error(exc.detail)
-        errors = response.data if isinstance(response.data, dict) else {"non_field_errors": response.data}
-        response.data = {
-            "detail": message,
-            "code": _first_code(exc.get_codes()),
-            "field": field.split(".")[0] or None,
-            **errors,
-        }
+        response.data = validation_error_body(exc)
     elif isinstance(exc, exceptions.APIException):
         codes = exc.get_codes()
-        response.data = {"detail": str(exc.detail), "code": codes if isinstance(codes, str) else "error"}
+        response.data = {
+            "detail": str(exc.detail),
+            "code": codes if isinstance(codes, str) else ErrorCode.ERROR,
+        }
     else:
         # Django's Http404 and PermissionDenied, which DRF has already turned into its own answer.
-        code = "not_found" if response.status_code == status.HTTP_404_NOT_FOUND else "permission_denied"
+        code = (
+            CommonError.NOT_FOUND
+            if response.status_code == status.HTTP_404_NOT_FOUND
+            else CommonError.PERMISSION_DENIED
+        )
         response.data = {"detail": str(response.data.get("detail", "")), "code": code}
     return response

@@ -24,6 +24,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.encoders import JSONEncoder
 
+from jingmin.api.codes import ErrorCode
 from jingmin.api.errors import error_response
 from jingmin.api.models import IdempotentRequest
 from jingmin.org.models import User
@@ -35,12 +36,16 @@ MAX_KEY_LENGTH = 64
 _KEY = re.compile(rf"^[\x21-\x7e]{{1,{MAX_KEY_LENGTH}}}$")
 
 
+def valid_key(key: str) -> bool:
+    return bool(_KEY.match(key))
+
+
 def idempotency_key(request: Request) -> str | None:
     raw = request.headers.get(HEADER)
     if raw is None:
         return None
     key = raw.strip()
-    if not _KEY.match(key):
+    if not valid_key(key):
         raise exceptions.ValidationError(
             {
                 HEADER: [
@@ -48,7 +53,7 @@ def idempotency_key(request: Request) -> str | None:
                     % {"max": MAX_KEY_LENGTH}
                 ]
             },
-            code="invalid_idempotency_key",
+            code=ErrorCode.INVALID_IDEMPOTENCY_KEY,
         )
     return key
 
@@ -73,7 +78,7 @@ def _stored_answer(stored: IdempotentRequest, fingerprint: str) -> Response:
                 "This Idempotency-Key was already used for a different request. "
                 "Send a new key with each new request."
             ),
-            "idempotency_key_reused",
+            ErrorCode.IDEMPOTENCY_KEY_REUSED,
         )
     return Response(stored.body, status=stored.status, headers={REPLAYED_HEADER: "true"})
 

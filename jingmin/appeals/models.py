@@ -194,15 +194,9 @@ class Appeal(models.Model):
     phone_verified = models.BooleanField(_("phone verified"), default=False)
     # The citizen's consent to the privacy notice (the legal basis of what the portal collects).
     consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
-    # Appeals handed over through Open311 record the partner system that brought them in.
-    partner = models.ForeignKey(
-        "open311.Partner",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="appeals",
-        verbose_name=_("partner"),
-    )
+    # The outside system that handed the appeal in (an Open311 partner), by its name then. The
+    # adapter keeps its own record of which partner it was; the domain knows no adapter.
+    source = models.CharField(_("partner"), max_length=80, blank=True)
     # Answers to the category's extra questions (Open311 service attributes), by attribute code.
     attributes = models.JSONField(_("attributes"), default=dict, blank=True)
     media_url = models.URLField(_("media URL"), max_length=500, blank=True)
@@ -248,6 +242,13 @@ class Appeal(models.Model):
     # The nearest running clock: what "time left" means on a worklist; null when none runs.
     due_at = models.DateTimeField(null=True, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
+    # The next alert each clock owes (its reminder, then its escalation at the deadline; null once
+    # escalated), and the earliest of those of the running clocks: the minutely sweep
+    # (`appeal_clocks_sweep`) reads `alert_at` through its index instead of a timer row per alert.
+    sign_alert_at = models.DateTimeField(null=True, blank=True, editable=False)
+    contact_alert_at = models.DateTimeField(null=True, blank=True, editable=False)
+    conclude_alert_at = models.DateTimeField(null=True, blank=True, editable=False)
+    alert_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     result = models.CharField(_("result"), max_length=16, choices=Result.choices, blank=True)
     result_note = models.TextField(_("result note"), blank=True)
@@ -274,6 +275,10 @@ class Appeal(models.Model):
         indexes = [
             models.Index(
                 fields=["due_at", "id"], condition=Q(due_at__isnull=False), name="appeal_open_due_id"
+            ),
+            # Partial: only the appeals with an alert still owed, a small index beside millions.
+            models.Index(
+                fields=["alert_at", "id"], condition=Q(alert_at__isnull=False), name="appeal_alert_due"
             ),
             models.Index(
                 fields=["unit_path", "due_at"],
@@ -326,6 +331,9 @@ class Appeal(models.Model):
             # A clock runs only while the bureau owes the citizen something (clocks.running).
             models.CheckConstraint(
                 condition=Q(due_at__isnull=True) | Q(is_open=True), name="appeal_due_only_when_open"
+            ),
+            models.CheckConstraint(
+                condition=Q(alert_at__isnull=True) | Q(is_open=True), name="appeal_alert_only_when_open"
             ),
             models.CheckConstraint(
                 condition=Q(is_open=True, state__in=sorted(OPEN_STATES))
