@@ -79,6 +79,30 @@ ROWS = [
             ),
         ),
     ),
+    # Partners and the hotline register many at once: whoever may register one may send a batch.
+    Row(
+        "api:appeals_batch",
+        (
+            get(BUSINESS, ok=(405,), api=True),
+            post(
+                INTAKE,
+                body=lambda w: {
+                    "appeals": [
+                        {
+                            "key": "matrix-batch-1",
+                            "channel": "12345",
+                            "type": "complaint",
+                            "category": "traffic-parking",
+                            "title": "小区门口长期违停",
+                            "content": "东门小区门口每天早上有车辆违停，堵住消防通道。",
+                        }
+                    ]
+                },
+                ok=(200,),
+                api=True,
+            ),
+        ),
+    ),
     page("api:appeal", STATION_A, args=in_state("dispatched"), api=True),
     page("api:appeal_events", STATION_A, args=in_state("dispatched"), api=True),
     _step("accept"),

@@ -38,6 +38,7 @@ import pytest
 
 from conftest import Personas
 from jingmin.appeals import services
+from jingmin.appeals.clocks import ALERT_FIELDS
 from jingmin.appeals.models import Appeal, Category, FollowUp, State
 from jingmin.appeals.tests.conftest import appeal_input
 from jingmin.ledger.models import AddressKind, Household, Person
@@ -73,6 +74,7 @@ def _appeal(p: Personas, name: str, *, district: Any, received: dt.datetime, **f
         "contact_by": None,
         "conclude_by": None,
         "due_at": None,
+        **dict.fromkeys(ALERT_FIELDS),
         "is_open": False,
         "state": State.CONCLUDED,
     }

@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from jingmin.appeals.clocks import ALERT_FIELDS
 from jingmin.appeals.models import Appeal, Category, FollowUp, ReviewOutcome, State
 from jingmin.metrics.models import IndicatorSettings
 from jingmin.portal import statistics
@@ -23,6 +24,9 @@ N = 0
 def appeal(persona, code: str, unit, *, days_ago: int = 10, **fields):
     a = registered(persona, category=Category.objects.get(code=code))
     received = timezone.now() - timedelta(days=days_ago)
+    if fields.get("is_open") is False:
+        # A closed appeal owes no alert, as the service leaves it.
+        fields.update(dict.fromkeys(ALERT_FIELDS))
     Appeal.objects.filter(pk=a.pk).update(received_at=received, unit=unit, unit_path=unit.path, **fields)
     return a
 
