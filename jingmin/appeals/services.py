@@ -53,7 +53,8 @@ from jingmin.appeals.transitions import (
 )
 from jingmin.audit.services import audit_record
 from jingmin.core import hooks
-from jingmin.core.crypto import lookup_hash
+from jingmin.core.crypto import lookup_hash, mask
+from jingmin.core.dates import spoken_datetime
 from jingmin.core.errors import ServiceError
 from jingmin.org.models import Unit, UnitKind, User
 from jingmin.org.roles import Cap, can
@@ -229,6 +230,9 @@ def appeal_register(
         raise ServiceError(_("No unit receives this appeal."), code="no_unit")
     if submission_key:
         existing = Appeal.objects.filter(submission_key=submission_key).first()
+        if existing is None:
+            # The same form was already merged into an earlier appeal ("merge into" at intake).
+            existing = Appeal.objects.filter(events__submission_key=submission_key).first()
         if existing is not None:
             return existing, False
     now = timezone.now()
@@ -419,9 +423,7 @@ def _explain(action: str, appeal: Appeal) -> str:
         handler = User.objects.filter(pk=appeal.handler_id).first()
         return _("%(name)s already signed for this appeal at %(time)s.") % {
             "name": handler.full_name if handler else "?",
-            "time": timezone.localtime(appeal.signed_at).strftime("%Y-%m-%d %H:%M")
-            if appeal.signed_at
-            else "",
+            "time": spoken_datetime(appeal.signed_at) if appeal.signed_at else "",
         }
     return _("An appeal that is %(state)s cannot be %(action)s.") % {
         "state": State(appeal.state).label,
@@ -976,13 +978,7 @@ def appeal_merge(*, actor: User, appeal_id: int, into: Appeal | int | None, note
         target = Appeal.objects.filter(pk=into_id).first()
         if target is None or not appeal_in_scope(actor=actor, pk=target.pk):
             raise ServiceError(_("No such appeal in your scope."), code="not_found", field="into")
-        if target.state in (State.MERGED, State.REJECTED, State.ARCHIVED):
-            raise ServiceError(
-                _("The appeal %(code)s is %(state)s; merge into an appeal that is still being handled.")
-                % {"code": target.tracking_code, "state": State(target.state).label},
-                code="invalid",
-                field="into",
-            )
+        _refuse_finished_target(target)
         found["target"] = target
 
     def change(step: _Step) -> None:
@@ -1007,6 +1003,99 @@ def appeal_merge(*, actor: User, appeal_id: int, into: Appeal | int | None, note
     return _apply(
         actor=actor, appeal_id=appeal_id, action=Action.MERGE, note=note, change=change, guard=guard
     )
+
+
+def _refuse_finished_target(target: Appeal) -> None:
+    """Nothing is merged into an appeal that is no longer being handled."""
+    if target.state in (State.MERGED, State.REJECTED, State.ARCHIVED):
+        raise ServiceError(
+            _("The appeal %(code)s is %(state)s; merge into an appeal that is still being handled.")
+            % {"code": target.tracking_code, "state": State(target.state).label},
+            code="invalid",
+            field="into",
+        )
+
+
+@dataclass(frozen=True)
+class RepeatContact:
+    """What the clerk took down of a citizen raising a matter already registered."""
+
+    channel: str
+    title: str
+    content: str
+    citizen_phone: str = ""
+    address: str = ""
+
+
+def appeal_merge_contact(
+    *, actor: User, appeal_id: int, contact: RepeatContact, submission_key: str | None = None
+) -> Appeal:
+    """Merge into at intake: the new contact joins the history of the appeal it repeats and no
+    appeal is registered. The intake form's key makes a retried submission append nothing twice.
+    """
+    if not can(actor, Cap.APPEAL_INTAKE):
+        raise PermissionDenied
+    if contact.channel not in Channel.values:
+        raise ServiceError(_("Choose how the appeal came in."), code="invalid", field="channel")
+    words = "\n".join(part for part in (contact.title.strip(), contact.content.strip()) if part)
+    if not words:
+        raise ServiceError(_("Describe what the citizen asks for."), code="required", field="content")
+    if len(words) > 5000:
+        raise ServiceError(_("The content is at most 5,000 characters."), code="invalid", field="content")
+    phone = normalise_phone(contact.citizen_phone)
+    if phone and not _PHONE.match(phone):
+        raise ServiceError(
+            _("Enter a phone number of 7 to 15 digits."), code="invalid", field="citizen_phone"
+        )
+    try:
+        with transaction.atomic():
+            appeal = _lock(appeal_id, actor)
+            if submission_key:
+                done = (
+                    AppealEvent.objects.filter(submission_key=submission_key).select_related("appeal").first()
+                )
+                if done is not None:
+                    return done.appeal
+                if Appeal.objects.filter(submission_key=submission_key).exists():
+                    raise ServiceError(
+                        _("This form was already registered as an appeal; merge that appeal instead."),
+                        code="invalid",
+                        field="into",
+                    )
+            _refuse_finished_target(appeal)
+            now = timezone.now()
+            phone_hash = lookup_hash(phone) if phone else ""
+            event = _event(
+                appeal,
+                Action.MERGE,
+                appeal.state,
+                actor,
+                now=now,
+                note=words,
+                data={
+                    "contact": contact.channel,
+                    "same_caller": bool(phone_hash) and phone_hash == appeal.citizen_phone_hash,
+                    "same_address": bool(contact.address.strip())
+                    and contact.address.strip() == appeal.address,
+                    **({"caller": mask(phone)} if phone else {}),
+                },
+                submission_key=submission_key,
+            )
+            audit_record(
+                actor=actor,
+                action=AuditAction.APPEAL_MERGE,
+                target=appeal,
+                detail={"contact": contact.channel, "seq": event.seq},
+            )
+            notifications.after_step(appeal, Action.MERGE, event)
+    except IntegrityError:
+        # The same form raced itself: the other submission appended the contact.
+        if submission_key:
+            done = AppealEvent.objects.filter(submission_key=submission_key).select_related("appeal").first()
+            if done is not None:
+                return done.appeal
+        raise
+    return appeal
 
 
 def appeal_archive(*, actor: User, appeal_id: int, note: str = "") -> Appeal:

@@ -1,0 +1,177 @@
+"""The first page after sign-in: the home page of each demo role, timed in the server's process.
+
+Run from the repository root:
+
+    JINGMIN_DEBUG=1 .venv/bin/python bench/home_bench.py --scale small --runs 20
+
+What it does:
+
+1. Uses the database of HOME_BENCH_DATABASE_URL, or `var/home_bench_<scale>.sqlite3`; when that
+   holds no appeals it migrates it and loads the demo (`manage.py seed_demo --size <scale>`, a
+   minute for `small`, much longer for `city`).
+2. In a child process (so that its settings never mix with another bench's), signs each demo role
+   in (clerk, command-centre clerk, officer, chief, leader, inspector) with Django's test client
+   and requests `/` `--runs` times: the first request after each sign-in with the cache emptied
+   (what the first person of a unit meets), then the others (what everyone after meets).
+3. Prints a table, or with `--json` one JSON object per line: name, p50_ms, p95_ms, per_s,
+   queries.
+
+`figures(scale)` yields the same rows for a runner that collects every bench's figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ROLES = ("clerk", "centre", "officer", "chief", "leader", "inspector")
+SCALES = ("small", "city")
+
+
+def _database_url(scale: str) -> str:
+    return (
+        os.environ.get("HOME_BENCH_DATABASE_URL")
+        or f"sqlite:///{ROOT / 'var' / f'home_bench_{scale}.sqlite3'}"
+    )
+
+
+def _environment(url: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        {
+            "DATABASE_URL": url,
+            "JINGMIN_DEBUG": env.get("JINGMIN_DEBUG", "1"),
+            "JINGMIN_HTTPS": "0",
+            "JINGMIN_LOG_LEVEL": "WARNING",
+            "PYTHONPATH": str(ROOT),
+        }
+    )
+    return env
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def _measure(runs: int) -> Iterator[dict[str, object]]:
+    """In the child process: Django set up on the bench's database."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from jingmin.org.models import User
+
+    settings.ALLOWED_HOSTS = ["*"]
+    # The first request of the process builds URL tables and templates (the web process does it
+    # at start, jingmin/core/warmup.py): not part of anyone's sign-in.
+    from jingmin.core.warmup import warm_up
+
+    warm_up()
+    first_all: list[float] = []
+    later_all: list[float] = []
+    for username in ROLES:
+        user = User.objects.get(username=username)
+        first: list[float] = []
+        later: list[float] = []
+        queries = 0
+        for run in range(runs):
+            if run % 5 == 0:
+                cache.clear()
+                client = Client()
+                client.force_login(user)
+            with CaptureQueriesContext(connection) as captured:
+                start = time.perf_counter()
+                response = client.get("/")
+                elapsed = (time.perf_counter() - start) * 1000
+            if response.status_code != 200:
+                raise SystemExit(f"{username}: the home page answered {response.status_code}")
+            (first if run % 5 == 0 else later).append(elapsed)
+            queries = len(captured.captured_queries)
+        first_all += first
+        later_all += later
+        for label, values in (("first after sign-in", first), ("later", later)):
+            yield _row(f"home {username}, {label}", values, queries)
+    yield _row("home, every role, first after sign-in", first_all, None)
+    yield _row("home, every role, later", later_all, None)
+
+
+def _row(name: str, values: list[float], queries: int | None) -> dict[str, object]:
+    p50 = statistics.median(values)
+    row: dict[str, object] = {
+        "name": name,
+        "p50_ms": round(p50, 1),
+        "p95_ms": round(_percentile(values, 0.95), 1),
+        "per_s": round(1000 / p50, 1) if p50 else None,
+    }
+    if queries is not None:
+        row["queries"] = queries
+    return row
+
+
+def _prepare(scale: str, env: dict[str, str]) -> None:
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    subprocess.run([*manage, "migrate", "--no-input", "-v", "0"], env=env, check=True, cwd=ROOT)  # noqa: S603
+    subprocess.run([*manage, "seed_demo", "--if-empty", "--size", scale], env=env, check=True, cwd=ROOT)  # noqa: S603
+
+
+def figures(scale: str, runs: int = 20) -> Iterator[dict[str, object]]:
+    """One row per role and kind of request (name, p50_ms, p95_ms, per_s, queries)."""
+    if scale not in SCALES:
+        raise ValueError(f"scale is one of {', '.join(SCALES)}")
+    env = _environment(_database_url(scale))
+    (ROOT / "var").mkdir(exist_ok=True)
+    _prepare(scale, env)
+    child = subprocess.run(  # noqa: S603
+        [sys.executable, __file__, "--child", "--runs", str(runs)],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    for line in child.stdout.splitlines():
+        if line.startswith("{"):
+            yield json.loads(line)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", choices=SCALES, default="small")
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        for row in _measure(args.runs):
+            print(json.dumps(row, ensure_ascii=False), flush=True)
+        return
+    rows = list(figures(args.scale, runs=args.runs))
+    if args.json:
+        for row in rows:
+            print(json.dumps(row, ensure_ascii=False))
+        return
+    print("| request | p50 ms | p95 ms | per s | queries |")
+    print("|---|---:|---:|---:|---:|")
+    for row in rows:
+        print(
+            f"| {row['name']} | {row['p50_ms']} | {row['p95_ms']} | {row['per_s']} | {row.get('queries', '')} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
