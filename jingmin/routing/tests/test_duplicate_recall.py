@@ -89,7 +89,10 @@ def test_reworded_duplicates_are_found_by_caller_and_address(persona, settings):
     by_kind = {True: 0, False: 0}
     for pk, second, same_caller in pairs:
         words = likely_duplicates(
-            actor=persona.clara, title=second["title"], content=second["content"], district=persona.district_a1
+            actor=persona.clara,
+            title=second["title"],
+            content=second["content"],
+            district=persona.district_a1,
         )
         keys = likely_duplicates(actor=persona.clara, district=persona.district_a1, **second)
         found_words += pk in [d.pk for d in words]
