@@ -151,15 +151,16 @@ def home_figures(*, actor: User) -> HomeFigures | None:
 
     Computed live they were most of what a chief's or a leader's first page after sign-in waited
     for (docs/benchmarks.md), and a month's rates barely move in minutes: they are kept in the
-    shared cache for `METRICS_HOME_CACHE_SECONDS`, per person (the units compared follow their
-    scope) and per database (test databases side by side share one cache)."""
+    shared cache for `METRICS_HOME_CACHE_SECONDS`, per unit (whoever of the unit reads them, the
+    units compared are its own subtree's, so a chief's first page uses what the station's other
+    leaders just read) and per database (test databases side by side share one cache)."""
     from jingmin.metrics.periods import Grain, period_of, today
 
     if not (can(actor, Cap.METRICS_VIEW) and can(actor, Cap.APPEAL_SUPERVISE)):
         return None
     period = period_of(Grain.MONTH, today())
     unit = actor.unit
-    key = f"metrics:home:{connection.settings_dict['NAME']}:{actor.pk}:{unit.pk}:{period.start.isoformat()}"
+    key = f"metrics:home:{connection.settings_dict['NAME']}:{unit.pk}:{period.start.isoformat()}"
     cached = cache.get(key)
     if isinstance(cached, HomeFigures):
         return cached

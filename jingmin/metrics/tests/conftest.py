@@ -286,7 +286,7 @@ def build_station(p: Personas) -> Station:
 
 @pytest.fixture(autouse=True)
 def _home_figures_not_cached(settings):
-    """The home page's figures are cached per person, and persons' ids repeat from one test to the
+    """The home page's figures are cached per unit, and units' ids repeat from one test to the
     next: each test computes its own."""
     settings.METRICS_HOME_CACHE_SECONDS = 0
 
