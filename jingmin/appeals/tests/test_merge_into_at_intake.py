@@ -32,13 +32,13 @@ def test_merging_into_creates_no_appeal_and_records_the_contact(persona, registe
     assert response.status_code == 204
     assert response["HX-Redirect"] == reverse("appeals:detail", args=[earlier.pk])
     assert Appeal.objects.count() == 1
-    event = AppealEvent.objects.filter(appeal=earlier).order_by("-seq").first()
+    event = AppealEvent.objects.filter(appeal=earlier).latest("seq")
     assert event.action == Action.MERGE and event.actor == persona.clara
     assert event.data["contact"] == "phone" and event.data["caller"] == "139****1111"
     assert event.data["same_caller"] is False
     assert "昨晚又吵到一点" in event.note
     assert event.from_state == event.to_state == earlier.state
-    row = AuditEntry.objects.order_by("-pk").first()
+    row = AuditEntry.objects.latest("pk")
     assert AuditEntry.objects.count() == audit_before + 1
     assert row.action == "appeals.appeal_merge" and row.target_id == str(earlier.pk)
     # The history shows it in words.

@@ -44,10 +44,12 @@ def test_a_notification_gives_its_deadline_in_chinese(
         services.appeal_accept(actor=persona.clara, appeal_id=appeal.pk)
         appeal = services.appeal_dispatch(actor=persona.clara, appeal_id=appeal.pk, unit=persona.district_a1)
     run_tasks()
+    assert appeal.due_at is not None
     note = Notification.objects.filter(recipient=persona.oliver, kind="appeal.dispatch").get()
     assert spoken_datetime(appeal.due_at) in note.body
     assert re.search(r"2026年11月2\d日 \d{2}:\d{2}", note.body), note.body
     assert not ISO.search(note.body)
     sent = [m for m in mail.outbox if "oliver@example.org" in m.to]
     assert sent, "the dispatch notice is e-mailed too"
-    assert spoken_datetime(appeal.due_at) in sent[0].body and not ISO.search(sent[0].body)
+    body = str(sent[0].body)
+    assert spoken_datetime(appeal.due_at) in body and not ISO.search(body)

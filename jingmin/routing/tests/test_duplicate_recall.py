@@ -94,7 +94,14 @@ def test_reworded_duplicates_are_found_by_caller_and_address(persona, settings):
             content=second["content"],
             district=persona.district_a1,
         )
-        keys = likely_duplicates(actor=persona.clara, district=persona.district_a1, **second)
+        keys = likely_duplicates(
+            actor=persona.clara,
+            title=second["title"],
+            content=second["content"],
+            address=second["address"],
+            citizen_phone=second["citizen_phone"],
+            district=persona.district_a1,
+        )
         found_words += pk in [d.pk for d in words]
         hit = pk in [d.pk for d in keys]
         found_keys += hit
