@@ -11,8 +11,10 @@ What it does:
    minute for `small`, much longer for `city`).
 2. In a child process (so that its settings never mix with another bench's), signs each demo role
    in (clerk, command-centre clerk, officer, chief, leader, inspector) with Django's test client
-   and requests `/` `--runs` times: the first request after each sign-in with the cache emptied
-   (what the first person of a unit meets), then the others (what everyone after meets).
+   and requests `/` `--runs` times: every fifth after a fresh sign-in with the cache emptied
+   (what the first person of a unit meets), the others later (what everyone after meets). Where
+   the page fetches the month's indicators once shown (those who lead), that request is timed
+   too, as "indicators".
 3. Prints a table, or with `--json` one JSON object per line: name, p50_ms, p95_ms, per_s,
    cpu_p50_ms (the process's CPU time, which the machine's other work does not stretch) and
    queries.
@@ -83,37 +85,47 @@ def _measure(runs: int) -> Iterator[dict[str, object]]:
     from jingmin.core.warmup import warm_up
 
     warm_up()
-    first_all: list[float] = []
-    later_all: list[float] = []
-    cpu_all: dict[bool, list[float]] = {True: [], False: []}
+    panel_url = "/metrics/home/"
+
+    def timed(client: Client, url: str) -> tuple[float, float, int, str]:
+        with CaptureQueriesContext(connection) as captured:
+            start, start_cpu = time.perf_counter(), time.process_time()
+            response = client.get(url)
+            wall = (time.perf_counter() - start) * 1000
+            spent = (time.process_time() - start_cpu) * 1000
+        if response.status_code != 200:
+            raise SystemExit(f"{url} answered {response.status_code}")
+        return wall, spent, len(captured.captured_queries), response.content.decode()
+
+    # (page, first after sign-in?) -> wall times, CPU times, over every role
+    every: dict[tuple[str, bool], tuple[list[float], list[float]]] = {}
     for username in ROLES:
         user = User.objects.get(username=username)
-        first: list[float] = []
-        later: list[float] = []
-        cpu: dict[bool, list[float]] = {True: [], False: []}
-        queries = 0
+        mine: dict[tuple[str, bool], tuple[list[float], list[float]]] = {}
+        queries: dict[tuple[str, bool], int] = {}
         for run in range(runs):
-            if run % 5 == 0:
+            fresh = run % 5 == 0
+            if fresh:
                 cache.clear()
                 client = Client()
                 client.force_login(user)
-            with CaptureQueriesContext(connection) as captured:
-                start, start_cpu = time.perf_counter(), time.process_time()
-                response = client.get("/")
-                elapsed = (time.perf_counter() - start) * 1000
-                cpu[run % 5 == 0].append((time.process_time() - start_cpu) * 1000)
-            if response.status_code != 200:
-                raise SystemExit(f"{username}: the home page answered {response.status_code}")
-            (first if run % 5 == 0 else later).append(elapsed)
-            queries = len(captured.captured_queries)
-        first_all += first
-        later_all += later
-        cpu_all[True] += cpu[True]
-        cpu_all[False] += cpu[False]
-        for label, values, spent in (("first after sign-in", first, cpu[True]), ("later", later, cpu[False])):
-            yield _row(f"home {username}, {label}", values, spent, queries)
-    yield _row("home, every role, first after sign-in", first_all, cpu_all[True], None)
-    yield _row("home, every role, later", later_all, cpu_all[False], None)
+            wall, spent, queries["home", fresh], html = timed(client, "/")
+            pages = [("home", wall, spent)]
+            # The month's indicators, which the page fetches once shown (those who lead).
+            if f'hx-get="{panel_url}"' in html:
+                wall, spent, queries["indicators", fresh], _html = timed(client, panel_url)
+                pages.append(("indicators", wall, spent))
+            for page, w, c in pages:
+                for kept in (mine, every):
+                    walls, cpus = kept.setdefault((page, fresh), ([], []))
+                    walls.append(w)
+                    cpus.append(c)
+        for (page, fresh), (walls, cpus) in mine.items():
+            label = "first after sign-in" if fresh else "later"
+            yield _row(f"{page} {username}, {label}", walls, cpus, queries[page, fresh])
+    for (page, fresh), (walls, cpus) in sorted(every.items()):
+        label = "first after sign-in" if fresh else "later"
+        yield _row(f"{page}, every role, {label}", walls, cpus, None)
 
 
 def _row(name: str, values: list[float], cpu: list[float], queries: int | None) -> dict[str, object]:

@@ -145,6 +145,11 @@ class HomeFigures:
     rows: list[UnitRow]
 
 
+def shows_home_figures(actor: User) -> bool:
+    """Whether the person's home page has the month's figures (those who lead or supervise)."""
+    return can(actor, Cap.METRICS_VIEW) and can(actor, Cap.APPEAL_SUPERVISE)
+
+
 def home_figures(*, actor: User) -> HomeFigures | None:
     """This month's figures of the person's unit and of the units it compares, for those who lead
     or supervise (a chief's districts, a leader's stations); None for everyone else.
@@ -156,7 +161,7 @@ def home_figures(*, actor: User) -> HomeFigures | None:
     leaders just read) and per database (test databases side by side share one cache)."""
     from jingmin.metrics.periods import Grain, period_of, today
 
-    if not (can(actor, Cap.METRICS_VIEW) and can(actor, Cap.APPEAL_SUPERVISE)):
+    if not shows_home_figures(actor):
         return None
     period = period_of(Grain.MONTH, today())
     unit = actor.unit
