@@ -43,7 +43,6 @@ from jingmin.appeals.models import (
     State,
     Urgency,
 )
-from jingmin.appeals.search import search_filter
 from jingmin.appeals.transitions import (
     HOLDER_ACTIONS,
     TRANSITIONS,
@@ -52,6 +51,7 @@ from jingmin.appeals.transitions import (
     handled_it,
 )
 from jingmin.core.crypto import lookup_hash
+from jingmin.core.search import search_filter
 from jingmin.org.models import User
 from jingmin.org.roles import Cap, can
 from jingmin.org.scope import Scope
@@ -164,7 +164,7 @@ def _text_query(qs: QuerySet[Appeal], q: str) -> QuerySet[Appeal]:
 
 def appeal_list(*, actor: User, filters: AppealFilters | None = None) -> QuerySet[Appeal]:
     f = filters or AppealFilters()
-    qs = appeal_scope(actor).select_related("category", "unit", "partner")
+    qs = appeal_scope(actor).select_related("category", "unit")
     if f.state:
         qs = qs.filter(state=f.state)
     if f.open_only:
@@ -203,7 +203,6 @@ def appeal_get(*, actor: User, pk: int) -> Appeal:
             "handler",
             "district",
             "merged_into",
-            "partner",
         )
         .filter(pk=pk)
         .first()
@@ -247,7 +246,7 @@ def desk_waiting(*, actor: User) -> QuerySet[Appeal]:
     return (
         appeal_scope(actor)
         .filter(unit=actor.unit, state__in=[State.SUBMITTED, State.ACCEPTED], is_open=True)
-        .select_related("category", "unit", "partner")
+        .select_related("category", "unit")
         .order_by(urgency_rank, "received_at", "id")
     )
 
