@@ -236,12 +236,15 @@ def appeal_register(
     intake_unit = receiving_unit(intake_unit)
     if intake_unit is None:
         raise ServiceError(_("No unit receives this appeal."), code=ErrorCode.NO_UNIT)
+    if submission_key:
+        # The same form was already merged into an earlier appeal ("merge into" at intake): no
+        # insert would collide, so ask the events' key (a partial unique index) first.
+        merged = Appeal.objects.filter(events__submission_key=submission_key).first()
+        if merged is not None:
+            return merged, False
     if submission_key and files:
         # Files are written to storage before the insert could collide: look for the repeat first.
         existing = Appeal.objects.filter(submission_key=submission_key).first()
-        if existing is None:
-            # The same form was already merged into an earlier appeal ("merge into" at intake).
-            existing = Appeal.objects.filter(events__submission_key=submission_key).first()
         if existing is not None:
             return existing, False
     now = timezone.now()
