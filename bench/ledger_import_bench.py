@@ -26,11 +26,12 @@ import argparse
 import random
 import sys
 import time
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from benchenv import configure, database_name, postgres_database
+from benchenv import configure, database_name, postgres_database, printed_figures
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -284,6 +285,14 @@ def searches(runs: int = 50) -> None:
     for label, make_query in cases:
         p50, p95 = timed(make_query)
         print(f"| {label} | {p50:.1f} | {p95:.1f} |")
+
+
+def figures(scale: str) -> Iterator[dict[str, Any]]:
+    """For `bench/run.py`: this script's report at 3,000 rows (small) or 100,000 (city)."""
+    rows = {"small": 3000, "city": 100_000}[scale]
+    yield from printed_figures(
+        "ledger import", Path(__file__), ["--database", "postgres", "--rows", str(rows)]
+    )
 
 
 if __name__ == "__main__":
