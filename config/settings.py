@@ -514,6 +514,9 @@ PORTAL_CAPTCHA_PASS_MINUTES = env_int("JINGMIN_PORTAL_CAPTCHA_PASS_MINUTES", 10)
 # Public statistics: cached this long; rates standing on fewer cases are flagged. The rates and
 # their k are the indicators' (jingmin.metrics, its settings kept with their history).
 PORTAL_STATS_CACHE_SECONDS = env_int("JINGMIN_PORTAL_STATS_CACHE_SECONDS", 600)
+# The month's indicators on the home page of those who lead: cached this long (a month's rates
+# barely move in minutes; the dashboard computes them live).
+METRICS_HOME_CACHE_SECONDS = env_int("JINGMIN_METRICS_HOME_CACHE_SECONDS", 120)
 PORTAL_STATS_MIN_CASES = env_int("JINGMIN_PORTAL_STATS_MIN_CASES", 20)
 # The portal's captcha (django-simple-captcha, drawn offline by Pillow): a small sum in digits,
 # which anyone can read, rather than Latin letters; large characters for older eyes.

@@ -768,6 +768,8 @@ _CHANNELS_NIGHT = (
 )
 # Submitted by citizens themselves, with no staff account behind the registration.
 _SELF_SERVICE = frozenset({Channel.WEB, Channel.OPEN311})
+# The share of appeals told in the words of a neighbouring category (`_Planner.words_of`).
+_BORDERLINE = 0.12
 
 # Appeals an hour of the day brings (Asia/Shanghai), relative.
 _HOURLY = (
@@ -1146,6 +1148,18 @@ class _Planner:
             slots[key] = rng.choice(choices)
         return type_, title.format_map(slots)[:120], content.format_map(slots)
 
+    def words_of(self, code: str) -> str:
+        """The category whose words the citizen uses: usually the one the appeal is filed under,
+        sometimes a neighbour's (a shop's noise filed as market order, a scam filed as a theft),
+        as clerks do. Without these borderline appeals every category has words of its own and
+        the routing page would show a model that is never wrong, which no clerk would believe."""
+        if self.rng.random() >= _BORDERLINE:
+            return code
+        top = code.split("-")[0]
+        near = [c for c, _w in self.category_weights if c != code and c.split("-")[0] == top]
+        others = near or [c for c, _w in self.category_weights if c != code]
+        return self.rng.choice(others) if others else code
+
     def address(self, station: _Station) -> tuple[str, str]:
         """A standard address of the station's area (road, number, estate, building, unit, room),
         and the estate's name for the text."""
@@ -1184,7 +1198,9 @@ class _Planner:
         address, community = self.address(station)
         if rng.random() < 0.07:
             address = ""  # the caller would not say
-        type_, title, content = self.text(code, station, district, address or community, community)
+        type_, title, content = self.text(
+            self.words_of(code), station, district, address or community, community
+        )
         urgency = _pick(rng, texts.urgency)
         local = received.astimezone(SHANGHAI)
         in_office = is_workday(local.date()) and _WORK_START <= local.time() < _WORK_END

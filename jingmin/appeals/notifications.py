@@ -11,10 +11,10 @@ from functools import partial
 from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jingmin.appeals.models import Action, Appeal, AppealEvent, Urgency
+from jingmin.core.dates import spoken_datetime
 from jingmin.notify.services import notify_staff, public_link, sms_notify
 from jingmin.org.models import Unit, User
 from jingmin.org.roles import CAPABILITIES, Cap
@@ -84,6 +84,10 @@ def after_step(appeal: Appeal, action: str, event: AppealEvent) -> None:
             Action.REOPEN: _("Reopened, report within the new deadline: %(title)s"),
             Action.REMIND: _("Deadline approaching: %(title)s"),
         }[Action(action)] % {"title": title}
+    elif action == Action.MERGE and event.data.get("contact"):
+        # The citizen raised it again ("merge into" at intake): whoever holds it should know.
+        recipients = _handlers(appeal) if appeal.is_open else None
+        subject = _("The citizen raised it again: %(title)s") % {"title": title}
     elif action == Action.ESCALATE:
         recipients = members(event.unit, Cap.APPEAL_SUPERVISE)
         subject = _("Overdue, escalated to your unit: %(title)s") % {"title": title}
@@ -100,7 +104,7 @@ def after_step(appeal: Appeal, action: str, event: AppealEvent) -> None:
     if deadline is not None:
         body = _("%(code)s, due %(time)s") % {
             "code": code,
-            "time": timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M"),
+            "time": spoken_datetime(deadline),
         }
     notify_staff(
         recipients=recipients,

@@ -54,7 +54,8 @@ from jingmin.appeals.transitions import (
 from jingmin.audit.services import audit_append, audit_entry, audit_record
 from jingmin.core import hooks
 from jingmin.core.codes import CommonError
-from jingmin.core.crypto import lookup_hash
+from jingmin.core.crypto import lookup_hash, mask
+from jingmin.core.dates import spoken_datetime
 from jingmin.core.errors import ServiceError
 from jingmin.core.search import index_text
 from jingmin.core.uploads import CheckedUpload, check_upload, store_upload
@@ -235,6 +236,12 @@ def appeal_register(
     intake_unit = receiving_unit(intake_unit)
     if intake_unit is None:
         raise ServiceError(_("No unit receives this appeal."), code=ErrorCode.NO_UNIT)
+    if submission_key:
+        # The same form was already merged into an earlier appeal ("merge into" at intake): no
+        # insert would collide, so ask the events' key (a partial unique index) first.
+        merged = Appeal.objects.filter(events__submission_key=submission_key).first()
+        if merged is not None:
+            return merged, False
     if submission_key and files:
         # Files are written to storage before the insert could collide: look for the repeat first.
         existing = Appeal.objects.filter(submission_key=submission_key).first()
@@ -441,9 +448,7 @@ def _explain(action: str, appeal: Appeal) -> str:
         handler = User.objects.filter(pk=appeal.handler_id).first()
         return _("%(name)s already signed for this appeal at %(time)s.") % {
             "name": handler.full_name if handler else "?",
-            "time": timezone.localtime(appeal.signed_at).strftime("%Y-%m-%d %H:%M")
-            if appeal.signed_at
-            else "",
+            "time": spoken_datetime(appeal.signed_at) if appeal.signed_at else "",
         }
     return _("An appeal that is %(state)s cannot be %(action)s.") % {
         "state": State(appeal.state).label,
@@ -1018,13 +1023,7 @@ def appeal_merge(*, actor: User, appeal_id: int, into: Appeal | int | None, note
         target = Appeal.objects.filter(pk=into_id).first()
         if target is None or not appeal_in_scope(actor=actor, pk=target.pk):
             raise ServiceError(_("No such appeal in your scope."), code=CommonError.NOT_FOUND, field="into")
-        if target.state in (State.MERGED, State.REJECTED, State.ARCHIVED):
-            raise ServiceError(
-                _("The appeal %(code)s is %(state)s; merge into an appeal that is still being handled.")
-                % {"code": target.tracking_code, "state": State(target.state).label},
-                code=CommonError.INVALID,
-                field="into",
-            )
+        _refuse_finished_target(target)
         found["target"] = target
 
     def change(step: _Step) -> None:
@@ -1049,6 +1048,103 @@ def appeal_merge(*, actor: User, appeal_id: int, into: Appeal | int | None, note
     return _apply(
         actor=actor, appeal_id=appeal_id, action=Action.MERGE, note=note, change=change, guard=guard
     )
+
+
+def _refuse_finished_target(target: Appeal) -> None:
+    """Nothing is merged into an appeal that is no longer being handled."""
+    if target.state in (State.MERGED, State.REJECTED, State.ARCHIVED):
+        raise ServiceError(
+            _("The appeal %(code)s is %(state)s; merge into an appeal that is still being handled.")
+            % {"code": target.tracking_code, "state": State(target.state).label},
+            code=CommonError.INVALID,
+            field="into",
+        )
+
+
+@dataclass(frozen=True)
+class RepeatContact:
+    """What the clerk took down of a citizen raising a matter already registered."""
+
+    channel: str
+    title: str
+    content: str
+    citizen_phone: str = ""
+    address: str = ""
+
+
+def appeal_merge_contact(
+    *, actor: User, appeal_id: int, contact: RepeatContact, submission_key: str | None = None
+) -> Appeal:
+    """Merge into at intake: the new contact joins the history of the appeal it repeats and no
+    appeal is registered. The intake form's key makes a retried submission append nothing twice.
+    """
+    if not can(actor, Cap.APPEAL_INTAKE):
+        raise PermissionDenied
+    if contact.channel not in Channel.values:
+        raise ServiceError(_("Choose how the appeal came in."), code=CommonError.INVALID, field="channel")
+    words = "\n".join(part for part in (contact.title.strip(), contact.content.strip()) if part)
+    if not words:
+        raise ServiceError(
+            _("Describe what the citizen asks for."), code=CommonError.REQUIRED, field="content"
+        )
+    if len(words) > 5000:
+        raise ServiceError(
+            _("The content is at most 5,000 characters."), code=CommonError.INVALID, field="content"
+        )
+    phone = normalise_phone(contact.citizen_phone)
+    if phone and not _PHONE.match(phone):
+        raise ServiceError(
+            _("Enter a phone number of 7 to 15 digits."), code=CommonError.INVALID, field="citizen_phone"
+        )
+    try:
+        with transaction.atomic():
+            appeal = _lock(appeal_id, actor)
+            if submission_key:
+                done = (
+                    AppealEvent.objects.filter(submission_key=submission_key).select_related("appeal").first()
+                )
+                if done is not None:
+                    return done.appeal
+                if Appeal.objects.filter(submission_key=submission_key).exists():
+                    raise ServiceError(
+                        _("This form was already registered as an appeal; merge that appeal instead."),
+                        code=CommonError.INVALID,
+                        field="into",
+                    )
+            _refuse_finished_target(appeal)
+            now = timezone.now()
+            phone_hash = lookup_hash(phone) if phone else ""
+            event = _event(
+                appeal,
+                Action.MERGE,
+                appeal.state,
+                actor,
+                now=now,
+                note=words,
+                data={
+                    "contact": contact.channel,
+                    "same_caller": bool(phone_hash) and phone_hash == appeal.citizen_phone_hash,
+                    "same_address": bool(contact.address.strip())
+                    and contact.address.strip() == appeal.address,
+                    **({"caller": mask(phone)} if phone else {}),
+                },
+                submission_key=submission_key,
+            )
+            audit_record(
+                actor=actor,
+                action=AuditAction.APPEAL_MERGE,
+                target=appeal,
+                detail={"contact": contact.channel, "seq": event.seq},
+            )
+            notifications.after_step(appeal, Action.MERGE, event)
+    except IntegrityError:
+        # The same form raced itself: the other submission appended the contact.
+        if submission_key:
+            done = AppealEvent.objects.filter(submission_key=submission_key).select_related("appeal").first()
+            if done is not None:
+                return done.appeal
+        raise
+    return appeal
 
 
 def appeal_archive(*, actor: User, appeal_id: int, note: str = "") -> Appeal:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("follow-ups/", views.follow_ups, name="follow_ups"),
     path("new/", views.register, name="new"),
     path("new/same-caller/", views.same_caller, name="same_caller"),
+    path("new/merge-into/<int:pk>/", views.merge_into, name="merge_into"),
     path("export/", views.export, name="export"),
     path("batch/<str:action>/", views.batch, name="batch"),
     path("supervision/export/", views.supervision_export, name="supervision_export"),

@@ -478,6 +478,39 @@ def register(request: StaffRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+def merge_into(request: StaffRequest, pk: int) -> HttpResponse:
+    """Merge into from the intake form's likely duplicates (htmx): the contact the clerk is
+    taking down joins appeal `pk`'s history and nothing is registered; the form's key makes a
+    second tap do nothing twice. On success the browser goes to a fresh form."""
+    actor = request.user
+    contact = services.RepeatContact(
+        channel=request.POST.get("channel", ""),
+        title=request.POST.get("title", "")[:120],
+        content=request.POST.get("content", "")[:5000],
+        citizen_phone=request.POST.get("citizen_phone", "")[:40],
+        address=request.POST.get("address", "")[:200],
+    )
+    try:
+        appeal = services.appeal_merge_contact(
+            actor=actor,
+            appeal_id=pk,
+            contact=contact,
+            submission_key=request.POST.get("submission_key", "")[:80] or None,
+        )
+    except ServiceError as exc:
+        return render(request, "appeals/_merge_error.html", {"message": exc.message}, status=400)
+    messages.success(
+        request,
+        _("Added to the appeal %(code)s as the citizen's new contact; nothing new was registered.")
+        % {"code": appeal.tracking_code},
+    )
+    response = HttpResponse(status=204)
+    response["HX-Redirect"] = f"{reverse('appeals:detail', args=[appeal.pk])}"
+    return response
+
+
+@login_required
+@require_POST
 def same_caller(request: StaffRequest) -> HttpResponse:
     """The caller's open appeals, while the clerk types the number (POST: a phone number does not
     belong in a URL or an access log)."""

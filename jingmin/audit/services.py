@@ -16,6 +16,7 @@ from jingmin.audit.chain import GENESIS_HASH, row_hash
 from jingmin.audit.codes import AuditAction
 from jingmin.audit.context import client_ip
 from jingmin.audit.models import AuditCheckpoint, AuditEntry, AuditHead
+from jingmin.core.dates import spoken_datetime
 
 if TYPE_CHECKING:
     from jingmin.org.models import User
@@ -164,7 +165,7 @@ def audit_purge(*, actor_username: str, before: datetime) -> PurgeResult:
             )
             % {
                 "days": settings.AUDIT_RETENTION_DAYS,
-                "limit": timezone.localtime(limit).strftime("%Y-%m-%d %H:%M"),
+                "limit": spoken_datetime(limit),
             }
         )
     with transaction.atomic():

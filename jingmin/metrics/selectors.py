@@ -10,6 +10,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -142,17 +145,35 @@ class HomeFigures:
     rows: list[UnitRow]
 
 
+def shows_home_figures(actor: User) -> bool:
+    """Whether the person's home page has the month's figures (those who lead or supervise)."""
+    return can(actor, Cap.METRICS_VIEW) and can(actor, Cap.APPEAL_SUPERVISE)
+
+
 def home_figures(*, actor: User) -> HomeFigures | None:
     """This month's figures of the person's unit and of the units it compares, for those who lead
-    or supervise (a chief's districts, a leader's stations); None for everyone else."""
+    or supervise (a chief's districts, a leader's stations); None for everyone else.
+
+    Computed live they were most of what a chief's or a leader's first page after sign-in waited
+    for (docs/benchmarks.md), and a month's rates barely move in minutes: they are kept in the
+    shared cache for `METRICS_HOME_CACHE_SECONDS`, per unit (whoever of the unit reads them, the
+    units compared are its own subtree's, so a chief's first page uses what the station's other
+    leaders just read) and per database (test databases side by side share one cache)."""
     from jingmin.metrics.periods import Grain, period_of, today
 
-    if not (can(actor, Cap.METRICS_VIEW) and can(actor, Cap.APPEAL_SUPERVISE)):
+    if not shows_home_figures(actor):
         return None
     period = period_of(Grain.MONTH, today())
     unit = actor.unit
+    key = f"metrics:home:{connection.settings_dict['NAME']}:{unit.pk}:{period.start.isoformat()}"
+    cached = cache.get(key)
+    if isinstance(cached, HomeFigures):
+        return cached
     own = figures(scope=Scope.under(unit), period=period, keys=HOME_KEYS)
     rows = unit_rows(
         actor=actor, top=unit, units=compared_units(actor=actor, unit=unit), period=period, keys=HOME_KEYS
     )
-    return HomeFigures(unit, period, own, rows)
+    found = HomeFigures(unit, period, own, rows)
+    if settings.METRICS_HOME_CACHE_SECONDS > 0:
+        cache.set(key, found, settings.METRICS_HOME_CACHE_SECONDS)
+    return found

@@ -102,6 +102,16 @@ def _js_number(value: Decimal | None) -> float | None:
 
 
 @login_required
+def home_panel(request: StaffRequest) -> HttpResponse:
+    """The month's figures on the home page, fetched by the page once it is shown (htmx): the
+    page answers at once, without waiting for the indicators to be computed."""
+    figures_ = selectors.home_figures(actor=request.user)
+    if figures_ is None:
+        raise PermissionDenied
+    return render(request, "metrics/_home.html", {"metrics": figures_})
+
+
+@login_required
 def dashboard(request: StaffRequest) -> HttpResponse:
     actor = request.user
     unit = selectors.metrics_unit(actor=actor, unit_id=_int(request.GET.get("unit")))

@@ -1,5 +1,12 @@
-"""Likely duplicates at intake: open appeals of the same police district (or, without one, of the
-clerk's own unit) received in the last weeks, whose words are much like the new appeal's.
+"""Likely duplicates at intake: open appeals received in the last weeks that come from the same
+caller (the phone's keyed hash) or concern the same address, whatever their words, and open
+appeals of the same police district (or, without one, of the clerk's own unit) whose words are
+much like the new appeal's.
+
+A citizen who calls again rarely repeats their words, and a second neighbour of the same noisy
+shop writes their own: by words alone most such pairs were missed (docs/routing.md gives the
+recall measured on reworded pairs). The caller and the address are exact keys, each read by an
+index within the clerk's scope, so they cost one query beside the words' search.
 
 Two steps, so that it stays fast however many appeals are open. The database narrows first:
 open appeals of the district or unit received since the cut-off (by their indexes), that share
@@ -22,12 +29,14 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import BooleanField, FloatField, QuerySet
+from django.db.models import BooleanField, FloatField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from jingmin.appeals.models import Appeal, State
 from jingmin.appeals.selectors import appeal_scope
+from jingmin.appeals.services import normalise_phone
+from jingmin.core.crypto import lookup_hash
 from jingmin.core.search import bigram_statistics, tokens
 from jingmin.org.models import Unit, User
 
@@ -48,6 +57,8 @@ class Duplicate:
     unit_name: str
     received_at: datetime
     similarity: float
+    same_caller: bool = False
+    same_address: bool = False
 
     @property
     def state_label(self) -> str:
@@ -56,6 +67,8 @@ class Duplicate:
 
 # Read with the candidates, so that showing them costs no further query.
 _SHOWN = ("tracking_code", "title", "state", "unit__name", "received_at")
+# The shortest number that is a caller's key (the intake form's own rule for a phone).
+MIN_PHONE_DIGITS = 7
 
 
 def _quote(term: str) -> str:
@@ -106,6 +119,13 @@ def _query_terms(title: str, content: str) -> list[str]:
     return terms[:MAX_QUERY_TERMS]
 
 
+def _window(actor: User, exclude: int | None) -> QuerySet[Appeal]:
+    """The open appeals received within the window that the clerk may see."""
+    since = timezone.now() - timedelta(weeks=settings.ROUTING_DUPLICATE_WEEKS)
+    qs = appeal_scope(actor).filter(is_open=True, received_at__gte=since)
+    return qs.exclude(pk=exclude) if exclude is not None else qs
+
+
 def candidates(
     *, actor: User, title: str, content: str, district: Unit | None, exclude: int | None = None
 ) -> QuerySet[Appeal]:
@@ -114,13 +134,33 @@ def candidates(
     terms = _query_terms(title, content)
     if not terms:
         return Appeal.objects.none()
-    since = timezone.now() - timedelta(weeks=settings.ROUTING_DUPLICATE_WEEKS)
-    qs = appeal_scope(actor).filter(is_open=True, received_at__gte=since)
+    qs = _window(actor, exclude)
     if district is not None:
         qs = qs.filter(district=district)
-    if exclude is not None:
-        qs = qs.exclude(pk=exclude)
     return _sharing_terms(qs, terms)
+
+
+def caller_key(phone: str) -> str:
+    """The keyed hash a caller's appeals are found by ("" for what is not a phone number)."""
+    number = normalise_phone(phone)
+    return lookup_hash(number) if len(number) >= MIN_PHONE_DIGITS else ""
+
+
+def same_contact(
+    *, actor: User, address: str, phone_hash: str, exclude: int | None = None
+) -> QuerySet[Appeal]:
+    """Open appeals within the window from the same caller or about the same address, in any
+    district of the clerk's scope: a caller who moved the matter to another station's area, or
+    wrote no district, is still the same caller."""
+    address = address.strip()
+    match = Q()
+    if address:
+        match |= Q(address=address)
+    if phone_hash:
+        match |= Q(citizen_phone_hash=phone_hash)
+    if not match:
+        return Appeal.objects.none()
+    return _window(actor, exclude).filter(match).order_by("-received_at", "-id")
 
 
 def similarity_scores(query: Iterable[str], others: dict[int, set[str]]) -> dict[int, float]:
@@ -160,33 +200,47 @@ def likely_duplicates(
     title: str,
     content: str,
     address: str = "",
+    citizen_phone: str = "",
+    phone_hash: str = "",
     district: Unit | None = None,
     exclude: int | None = None,
     limit: int | None = None,
     min_similarity: float | None = None,
 ) -> list[Duplicate]:
-    """The most similar open appeals, most similar first, only those the clerk may see."""
+    """The likely duplicates the clerk may see: those of the same caller or address first, then
+    the most similar in words, most similar first."""
     limit = settings.ROUTING_DUPLICATE_LIMIT if limit is None else limit
     floor = settings.ROUTING_DUPLICATE_MIN_SIMILARITY if min_similarity is None else min_similarity
-    rows = list(
+    phone_hash = phone_hash or caller_key(citizen_phone)
+    columns = ("pk", "search_tokens", "address", "citizen_phone_hash", *_SHOWN)
+    by_words = list(
         candidates(actor=actor, title=title, content=content, district=district, exclude=exclude).values_list(
-            "pk", "search_tokens", *_SHOWN
+            *columns
         )[:MAX_CANDIDATES]
     )
+    by_contact = list(
+        same_contact(actor=actor, address=address, phone_hash=phone_hash, exclude=exclude).values_list(
+            *columns
+        )[:limit]
+    )
+    rows = {row[0]: row for row in by_words + by_contact}
     if not rows:
         return []
     scores = similarity_scores(
-        tokens(f"{title} {content} {address}"), {row[0]: set(row[1].split()) for row in rows}
+        tokens(f"{title} {content} {address}"), {pk: set(row[1].split()) for pk, row in rows.items()}
     )
-    best = sorted(((s, pk) for pk, s in scores.items() if s >= floor), reverse=True)
-    if not best:
-        return []
-    shown = {pk: (code, words, state, unit, at) for pk, _tokens, code, words, state, unit, at in rows}
+    address = address.strip()
     out = []
-    for s, pk in best[:limit]:
-        code, words, state, unit, at = shown[pk]
-        out.append(Duplicate(pk, code, words, state, unit, at, similarity=round(s, 3)))
-    return out
+    for pk, row in rows.items():
+        _tokens, their_address, their_phone = row[1:4]
+        code, words, state, unit, at = row[4:]
+        same_caller = bool(phone_hash) and their_phone == phone_hash
+        same_address = bool(address) and their_address == address
+        similarity = round(scores.get(pk, 0.0), 3)
+        if same_caller or same_address or similarity >= floor:
+            out.append(Duplicate(pk, code, words, state, unit, at, similarity, same_caller, same_address))
+    out.sort(key=lambda d: (d.same_caller or d.same_address, d.similarity, d.received_at), reverse=True)
+    return out[:limit]
 
 
 def duplicates_of(*, actor: User, appeal: Appeal) -> list[Duplicate]:
@@ -199,6 +253,7 @@ def duplicates_of(*, actor: User, appeal: Appeal) -> list[Duplicate]:
         title=appeal.title,
         content=appeal.content,
         address=appeal.address,
+        phone_hash=appeal.citizen_phone_hash,
         district=appeal.district,
         exclude=appeal.pk,
     )

@@ -100,7 +100,12 @@ def suggest(request: StaffRequest) -> HttpResponse:
     district = _district(request)
     suggestion = suggestion_for(actor=actor, title=title, content=content, address=address, district=district)
     duplicates = likely_duplicates(
-        actor=actor, title=title, content=content, address=address, district=district
+        actor=actor,
+        title=title,
+        content=content,
+        address=address,
+        citizen_phone=request.POST.get("citizen_phone", "")[:40],
+        district=district,
     )
     urgency = urgency_suggest(
         f"{title}\n{content}", registered=request.POST.get("urgency", "") or Urgency.GENERAL

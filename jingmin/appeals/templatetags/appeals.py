@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from jingmin.appeals import selectors
-from jingmin.appeals.models import Action, Appeal, AppealEvent, Result, Satisfaction, State
+from jingmin.appeals.models import Action, Appeal, AppealEvent, Channel, Result, Satisfaction, State
 from jingmin.org.models import User
 from jingmin.org.roles import Cap, can
 
@@ -113,6 +113,12 @@ def event_details(event: AppealEvent) -> list[str]:
         out.append(_("Late"))
     if data.get("files"):
         out.append(", ".join(str(name) for name in data["files"]))
+    if data.get("contact") in Channel.values:
+        out.append(
+            _("The citizen raised it again (%(channel)s)") % {"channel": Channel(data["contact"]).label}
+        )
+        if data.get("caller"):
+            out.append(data["caller"])
     if data.get("tracking_code"):
         out.append(_("Merged in: %(code)s") % {"code": data["tracking_code"]})
     return out

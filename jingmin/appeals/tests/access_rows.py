@@ -164,6 +164,14 @@ ROWS = [
         ok=(200,),
         writes=NOBODY,
     ),
+    # "Merge into" at intake: the contact joins an open appeal's history, nothing is registered.
+    action(
+        "appeals:merge_into",
+        INTAKE,
+        args=in_state("submitted"),
+        body=lambda w: {"channel": "phone", "title": "又来电反映", "content": "同一件事，还没有处理。"},
+        ok=(204,),
+    ),
     # The export is an audited read.
     page("appeals:export", BUSINESS),
     page("appeals:supervision_export", SUPERVISE),

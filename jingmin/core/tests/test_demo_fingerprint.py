@@ -9,6 +9,10 @@ routing too) takes minutes, so the suite loads the part those rules drive.
 Re-recorded once since, on purpose: the command centre joined the demo organisation (a unit and an
 account more, so every later id moves) and appeals gained the suggested urgency and the keyed hash
 of the caller's name. The default risk words, written by a migration, are counted, not hashed.
+Re-recorded again when some appeals came to be told in a neighbouring category's words
+(`_Planner.words_of`), so that the demo's routing figures are not those of a model never wrong,
+together with the changes to the appeal row of the same days (clocks by a sweep, the Open311
+partner kept by its adapter), after which the recorded hash no longer matched either.
 """
 
 from datetime import UTC, datetime
@@ -23,7 +27,7 @@ from jingmin.org.demo import seed_org
 
 AT = datetime(2026, 6, 1, 2, 0, tzinfo=UTC)
 
-RECORDED = "9e27f390ae5c16f4516220f8b4c904f1a18ce12fc41fcddcf4aaee8073c3c0fe"
+RECORDED = "0b4c20091d8ceec723bf876ccddd0471289de4f0fe4badd6e5eb6f02907004ce"
 
 
 @pytest.mark.django_db

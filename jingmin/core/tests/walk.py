@@ -159,3 +159,18 @@ def walk(
                 )
         finally:
             context.close()
+
+
+def walk_every_page(browser: Any, base: str, w: World, *, why: str) -> Iterator[Visit]:
+    """Every page of every actor, for a check that does not depend on the database: walked on
+    SQLite only (the walk takes minutes; `why` says why the check holds on PostgreSQL too), and
+    failing when too few pages were walked to mean anything."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip(f"walked on SQLite; {why}")
+    pages = 0
+    for visit in walk(browser, base, w):
+        pages += 1
+        yield visit
+    assert pages > 100, f"only {pages} pages walked: are the permission matrix's rows collected?"

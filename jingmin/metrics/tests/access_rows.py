@@ -32,6 +32,8 @@ def _settings_body(w):
 
 
 ROWS = [
+    # The month's figures of the home page, for those who lead or supervise.
+    page("metrics:home_panel", frozenset({"chen", "li", "ines"})),
     page("metrics:dashboard", STATION_A, query=_a1),
     page("metrics:trend", STATION_A, query=_a1),
     page("metrics:figure", STATION_A, args=lambda w: {"key": "response"}, query=_a1),

@@ -286,6 +286,13 @@ def build_station(p: Personas) -> Station:
     return Station(p=p, appeals=ap, households=hh)
 
 
+@pytest.fixture(autouse=True)
+def _home_figures_not_cached(settings):
+    """The home page's figures are cached per unit, and units' ids repeat from one test to the
+    next: each test computes its own."""
+    settings.METRICS_HOME_CACHE_SECONDS = 0
+
+
 @pytest.fixture
 def station(persona: Personas) -> Station:
     return build_station(persona)

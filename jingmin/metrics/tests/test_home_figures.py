@@ -1,8 +1,10 @@
 """The home page of those who lead shows this month's figures of their units, from the indicators
-(the same numbers as the dashboard); the average score out of 5 is gone."""
+(the same numbers as the dashboard); the average score out of 5 is gone. The page answers at once
+and fetches them (`metrics:home_panel`), so that it does not wait for the indicators."""
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils import timezone
 
 from conftest import signed_in
@@ -13,7 +15,11 @@ def test_the_leaders_home_shows_this_months_rates_by_station(station):
     p = station.p
     a4 = station.appeals["a4"]
     _follow_up(a4, answered=timezone.now(), resolved=True, score=3)
-    html = signed_in(p.li).get("/").content.decode()
+    client = signed_in(p.li)
+    home = client.get("/").content.decode()
+    panel = reverse("metrics:home_panel")
+    assert f'hx-get="{panel}" hx-trigger="load"' in home and 'id="home-indicators"' in home
+    html = client.get(panel).content.decode()
     assert 'id="home-indicators"' in html
     # One answer this month, fairly satisfied: 0.5 / 1, flagged as too few.
     assert 'data-key="satisfaction"' in html and "50.0%" in html and "样本少" in html
@@ -22,5 +28,7 @@ def test_the_leaders_home_shows_this_months_rates_by_station(station):
 
 
 def test_an_officer_home_has_no_unit_figures(station):
-    html = signed_in(station.p.oliver).get("/").content.decode()
+    client = signed_in(station.p.oliver)
+    html = client.get("/").content.decode()
     assert 'id="home-indicators"' not in html
+    assert client.get(reverse("metrics:home_panel")).status_code == 403

@@ -55,7 +55,7 @@ def test_the_badge_is_on_every_page_and_goes_when_all_is_read(persona):
     client = signed_in(persona.oliver)
 
     entry = _inbox_entry(client.get(reverse("core:home")).content.decode())
-    assert '<span class="badge">3</span>' in entry
+    assert '<span class="badge">3条未读</span>' in entry
 
     notification_mark_read(actor=persona.oliver)
 

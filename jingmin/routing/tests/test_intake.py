@@ -29,7 +29,7 @@ def test_the_intake_form_asks_for_suggestions_with_the_words_only(persona):
     assert container is not None
     tag = container.group(0)
     assert f'hx-post="{reverse("routing:suggest")}"' in tag
-    assert 'hx-params="title,content,address,district,urgency"' in tag
+    assert 'hx-params="title,content,address,district,urgency,citizen_phone"' in tag
     assert "from:#id_title" in tag and "from:#id_content" in tag
     # Inside the form, so that the suggestion's hidden inputs are sent with it.
     assert html.index('id="intake-form"') < html.index('id="routing-suggest"') < html.rindex("</form>")
