@@ -14,6 +14,7 @@ The bigrams of each word go to the index; none that straddles two words does.
 
 from __future__ import annotations
 
+import math
 import re
 import time
 from collections.abc import Sequence
@@ -120,7 +121,8 @@ def _pg_search(
     newest: str,
     within: list[str],
 ) -> QuerySet[M]:
-    """The same rows either way; two ways to find them, chosen by a probe of the newest rows.
+    """The same rows either way; two ways to find them, chosen by a probe of the newest rows (for
+    a lone two-character word over the whole table, by ANALYZE's count of it instead).
 
     The planner's estimates for bigram queries are wrong both ways at a million rows: a bigram it
     has no statistics for counts as common, and the bigrams of a phrase count as independent
@@ -146,6 +148,8 @@ def _pg_search(
     index path reads only the matches in scope instead of the whole table's.
     """
     table = queryset.model._meta.db_table
+    # Whether anything but the words (and the scope's tokens) limits the rows.
+    filtered = bool(queryset.query.where)
     recheck = Q()
     for word in words:
         recheck &= _pg_contains(fields, word)
@@ -156,32 +160,46 @@ def _pg_search(
         # Only one-character words: the scope alone goes to the index, the re-check does the rest.
         return queryset.alias(_match=_pg_match(table, [], within)).filter(_match=True)
     walked = _pg_match(table, terms, within, indexed=False)
-    # The cutoff as a value, not a sub-select: the planner then knows the range is the newest
-    # rows and reads it from the index, instead of guessing a third of the table.
-    newest_first = queryset.model._default_manager.order_by(f"-{newest}")
-    cutoff = newest_first.values_list(newest, flat=True)[RECENT_ROWS - 1 : RECENT_ROWS].first()
-    hits = 0
-    if cutoff is not None:
-        recent = (
-            queryset.alias(_match=walked)
-            .filter(_match=True, **{f"{newest}__gte": cutoff})
-            .order_by(f"-{newest}")
-            .values_list("pk", flat=True)
-        )
-        hits = len(recent[:COMMON_HITS])
     frequencies, rows = bigram_statistics(table)
     rarest = min(terms, key=lambda t: frequencies.get(t, 0.0))
-    # Expected cost of each way, from the probe's density and the index's posting lists (GIN
-    # drives an AND from its shortest list and skips through the longer ones).
-    density = hits / RECENT_ROWS
+    if len(terms) == 1 and rows >= RECENT_ROWS and not filtered:
+        # One bigram (a two-character word) among the whole table's rows: its share is what
+        # ANALYZE counted, and a scope's token is as independent of the words as an appeal's
+        # station is of its text; the probe's two round trips are saved (they cost more than the
+        # search itself on a busy server). A phrase's bigrams are not independent, and other
+        # filters are not in the statistics: those are probed.
+        density = math.prod(frequencies.get(t, 0.0) for t in [*terms, *within])
+        walkable = True
+    else:
+        density, walkable = _probe(queryset, walked, newest)
+    # Expected cost of each way, from the density and the index's posting lists (GIN drives an
+    # AND from its shortest list and skips through the longer ones).
     walk_us = PAGE / max(density, 0.5 / RECENT_ROWS) * WALK_ROW_US
     shortest = min(frequencies.get(t, 0.0) for t in [rarest, *within])
     index_us = shortest * rows * POSTING_US + density * rows * MATCH_ROW_US
-    if cutoff is not None and walk_us <= index_us:
+    if walkable and walk_us <= index_us:
         return queryset.alias(_match=walked).filter(_match=True)
     # The index is given the rarest bigram alone (with the scope): its posting list is the
     # shortest, and the planner estimates one bigram well (the bigrams of a phrase badly).
     return queryset.alias(_match=_pg_match(table, [rarest], within)).filter(_match=True)
+
+
+def _probe(queryset: QuerySet[M], walked: RawSQL, newest: str) -> tuple[float, bool]:
+    """The share of matches among the newest RECENT_ROWS rows of the table (within the queryset's
+    own filters), and whether the table has that many rows at all (else the index serves)."""
+    # The cutoff as a value, not a sub-select: the planner then knows the range is the newest
+    # rows and reads it from the index, instead of guessing a third of the table.
+    newest_first = queryset.model._default_manager.order_by(f"-{newest}")
+    cutoff = newest_first.values_list(newest, flat=True)[RECENT_ROWS - 1 : RECENT_ROWS].first()
+    if cutoff is None:
+        return 0.0, False
+    recent = (
+        queryset.alias(_match=walked)
+        .filter(_match=True, **{f"{newest}__gte": cutoff})
+        .order_by(f"-{newest}")
+        .values_list("pk", flat=True)
+    )
+    return len(recent[:COMMON_HITS]) / RECENT_ROWS, True
 
 
 def _pg_match(table: str, terms: list[str], within: list[str], *, indexed: bool = True) -> RawSQL:

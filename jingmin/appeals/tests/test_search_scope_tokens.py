@@ -15,12 +15,17 @@ from jingmin.org.roles import Role
 from jingmin.org.scope import Scope, scope_tokens
 
 
-@pytest.fixture(params=["index", "walk"])
+@pytest.fixture(params=["index", "walk", "statistics"])
 def way(request, monkeypatch):
-    """Either way of finding rows on PostgreSQL (`search._pg_search`): a probe of one row, then
-    walking made free or dear. SQLite has one way; it runs the same tests once more."""
+    """Each way of finding rows on PostgreSQL (`search._pg_search`): a probe of one row, then
+    walking made free or dear; or no probe, the word's share taken from statistics (here made
+    up), then walking. SQLite has one way; it runs the same tests again."""
     monkeypatch.setattr(search, "RECENT_ROWS", 1)
-    monkeypatch.setattr(search, "WALK_ROW_US", 0.0 if request.param == "walk" else 1e9)
+    monkeypatch.setattr(search, "WALK_ROW_US", 1e9 if request.param == "index" else 0.0)
+    if request.param == "statistics":
+        monkeypatch.setattr(search, "bigram_statistics", lambda table: ({"噪音": 0.5}, 1000.0))
+    else:
+        monkeypatch.setattr(search, "bigram_statistics", lambda table: ({}, 0.0))
     return request.param
 
 
