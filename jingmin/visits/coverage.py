@@ -23,18 +23,22 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
+    CharField,
     Count,
     F,
+    Func,
     Q,
     QuerySet,
     Value,
     When,
     Window,
 )
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import Coalesce, Concat, RowNumber
 from django.http import Http404
 from django.utils import timezone
 
@@ -305,6 +309,12 @@ def map_data(*, actor: User, unit: Unit, now: datetime | None = None) -> dict[st
     }
 
 
+class _First(Func):
+    """The first PLACE_LIST elements of an array (PostgreSQL)."""
+
+    template = f"(%(expressions)s)[1:{PLACE_LIST}]"
+
+
 def _places(actor: User, district: Unit, now: datetime) -> list[list[Any]]:
     """The district's located households grouped by position, with those not yet visited."""
     start = months_before(now, current_months([district.pk])[district.pk])
@@ -315,11 +325,37 @@ def _places(actor: User, district: Unit, now: datetime) -> list[list[Any]]:
         .annotate(lat=lat, lng=lng)
         .filter(lat__isnull=False, lng__isnull=False)
     )
+    visited = Q(visit_cover__visited_at__gte=start)
     counts = (
         located.values("lat", "lng")
-        .annotate(total=Count("pk"), covered=Count("pk", filter=Q(visit_cover__visited_at__gte=start)))
+        .annotate(total=Count("pk"), covered=Count("pk", filter=visited))
         .order_by("lat", "lng")
     )
+    if connection.vendor == "postgresql":
+        # One pass over the district: each place's first households not yet visited are
+        # aggregated with its counts (two arrays in the same order, cut to PLACE_LIST).
+        first = {
+            "filter": ~visited,
+            "order_by": (F("visit_cover__visited_at").asc(nulls_first=True), F("pk").asc()),
+        }
+        label = Concat("house__address__full_name", Value(" "), "number", output_field=CharField())
+        rows = counts.annotate(
+            waiting_ids=_First(ArrayAgg("pk", **first)), waiting_labels=_First(ArrayAgg(label, **first))
+        )
+        return [
+            [
+                _number(row["lat"]),
+                _number(row["lng"]),
+                row["total"],
+                row["covered"],
+                [
+                    [pk, text.strip()]
+                    for pk, text in zip(row["waiting_ids"] or [], row["waiting_labels"] or [], strict=True)
+                ],
+            ]
+            for row in rows
+        ]
+    # SQLite: the counts, then the first households not yet visited of every place, ranked.
     waiting: dict[tuple[Any, Any], list[list[Any]]] = defaultdict(list)
     listed = (
         located.filter(Q(visit_cover__visited_at__lt=start) | Q(visit_cover__isnull=True))
