@@ -46,9 +46,14 @@ def main() -> None:
         ("my-work-phone.png", "officer", "/appeals/mine/", PHONE),
         ("queue.png", "clerk", "/appeals/", DESKTOP),
         ("queue-phone.png", "clerk", "/appeals/", PHONE),
+        # The leader's dashboard, the chief's disputes and surveys, the officer's field app.
+        ("dashboard.png", "leader", "/metrics/", DESKTOP),
+        ("disputes-phone.png", "chief", "/disputes/", PHONE),
+        ("surveys.png", "chief", "/evaluation/surveys/", DESKTOP),
+        ("field-phone.png", "officer", "/field/", PHONE),
     ]
     # A phone's long list is shown as its first screen; a desk page whole.
-    first_screen = {"my-work-phone.png", "queue-phone.png"}
+    first_screen = {"my-work-phone.png", "queue-phone.png", "disputes-phone.png", "field-phone.png"}
     with chromium() as browser:
         for name, user, path, viewport in shots:
             page = browser.new_page(viewport=viewport)

@@ -17,7 +17,7 @@ from django.db.models import QuerySet
 from jingmin.appeals.models import Action, Appeal, AppealAssist, FollowUp, ReviewOutcome, State
 from jingmin.appeals.selectors import allowed_actions
 from jingmin.org.models import User
-from jingmin.org.scope import path_prefixes
+from jingmin.org.scope import chain_q
 
 # The steps that move an appeal on, by state; supervising, merging or attaching a file do not.
 NEXT_STEPS: dict[str, frozenset[str]] = {
@@ -33,10 +33,9 @@ NEXT_STEPS: dict[str, frozenset[str]] = {
 
 def _onlookers(appeal: Appeal) -> QuerySet[User]:
     """The active accounts who see the appeal: their unit is above or at one of its units."""
-    paths = set(path_prefixes(appeal.unit_path)) | set(path_prefixes(appeal.intake_unit_path))
-    for assist_path in AppealAssist.objects.filter(appeal=appeal).values_list("unit_path", flat=True):
-        paths |= set(path_prefixes(assist_path))
-    return User.objects.filter(is_active=True, unit__path__in=paths).select_related("unit")
+    assists = AppealAssist.objects.filter(appeal=appeal).values_list("unit_path", flat=True)
+    above = chain_q("unit__path", appeal.unit_path, appeal.intake_unit_path, *assists)
+    return User.objects.filter(above, is_active=True).select_related("unit")
 
 
 def able_to_act(appeal: Appeal) -> list[User]:

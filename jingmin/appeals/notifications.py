@@ -18,7 +18,7 @@ from jingmin.appeals.models import Action, Appeal, AppealEvent, Urgency
 from jingmin.notify.services import notify_staff, public_link, sms_notify
 from jingmin.org.models import Unit, User
 from jingmin.org.roles import CAPABILITIES, Cap
-from jingmin.org.scope import path_prefixes
+from jingmin.org.scope import chain_q
 
 
 def _roles_with(cap: Cap) -> list[str]:
@@ -43,8 +43,8 @@ def supervising_unit(appeal: Appeal) -> Unit | None:
 
 def _reviewers(appeal: Appeal) -> QuerySet[User]:
     # Reviewers whose scope holds the appeal: their unit's path is a prefix of the appeal's.
-    paths = path_prefixes(appeal.unit_path)
-    return User.objects.filter(is_active=True, role__in=_roles_with(Cap.APPEAL_REVIEW), unit__path__in=paths)
+    above = chain_q("unit__path", appeal.unit_path)
+    return User.objects.filter(above, is_active=True, role__in=_roles_with(Cap.APPEAL_REVIEW))
 
 
 def _handlers(appeal: Appeal) -> QuerySet[User]:

@@ -8,7 +8,8 @@ read; a refused step comes back beside its field.
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -36,6 +37,8 @@ from jingmin.org.models import UnitKind, User
 from jingmin.org.roles import Cap, can
 from jingmin.org.scope import Scope
 from jingmin.org.selectors import require
+
+C = TypeVar("C", HelpCase, PersuasionCase)
 
 
 def _require_any(actor: User) -> None:
@@ -94,21 +97,78 @@ def help_new(request: StaffRequest) -> HttpResponse:
     return render(request, "cases/help_new.html", {"form": form, "household": household}, status=status)
 
 
-def _help_context(actor: User, case: HelpCase, **forms: Form) -> dict[str, Any]:
-    visits = selectors.visit_choices(actor, case)
-    act_form = forms.get("act") or HelpActForm(
-        prefix="act", initial={"submission_key": secrets.token_hex(16)}
-    )
-    act_form.fields["visit"].choices = [("", "—"), *visits]  # type: ignore[attr-defined]
+def _with_visits(form: Form, actor: User, case: HelpCase | PersuasionCase) -> Form:
+    """An act or a contact may name the visit it happened on: one of the case's household's."""
+    form.fields["visit"].choices = [("", "—"), *selectors.visit_choices(actor, case)]  # type: ignore[attr-defined]
+    return form
+
+
+def _context(
+    actor: User, case: HelpCase | PersuasionCase, closing: type[Form], **forms: Form
+) -> dict[str, Any]:
+    """What both kinds of case page show: the case, its history, and the form to close it."""
+    kind = CaseKind.HELP if isinstance(case, HelpCase) else CaseKind.PERSUASION
     return {
         "case": case,
-        "acts": selectors.help_acts(case),
-        "events": selectors.case_events(CaseKind.HELP, case.pk),
-        "act_form": act_form,
-        "close_form": forms.get("close") or HelpCloseForm(prefix="close"),
+        "events": selectors.case_events(kind, case.pk),
+        "close_form": forms.get("close") or closing(prefix="close"),
         "can_record": can(actor, Cap.CASE_RECORD) and case.is_open,
         "officers": case.officers.all(),
     }
+
+
+def _help_context(actor: User, case: HelpCase, **forms: Form) -> dict[str, Any]:
+    act = forms.get("act") or HelpActForm(prefix="act", initial={"submission_key": secrets.token_hex(16)})
+    return {
+        **_context(actor, case, HelpCloseForm, **forms),
+        "acts": selectors.help_acts(case),
+        "act_form": _with_visits(act, actor, case),
+    }
+
+
+def _persuasion_context(actor: User, case: PersuasionCase, **forms: Form) -> dict[str, Any]:
+    contact = forms.get("contact") or ContactForm(
+        prefix="contact", initial={"submission_key": secrets.token_hex(16)}
+    )
+    return {
+        **_context(actor, case, PersuasionCloseForm, **forms),
+        "contacts": selectors.persuasion_contacts(case),
+        "contact_form": _with_visits(contact, actor, case),
+    }
+
+
+def _step(
+    request: StaffRequest,
+    pk: int,
+    model: type[C],
+    key: str,
+    form_class: type[Form],
+    run: Callable[[User, C, dict[str, Any]], object],
+    done: str,
+) -> HttpResponse:
+    """One step on a case (an act, a contact, closing it): the case's rule is checked before the
+    body is read; a refused step comes back beside its field on the case's page."""
+    actor = request.user
+    require(actor, Cap.CASE_RECORD)
+    case = selectors.case_for_step(actor, model, pk)
+    form = form_class(request.POST, prefix=key)
+    if "visit" in form.fields:
+        _with_visits(form, actor, case)
+    if form.is_valid():
+        try:
+            run(actor, case, form.cleaned_data)
+        except ServiceError as exc:
+            form_add_service_error(form, exc)
+        else:
+            messages.success(request, done)
+            name = "help" if isinstance(case, HelpCase) else "persuasion"
+            return redirect(f"cases:{name}_detail", pk=case.pk)
+    if isinstance(case, HelpCase):
+        return render(
+            request, "cases/help_detail.html", _help_context(actor, case, **{key: form}), status=400
+        )
+    context = _persuasion_context(actor, case, **{key: form})
+    return render(request, "cases/persuasion_detail.html", context, status=400)
 
 
 @login_required
@@ -122,47 +182,27 @@ def help_detail(request: StaffRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def help_act(request: StaffRequest, pk: int) -> HttpResponse:
-    actor = request.user
-    require(actor, Cap.CASE_RECORD)
-    case = selectors.case_for_step(actor, HelpCase, pk)
-    form = HelpActForm(request.POST, prefix="act")
-    form.fields["visit"].choices = [("", "—"), *selectors.visit_choices(actor, case)]  # type: ignore[attr-defined]
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.help_act_record(
-                actor=actor,
-                case_id=case.pk,
-                what=d["what"],
-                outcome=d["outcome"],
-                at=d["at"],
-                visit=d["visit"],
-                submission_key=d["submission_key"] or None,
-            )
-        except ServiceError as exc:
-            form_add_service_error(form, exc)
-        else:
-            messages.success(request, _("The act of help is recorded."))
-            return redirect("cases:help_detail", pk=case.pk)
-    return render(request, "cases/help_detail.html", _help_context(actor, case, act=form), status=400)
+    def run(actor: User, case: HelpCase, d: dict[str, Any]) -> object:
+        return services.help_act_record(
+            actor=actor,
+            case_id=case.pk,
+            what=d["what"],
+            outcome=d["outcome"],
+            at=d["at"],
+            visit=d["visit"],
+            submission_key=d["submission_key"] or None,
+        )
+
+    return _step(request, pk, HelpCase, "act", HelpActForm, run, _("The act of help is recorded."))
 
 
 @login_required
 @require_POST
 def help_close(request: StaffRequest, pk: int) -> HttpResponse:
-    actor = request.user
-    require(actor, Cap.CASE_RECORD)
-    case = selectors.case_for_step(actor, HelpCase, pk)
-    form = HelpCloseForm(request.POST, prefix="close")
-    if form.is_valid():
-        try:
-            services.help_case_close(actor=actor, case_id=case.pk, **form.cleaned_data)
-        except ServiceError as exc:
-            form_add_service_error(form, exc)
-        else:
-            messages.success(request, _("The case is closed."))
-            return redirect("cases:help_detail", pk=case.pk)
-    return render(request, "cases/help_detail.html", _help_context(actor, case, close=form), status=400)
+    def run(actor: User, case: HelpCase, d: dict[str, Any]) -> object:
+        return services.help_case_close(actor=actor, case_id=case.pk, **d)
+
+    return _step(request, pk, HelpCase, "close", HelpCloseForm, run, _("The case is closed."))
 
 
 def _districts(actor: User) -> list[tuple[int, str]]:
@@ -199,22 +239,6 @@ def persuasion_new(request: StaffRequest) -> HttpResponse:
     return render(request, "cases/persuasion_new.html", {"form": form}, status=status)
 
 
-def _persuasion_context(actor: User, case: PersuasionCase, **forms: Form) -> dict[str, Any]:
-    contact_form = forms.get("contact") or ContactForm(
-        prefix="contact", initial={"submission_key": secrets.token_hex(16)}
-    )
-    contact_form.fields["visit"].choices = [("", "—"), *selectors.visit_choices(actor, case)]  # type: ignore[attr-defined]
-    return {
-        "case": case,
-        "contacts": selectors.persuasion_contacts(case),
-        "events": selectors.case_events(CaseKind.PERSUASION, case.pk),
-        "contact_form": contact_form,
-        "close_form": forms.get("close") or PersuasionCloseForm(prefix="close"),
-        "can_record": can(actor, Cap.CASE_RECORD) and case.is_open,
-        "officers": case.officers.all(),
-    }
-
-
 @login_required
 @require_GET
 def persuasion_detail(request: StaffRequest, pk: int) -> HttpResponse:
@@ -226,50 +250,26 @@ def persuasion_detail(request: StaffRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def persuasion_contact(request: StaffRequest, pk: int) -> HttpResponse:
-    actor = request.user
-    require(actor, Cap.CASE_RECORD)
-    case = selectors.case_for_step(actor, PersuasionCase, pk)
-    form = ContactForm(request.POST, prefix="contact")
-    form.fields["visit"].choices = [("", "—"), *selectors.visit_choices(actor, case)]  # type: ignore[attr-defined]
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.persuasion_contact_record(
-                actor=actor,
-                case_id=case.pk,
-                relative=d["relative"],
-                relation=d["relation"],
-                what=d["what"],
-                response=d["response"],
-                at=d["at"],
-                visit=d["visit"],
-                submission_key=d["submission_key"] or None,
-            )
-        except ServiceError as exc:
-            form_add_service_error(form, exc)
-        else:
-            messages.success(request, _("The contact is recorded."))
-            return redirect("cases:persuasion_detail", pk=case.pk)
-    return render(
-        request, "cases/persuasion_detail.html", _persuasion_context(actor, case, contact=form), status=400
-    )
+    def run(actor: User, case: PersuasionCase, d: dict[str, Any]) -> object:
+        return services.persuasion_contact_record(
+            actor=actor,
+            case_id=case.pk,
+            relative=d["relative"],
+            relation=d["relation"],
+            what=d["what"],
+            response=d["response"],
+            at=d["at"],
+            visit=d["visit"],
+            submission_key=d["submission_key"] or None,
+        )
+
+    return _step(request, pk, PersuasionCase, "contact", ContactForm, run, _("The contact is recorded."))
 
 
 @login_required
 @require_POST
 def persuasion_close(request: StaffRequest, pk: int) -> HttpResponse:
-    actor = request.user
-    require(actor, Cap.CASE_RECORD)
-    case = selectors.case_for_step(actor, PersuasionCase, pk)
-    form = PersuasionCloseForm(request.POST, prefix="close")
-    if form.is_valid():
-        try:
-            services.persuasion_case_close(actor=actor, case_id=case.pk, **form.cleaned_data)
-        except ServiceError as exc:
-            form_add_service_error(form, exc)
-        else:
-            messages.success(request, _("The case is closed."))
-            return redirect("cases:persuasion_detail", pk=case.pk)
-    return render(
-        request, "cases/persuasion_detail.html", _persuasion_context(actor, case, close=form), status=400
-    )
+    def run(actor: User, case: PersuasionCase, d: dict[str, Any]) -> object:
+        return services.persuasion_case_close(actor=actor, case_id=case.pk, **d)
+
+    return _step(request, pk, PersuasionCase, "close", PersuasionCloseForm, run, _("The case is closed."))

@@ -29,9 +29,11 @@ ADAPTERS = frozenset({"api", "portal", "open311", "field"})
 SCOPE_MODULE = ("org", "scope.py")
 EXEMPT_DIRS = frozenset({"tests", "migrations", "management"})
 
-# Lookups that compare a path with another path's prefix, or order paths.
+# Lookups that compare a path with another path's prefix, order paths, or pick the nodes above one
+# (`unit__path__in=` a list of prefixes: the scope module's `chain_q` says it once).
 PATH_LOOKUPS = frozenset(
     {
+        "in",
         "startswith",
         "istartswith",
         "endswith",

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from jingmin.core.errors import ServiceError
 from jingmin.core.forms import form_add_service_error
 from jingmin.core.http import StaffRequest
+from jingmin.core.paging import counted
 from jingmin.disputes import report, rules, selectors, services
 from jingmin.disputes.forms import (
     STEP_FORMS,
@@ -71,6 +72,7 @@ def dispute_list(request: StaffRequest) -> HttpResponse:
             "form": form,
             "disputes": rows[:LIST_LIMIT],
             "truncated": len(rows) > LIST_LIMIT,
+            "total": counted(rows, LIST_LIMIT),
             "can_register": can(actor, Cap.DISPUTE_HANDLE),
             "now": timezone.now(),
         },

@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jingmin.core.crypto import EncryptedTextField
 
@@ -234,7 +235,7 @@ class Opinion(models.Model):
 
 class SurveyState(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("survey state", "Open")
     CLOSED = "closed", _("Closed")
     ARCHIVED = "archived", _("Archived")
 

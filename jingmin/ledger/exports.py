@@ -27,7 +27,7 @@ from jingmin.ledger.excel import (
     Column,
 )
 from jingmin.ledger.models import Address, AddressKind, Organisation, Person
-from jingmin.org.scope import path_prefixes
+from jingmin.org.scope import chain_q, path_prefixes
 
 M = TypeVar("M", bound=models.Model)
 
@@ -45,8 +45,8 @@ _KIND_KEYS = {
 def _chains(leaves: list[Address]) -> dict[int, dict[str, str]]:
     """The template's address columns of each leaf, by its id."""
     step = len(Address.path_segment(0))
-    wanted = {path for leaf in leaves for path in path_prefixes(leaf.path, step)}
-    nodes = {a.path: a for a in Address.objects.filter(path__in=wanted).only("path", "kind", "name")}
+    above = chain_q("path", *(leaf.path for leaf in leaves), segment=step)
+    nodes = {a.path: a for a in Address.objects.filter(above).only("path", "kind", "name")}
     out: dict[int, dict[str, str]] = {}
     for leaf in leaves:
         columns: dict[str, str] = {}

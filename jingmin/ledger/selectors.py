@@ -35,7 +35,7 @@ from jingmin.ledger.models import (
 )
 from jingmin.org.models import User
 from jingmin.org.roles import Cap, can
-from jingmin.org.scope import Scope, path_prefixes
+from jingmin.org.scope import Scope, chain_q
 from jingmin.org.selectors import require
 
 M = TypeVar("M", bound=Model)
@@ -138,8 +138,8 @@ def address_children(actor: User, parent: Address | None) -> QuerySet[Address]:
 
 def address_ancestors(actor: User, address: Address) -> list[Address]:
     """The nodes above `address` the actor may see, top first (the breadcrumbs)."""
-    paths = path_prefixes(address.path, len(Address.path_segment(0)))[:-1]
-    return list(address_scope(actor).filter(path__in=paths).order_by("depth"))
+    above = chain_q("path", address.path, segment=len(Address.path_segment(0)), include_self=False)
+    return list(address_scope(actor).filter(above).order_by("depth"))
 
 
 def address_search(actor: User, q: str) -> QuerySet[Address]:

@@ -61,7 +61,7 @@ from jingmin.ledger.models import (
 )
 from jingmin.org.models import Unit, UnitKind, User
 from jingmin.org.roles import Cap, can
-from jingmin.org.scope import Scope, common_path, path_prefixes, subtree_q
+from jingmin.org.scope import Scope, chain_q, common_path, subtree_q
 
 M = TypeVar("M", bound=models.Model)
 
@@ -267,17 +267,12 @@ def _check_district(actor: User | None, district: Unit | None, *, field_name: st
     return district
 
 
-def ancestor_paths(path: str) -> list[str]:
-    """The paths of the nodes above an address node, top first."""
-    return path_prefixes(path, ADDRESS_SEGMENT)[:-1]
-
-
 def widen_ancestors(parent: Address | None, district_path: str) -> None:
     """A node above districts covers every district beneath it: its district_path becomes the
     common prefix, and it no longer names one district once it spans two."""
     if parent is None:
         return
-    chain = Address.objects.select_for_update().filter(path__in=[*ancestor_paths(parent.path), parent.path])
+    chain = Address.objects.select_for_update().filter(chain_q("path", parent.path, segment=ADDRESS_SEGMENT))
     for node in chain:
         common = common_path(node.district_path, district_path)
         if common != node.district_path:

@@ -76,8 +76,7 @@ def figure_url(key: str, unit: Unit, period: Period, officer: User | None = None
 
 
 def _crumbs(actor: User, unit: Unit) -> list[Unit]:
-    paths = Scope.of(actor).above_or_at(unit.path)
-    return list(Scope.of(actor).units().filter(path__in=paths).order_by("depth"))
+    return list(Scope.of(actor).chain_to(unit))
 
 
 def _key(request: HttpRequest) -> str:

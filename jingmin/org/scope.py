@@ -63,6 +63,17 @@ def subtree_q(field: str, path: str) -> Q:
     return Q(**{f"{field}__startswith": path})
 
 
+def chain_q(field: str, *paths: str, segment: int = SEGMENT, include_self: bool = True) -> Q:
+    """The condition "the path in `field` is that of a node above (or at) one of `paths`": the
+    accounts whose unit oversees an appeal, the breadcrumbs of an address. Any tree of materialised
+    paths; `segment` as for `path_prefixes`."""
+    wanted: set[str] = set()
+    for path in paths:
+        chain = path_prefixes(path, segment)
+        wanted.update(chain if include_self else chain[:-1])
+    return Q(**{f"{field}__in": sorted(wanted)})
+
+
 def path_ids(path: str) -> list[int]:
     """The ids of the unit at `path` and of every unit above it, the root first."""
     return [int(path[n : n + ID_WIDTH]) for n in range(0, len(path), SEGMENT)]

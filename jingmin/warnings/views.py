@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from jingmin.core.errors import ServiceError
 from jingmin.core.forms import form_add_service_error
 from jingmin.core.http import StaffRequest
+from jingmin.core.paging import counted
 from jingmin.org.models import User
 from jingmin.org.roles import Cap, can
 from jingmin.org.selectors import require
@@ -48,7 +49,12 @@ def signal_list(request: StaffRequest) -> HttpResponse:
     return render(
         request,
         "warnings/list.html",
-        {"form": form, "signals": rows[:LIST_LIMIT], "truncated": len(rows) > LIST_LIMIT},
+        {
+            "form": form,
+            "signals": rows[:LIST_LIMIT],
+            "truncated": len(rows) > LIST_LIMIT,
+            "total": counted(rows, LIST_LIMIT),
+        },
     )
 
 
