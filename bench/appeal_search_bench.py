@@ -104,8 +104,10 @@ def load(rows: int, seed: int) -> None:
         )
         with cur.copy("COPY bench_district FROM STDIN") as copy:
             for n, d in enumerate(districts):
-                tokens = " ".join(scope_tokens(d.path, d.parent.path))
-                copy.write_row((n, d.id, d.path, d.parent_id, d.parent.path, tokens))
+                station = d.parent.path if d.parent else ""  # every police district has its station
+                copy.write_row(
+                    (n, d.id, d.path, d.parent_id, station, " ".join(scope_tokens(d.path, station)))
+                )
         cur.execute(
             "CREATE UNLOGGED TABLE bench_text (n int PRIMARY KEY, title text, content text, address text, tokens text)"
         )

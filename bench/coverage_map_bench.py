@@ -18,7 +18,9 @@ What it does:
    for one in five; the rest were never visited.
 3. Times the map's JSON as the page fetches it (`visits:coverage_map` through Django's test
    client, signed in: the view, its queries and the JSON) for the district's officer, the station
-   chief and the bureau leader, and reports the response's size.
+   chief and the bureau leader, and reports the response's size. Beside each, the server's own
+   CPU time and its queries' execution time in the database (EXPLAIN ANALYZE of each, after the
+   request), which the waiting for a core on a busy machine inflates less than the wall time.
 4. Drops the database (kept, and reused by the next run, with `JINGMIN_BENCH_KEEP=1`).
 
 `figures(scale)` yields one dict per figure for `bench/run.py`; run as a script it prints them
@@ -27,6 +29,7 @@ as JSON lines. The run is niced (`nice -n 10`) when started as a script.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import time
@@ -138,7 +141,6 @@ def load(households: int) -> None:
     org = seed_org(seed=3, size="city")
     districts = list(Unit.objects.filter(kind=UnitKind.DISTRICT).order_by("id"))
     big = districts[0]
-    station = big.parent
     centres = {d.pk: (30.0 + (i % 24) * 0.05, 120.0 + (i // 24) * 0.05) for i, d in enumerate(districts)}
     DistrictOutline.objects.bulk_create(
         DistrictOutline(
@@ -158,7 +160,7 @@ def load(households: int) -> None:
         )
         with cur.copy("COPY bench_district FROM STDIN") as copy:
             for d in districts:
-                n = households if d.pk == big.pk else households // 10 if d.parent_id == station.pk else 50
+                n = households if d.pk == big.pk else households // 10 if d.parent_id == big.parent_id else 50
                 copy.write_row((d.pk, d.path, *centres[d.pk], n))
         for sql in _ledger("bench_district", "d.households"):
             cur.execute(sql)
@@ -175,18 +177,51 @@ def people() -> dict[str, Any]:
     from jingmin.org.models import Unit, UnitKind, User
     from jingmin.org.roles import Role
 
-    biggest = Household.objects.values("district").annotate(n=Count("id")).order_by("-n").first()
+    biggest = Household.objects.values("district").annotate(n=Count("id")).order_by("-n")[0]
     big = Unit.objects.select_related("parent").get(pk=biggest["district"])
     station = big.parent
-    officer = User.objects.filter(unit=big, role=Role.OFFICER).first()
-    chief = User.objects.filter(unit=station, role=Role.CHIEF).first()
-    leader = User.objects.filter(unit__kind=UnitKind.BUREAU, role=Role.LEADER).first()
+    officer = User.objects.filter(unit=big, role=Role.OFFICER)[0]
+    chief = User.objects.filter(unit=station, role=Role.CHIEF)[0]
+    leader = User.objects.filter(unit__kind=UnitKind.BUREAU, role=Role.LEADER)[0]
     return {"district": (officer, big), "station": (chief, station), "bureau": (leader, leader.unit)}
 
 
+# The map as it was built before the places (one point per household, built in Python), read
+# from the repository's history, to time side by side with the current one on the same data.
+BEFORE = "a8d106d"
+
+
+def _before() -> Any:
+    """The coverage module as of BEFORE, or None where the history is not at hand."""
+    import subprocess
+    import types
+
+    try:
+        source = subprocess.run(  # noqa: S603 - a fixed git command
+            ["git", "-C", str(ROOT), "show", f"{BEFORE}:jingmin/visits/coverage.py"],  # noqa: S607
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    module = types.ModuleType("coverage_before")
+    sys.modules[module.__name__] = module  # its dataclasses look their module up
+    try:
+        exec(compile(source, "coverage_before.py", "exec"), module.__dict__)  # noqa: S102 - the project's own history
+    except ImportError:
+        return None  # what it imported has moved since
+    return module
+
+
 def measure(who: dict[str, Any], runs: int, households: int) -> Iterator[dict[str, Any]]:
+    from django.core.serializers.json import DjangoJSONEncoder
+    from django.db import connection
     from django.test import Client
+    from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
+
+    from jingmin.visits import coverage
 
     url = reverse("visits:coverage_map")
     labels = {
@@ -194,19 +229,48 @@ def measure(who: dict[str, Any], runs: int, households: int) -> Iterator[dict[st
         "station": "coverage map, its station (10 districts, outlines only)",
         "bureau": "coverage map, the bureau (480 districts, outlines only)",
     }
+    before = _before()
+    ways = {"": coverage.map_data} | ({" (before)": before.map_data} if before else {})
     for key, (user, unit) in who.items():
         client = Client()
         client.force_login(user)
         for _ in range(2):
             first = client.get(url, {"unit": unit.pk})
             assert first.status_code == 200, first.status_code
-        times = []
+        times, cpu, database = [], [], []
+        # The map's data and its JSON, now and before, taking turns so that the load of the
+        # moment falls on both.
+        built: dict[str, list[float]] = {way: [] for way in ways}
+        size: dict[str, int] = {}
         for _ in range(runs):
-            start = time.perf_counter()
-            response = client.get(url, {"unit": unit.pk})
-            body = response.content
+            start, started_cpu = time.perf_counter(), time.process_time()
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url, {"unit": unit.pk})
+                body = response.content
             times.append((time.perf_counter() - start) * 1000)
-        yield figure(labels[key], times, bytes=len(body))
+            cpu.append((time.process_time() - started_cpu) * 1000)
+            database.append(sum(executed(q["sql"]) for q in queries.captured_queries))
+            for way, map_data in ways.items():
+                start = time.perf_counter()
+                size[way] = len(json.dumps(map_data(actor=user, unit=unit), cls=DjangoJSONEncoder))
+                built[way].append((time.perf_counter() - start) * 1000)
+        yield figure(labels[key], times, bytes=len(body), queries=len(queries.captured_queries))
+        yield figure(f"{labels[key]}: the server's own CPU time", cpu)
+        yield figure(f"{labels[key]}: its queries in the database", database)
+        for way, ms in built.items():
+            yield figure(f"{labels[key]}: the data and its JSON{way}", ms, bytes=size[way])
+
+
+def executed(sql: str) -> float:
+    """The database's own time for one captured query (EXPLAIN ANALYZE, timing off); 0 for what
+    EXPLAIN does not take (the session's and the transaction's own statements)."""
+    from django.db import connection
+
+    if not sql.lstrip().upper().startswith("SELECT"):
+        return 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) " + sql)
+        return float(cursor.fetchone()[0][0]["Execution Time"])
 
 
 def figures(scale: str) -> Iterator[dict[str, Any]]:

@@ -150,7 +150,7 @@ def measure(database: str, url: str, rows: int, seed: int) -> dict[str, Any]:
     for district in Unit.objects.filter(kind=UnitKind.DISTRICT).select_related("parent"):
         station = district.parent.name.removesuffix("派出所") if district.parent else "城关"
         districts.append((district.code, f"{station}街道", f"{district.name[:2]}社区"))
-    print(f"database ready ({connection.vendor}) in {time.monotonic() - started:.1f} s")
+    print(f"database ready ({connection.vendor}) in {time.monotonic() - started:.1f} s", file=sys.stderr)
 
     path = ROOT / "var" / "bench" / f"ledger-{rows}.xlsx"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -158,7 +158,8 @@ def measure(database: str, url: str, rows: int, seed: int) -> dict[str, Any]:
     households = write_workbook(path, rows, districts, seed)
     print(
         f"workbook: {rows} persons in {households} households, {path.stat().st_size / 1e6:.1f} MB, "
-        f"written in {time.monotonic() - started:.1f} s"
+        f"written in {time.monotonic() - started:.1f} s",
+        file=sys.stderr,
     )
 
     from jingmin.ledger.excel import read_workbook

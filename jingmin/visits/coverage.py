@@ -334,7 +334,7 @@ def _places(actor: User, district: Unit, now: datetime) -> list[list[Any]]:
     if connection.vendor == "postgresql":
         # One pass over the district: each place's first households not yet visited are
         # aggregated with its counts (two arrays in the same order, cut to PLACE_LIST).
-        first = {
+        first: dict[str, Any] = {
             "filter": ~visited,
             "order_by": (F("visit_cover__visited_at").asc(nulls_first=True), F("pk").asc()),
         }
