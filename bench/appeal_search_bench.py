@@ -15,7 +15,7 @@ What it does:
    one in 33 assisted by another district; its text one of a pool of 5,000 made here, in which
    the benchmark's words hold their share of a city's appeals (噪音 in 13%, 户口 6%, 工资 3%,
    井盖 1% ...). The pool's bigram tokens and each district's scope tokens are computed in Python
-   by the code the services use (`appeals.search.index_text`, `org.scope.scope_tokens`).
+   by the code the services use (`core.search.index_text`, `org.scope.scope_tokens`).
 3. Times the search as a station chief's list runs it (`selectors.appeal_list`, newest 20, model
    instances built), for a word and for a phrase: once as it is, the scope looked up as tokens
    in the GIN index, and once with the scope applied by unit paths as before (the same search
@@ -85,7 +85,7 @@ def load(rows: int, seed: int) -> None:
     from metrics_bench import insert
 
     from jingmin.appeals.models import Appeal, AppealAssist, Category
-    from jingmin.appeals.search import index_text
+    from jingmin.core.search import index_text
     from jingmin.org.demo import seed_org
     from jingmin.org.models import Unit, UnitKind, User
     from jingmin.org.roles import Role
@@ -180,7 +180,7 @@ def measure(runs: int, seed: int) -> Iterator[dict[str, Any]]:
 
     from jingmin.appeals import selectors
     from jingmin.appeals.models import Appeal
-    from jingmin.appeals.search import search_filter
+    from jingmin.core.search import search_filter
     from jingmin.org.models import User
     from jingmin.org.roles import Role
     from jingmin.org.scope import Scope
@@ -193,9 +193,7 @@ def measure(runs: int, seed: int) -> Iterator[dict[str, Any]]:
 
     def paths(chief: User, q: str) -> Any:
         # The search as it ran before the tokens: the scope's three arms by unit path, then the words.
-        scoped = selectors._in_scope(
-            Appeal.objects.select_related("category", "unit", "partner"), Scope.of(chief)
-        )
+        scoped = selectors._in_scope(Appeal.objects.select_related("category", "unit"), Scope.of(chief))
         return search_filter(scoped, q, fields=selectors.SEARCH_FIELDS).order_by("-received_at", "-id")[:20]
 
     ways = {"scope as tokens": tokens, "scope by unit paths, before": paths}

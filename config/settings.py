@@ -136,7 +136,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "jingmin.core.context_processors.navigation",
+                "jingmin.shell.context_processors.navigation",
                 "jingmin.notify.context_processors.unread",
             ],
         },

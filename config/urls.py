@@ -20,7 +20,7 @@ urlpatterns = [
     path("warnings/", include("jingmin.warnings.urls")),
     path("captcha/", include("captcha.urls")),
     path("", include("jingmin.org.urls")),
-    path("", include("jingmin.core.urls")),
+    path("", include("jingmin.shell.urls")),
 ]
 
 # A program on the API or Open311 gets its own error shape, not Django's HTML (config/handlers.py).

@@ -22,8 +22,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from jingmin.api.codes import ErrorCode
 from jingmin.api.errors import error_response
 from jingmin.api.serializers import ErrorSerializer, TokenRequestSerializer, TokenSerializer
+from jingmin.core.codes import CommonError
 from jingmin.core.http import client_ip
 from jingmin.org.models import User
 from jingmin.org.signin import (
@@ -48,7 +50,7 @@ def _locked(until: datetime | None) -> Response:
     return error_response(
         status.HTTP_403_FORBIDDEN,
         message,
-        "locked",
+        ErrorCode.LOCKED,
         headers=NO_STORE,
         locked_until=until.isoformat() if until else None,
     )
@@ -57,7 +59,10 @@ def _locked(until: datetime | None) -> Response:
 def _bad_credentials(result: SigninResult) -> Response:
     # The same answer for an unknown name and a wrong password: no one learns which names exist.
     return error_response(
-        status.HTTP_400_BAD_REQUEST, _("Wrong user name or password."), "bad_credentials", headers=NO_STORE
+        status.HTTP_400_BAD_REQUEST,
+        _("Wrong user name or password."),
+        ErrorCode.BAD_CREDENTIALS,
+        headers=NO_STORE,
     )
 
 
@@ -108,7 +113,7 @@ class TokenView(APIView):
             return error_response(
                 status.HTTP_429_TOO_MANY_REQUESTS,
                 throttled_message(),
-                "throttled",
+                ErrorCode.THROTTLED,
                 headers={**NO_STORE, "Retry-After": str(settings.SIGNIN_ADDRESS_WINDOW_MINUTES * 60)},
             )
         if result.outcome == Outcome.LOCKED:
@@ -117,7 +122,7 @@ class TokenView(APIView):
             return error_response(
                 status.HTTP_403_FORBIDDEN,
                 _("This account has been deactivated. Ask your system administrator."),
-                "inactive",
+                CommonError.INACTIVE,
                 headers=NO_STORE,
             )
         if result.outcome == Outcome.BAD_CREDENTIALS or user is None:
@@ -129,7 +134,7 @@ class TokenView(APIView):
                 _(
                     "Your role needs a second factor. Sign in on the web page once to set up your authenticator."
                 ),
-                "otp_enrolment_required",
+                ErrorCode.OTP_ENROLMENT_REQUIRED,
                 headers=NO_STORE,
             )
         second_factor = result.outcome == Outcome.NEEDS_OTP
@@ -139,7 +144,7 @@ class TokenView(APIView):
                 return error_response(
                     status.HTTP_400_BAD_REQUEST,
                     _("Enter the six digits shown by your authenticator app."),
-                    "otp_required",
+                    ErrorCode.OTP_REQUIRED,
                     field="otp",
                     headers=NO_STORE,
                 )
@@ -151,7 +156,7 @@ class TokenView(APIView):
                     status.HTTP_400_BAD_REQUEST,
                     _("The code is not correct. %(count)d attempts left before the account is locked.")
                     % {"count": result.remaining or 0},
-                    "bad_otp",
+                    CommonError.BAD_OTP,
                     field="otp",
                     headers=NO_STORE,
                 )
@@ -160,7 +165,7 @@ class TokenView(APIView):
             return error_response(
                 status.HTTP_403_FORBIDDEN,
                 _("Please choose a new password before you continue."),
-                "password_change_required",
+                ErrorCode.PASSWORD_CHANGE_REQUIRED,
                 headers=NO_STORE,
             )
         return _token_for(user, second_factor=second_factor)

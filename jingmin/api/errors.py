@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
+from jingmin.api.codes import ErrorCode
 from jingmin.appeals.services import TransitionNotAllowed
 from jingmin.core.codes import CommonError
 from jingmin.core.errors import ServiceError
@@ -53,9 +54,9 @@ def _first_error(detail: Any, path: str = "") -> tuple[str, str]:
 
 def _first_code(codes: Any) -> str:
     if isinstance(codes, dict):
-        return _first_code(next(iter(codes.values()), "invalid"))
+        return _first_code(next(iter(codes.values()), CommonError.INVALID))
     if isinstance(codes, list):
-        return _first_code(codes[0]) if codes else "invalid"
+        return _first_code(codes[0]) if codes else CommonError.INVALID
     return str(codes)
 
 
@@ -93,9 +94,16 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         }
     elif isinstance(exc, exceptions.APIException):
         codes = exc.get_codes()
-        response.data = {"detail": str(exc.detail), "code": codes if isinstance(codes, str) else "error"}
+        response.data = {
+            "detail": str(exc.detail),
+            "code": codes if isinstance(codes, str) else ErrorCode.ERROR,
+        }
     else:
         # Django's Http404 and PermissionDenied, which DRF has already turned into its own answer.
-        code = "not_found" if response.status_code == status.HTTP_404_NOT_FOUND else "permission_denied"
+        code = (
+            CommonError.NOT_FOUND
+            if response.status_code == status.HTTP_404_NOT_FOUND
+            else CommonError.PERMISSION_DENIED
+        )
         response.data = {"detail": str(response.data.get("detail", "")), "code": code}
     return response

@@ -24,6 +24,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.encoders import JSONEncoder
 
+from jingmin.api.codes import ErrorCode
 from jingmin.api.errors import error_response
 from jingmin.api.models import IdempotentRequest
 from jingmin.org.models import User
@@ -48,7 +49,7 @@ def idempotency_key(request: Request) -> str | None:
                     % {"max": MAX_KEY_LENGTH}
                 ]
             },
-            code="invalid_idempotency_key",
+            code=ErrorCode.INVALID_IDEMPOTENCY_KEY,
         )
     return key
 
@@ -73,7 +74,7 @@ def _stored_answer(stored: IdempotentRequest, fingerprint: str) -> Response:
                 "This Idempotency-Key was already used for a different request. "
                 "Send a new key with each new request."
             ),
-            "idempotency_key_reused",
+            ErrorCode.IDEMPOTENCY_KEY_REUSED,
         )
     return Response(stored.body, status=stored.status, headers={REPLAYED_HEADER: "true"})
 

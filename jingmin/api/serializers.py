@@ -272,8 +272,19 @@ class AppealCreateSerializer(serializers.Serializer):
         help_text=_("ISO 8601; now when left out. Never in the future."),
     )
 
+    dispatch_to = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_(
+            "A unit's id: accept the new appeal and dispatch it there at once, as the intake page does."
+        ),
+    )
+
     def to_input(self) -> AppealInput:
-        return AppealInput(**self.validated_data)
+        fields = dict(self.validated_data)
+        fields.pop("dispatch_to", None)
+        return AppealInput(**fields)
 
 
 def _text(*, required: bool, help_text: Any = None) -> serializers.CharField:

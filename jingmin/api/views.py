@@ -26,7 +26,7 @@ from rest_framework.views import APIView
 
 from jingmin.api import serializers as s
 from jingmin.api.idempotency import HEADER as IDEMPOTENCY_HEADER
-from jingmin.api.idempotency import idempotent
+from jingmin.api.idempotency import idempotent, idempotent_durable
 from jingmin.appeals import selectors, services
 from jingmin.appeals.models import Action, Appeal
 from jingmin.appeals.selectors import AppealFilters, appeal_events, appeal_get, appeal_list, category_list
@@ -172,9 +172,10 @@ class AppealListView(GenericAPIView, AppealAPIView):
         def register(key: str | None) -> Response:
             data = s.AppealCreateSerializer(data=request.data)
             data.is_valid(raise_exception=True)
-            appeal, created = services.appeal_register(
+            appeal, created = services.appeal_register_and_dispatch(
                 actor=user,
                 data=data.to_input(),
+                dispatch_to=data.validated_data["dispatch_to"],
                 # The domain's own guard against a double registration, per person.
                 submission_key=f"{user.pk}:{key}" if key else None,
             )
@@ -183,7 +184,8 @@ class AppealListView(GenericAPIView, AppealAPIView):
                 status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
             )
 
-        return idempotent(request, register)
+        # The service runs its own durable transaction and registers once per submission key.
+        return idempotent_durable(request, register)
 
 
 class AppealDetailView(AppealAPIView):

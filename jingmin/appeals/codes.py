@@ -1,7 +1,10 @@
-"""Names the appeals domain writes into rows, declared once (audit actions: `<domain>.<entity>_<verb>`,
-labelled as the audit page shows them)."""
+"""Names the appeals domain writes into rows and answers, declared once (audit actions:
+`<domain>.<entity>_<verb>`, labelled as the audit page shows them; error codes, each member named
+by its code in capitals, the codes other packages share being `jingmin.core.codes.CommonError`)."""
 
 from __future__ import annotations
+
+from enum import StrEnum
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +32,17 @@ class AuditAction(models.TextChoices):
     CATEGORY_CREATE = "appeals.category_create", _("Appeal category added")
     CATEGORY_UPDATE = "appeals.category_update", _("Appeal category changed")
     DEADLINE_POLICY_SET = "appeals.deadline_policy_set", _("Appeal deadlines changed")
+
+
+class ErrorCode(StrEnum):
+    TRANSITION_NOT_ALLOWED = "transition_not_allowed"
+    NO_UNIT = "no_unit"
+    BAD_UNIT = "bad_unit"
+    SAME_UNIT = "same_unit"
+    INVALID_TOKEN = "invalid_token"
+    TOO_DEEP = "too_deep"
+    INACTIVE_PARENT = "inactive_parent"
+    LONGER_THAN_CONCLUSION = "longer_than_conclusion"
 
 
 def step_action(step: str) -> AuditAction:

@@ -51,7 +51,6 @@ from jingmin.appeals.models import (
     ReviewOutcome,
     State,
 )
-from jingmin.appeals.search import index_text
 from jingmin.appeals.transitions import (
     DISSATISFIED_AT_MOST,
     TRANSITIONS,
@@ -61,6 +60,7 @@ from jingmin.appeals.transitions import (
     review_of_answer,
 )
 from jingmin.core.crypto import lookup_hash
+from jingmin.core.search import index_text
 from jingmin.org.models import UnitKind, User
 from jingmin.org.roles import Role
 from jingmin.org.scope import Scope, path_within, scope_tokens

@@ -13,9 +13,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django import forms
-from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -30,13 +28,16 @@ from jingmin.appeals.models import (
     Urgency,
 )
 from jingmin.appeals.services import AppealInput
-from jingmin.core.forms import phone_input
+from jingmin.core.forms import (
+    ATTACHMENT_ACCEPT,
+    MultipleFileField,
+    MultipleFileInput,
+    local_now_input,
+    phone_input,
+)
 from jingmin.org.forms import UnitChoiceField
 from jingmin.org.models import Unit
 
-ATTACHMENT_ACCEPT = (
-    "image/jpeg,image/png,image/gif,image/webp,application/pdf,.jpg,.jpeg,.png,.gif,.webp,.pdf"
-)
 YES, NO = "1", "0"
 
 
@@ -64,27 +65,6 @@ def grouped_categories(categories: Iterable[Category], *, heading_value: bool) -
         if options:
             groups.append((category_label(heading), options))
     return groups
-
-
-class MultipleFileInput(forms.FileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input (Django's documented recipe); the service checks each file's
-    bytes, so the form only collects them."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ATTACHMENT_ACCEPT}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
-        single = super().clean
-        items = data if isinstance(data, list | tuple) else [data]
-        files = [single(item, initial) for item in items if item]
-        if self.required and not files:
-            raise forms.ValidationError(self.error_messages["required"], code="required")
-        return files
 
 
 def yes_no_field(label: Any, yes: Any, no: Any) -> forms.TypedChoiceField:
@@ -225,10 +205,6 @@ class QueueFilterForm(ReceivedRangeMixin):
 
 # ---------------------------------------------------------------------------------------------
 # Intake
-
-
-def local_now_input() -> str:
-    return timezone.localtime().strftime("%Y-%m-%dT%H:%M")
 
 
 class IntakeForm(forms.Form):

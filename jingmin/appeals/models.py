@@ -194,15 +194,9 @@ class Appeal(models.Model):
     phone_verified = models.BooleanField(_("phone verified"), default=False)
     # The citizen's consent to the privacy notice (the legal basis of what the portal collects).
     consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
-    # Appeals handed over through Open311 record the partner system that brought them in.
-    partner = models.ForeignKey(
-        "open311.Partner",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="appeals",
-        verbose_name=_("partner"),
-    )
+    # The outside system that handed the appeal in (an Open311 partner), by its name then. The
+    # adapter keeps its own record of which partner it was; the domain knows no adapter.
+    source = models.CharField(_("partner"), max_length=80, blank=True)
     # Answers to the category's extra questions (Open311 service attributes), by attribute code.
     attributes = models.JSONField(_("attributes"), default=dict, blank=True)
     media_url = models.URLField(_("media URL"), max_length=500, blank=True)

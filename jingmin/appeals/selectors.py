@@ -43,7 +43,6 @@ from jingmin.appeals.models import (
     State,
     Urgency,
 )
-from jingmin.appeals.search import search_filter
 from jingmin.appeals.transitions import (
     HOLDER_ACTIONS,
     TRANSITIONS,
@@ -52,6 +51,7 @@ from jingmin.appeals.transitions import (
     handled_it,
 )
 from jingmin.core.crypto import lookup_hash
+from jingmin.core.search import search_filter
 from jingmin.org.models import User
 from jingmin.org.roles import Cap, can
 from jingmin.org.scope import Scope
@@ -187,7 +187,7 @@ def appeal_list(*, actor: User, filters: AppealFilters | None = None) -> QuerySe
     f = filters or AppealFilters()
     require(actor, Cap.APPEAL_VIEW)
     # The scope is applied last: a word search puts it into its index lookup (`_text_query`).
-    qs = Appeal.objects.select_related("category", "unit", "partner")
+    qs = Appeal.objects.select_related("category", "unit")
     if f.state:
         qs = qs.filter(state=f.state)
     if f.open_only:
@@ -227,7 +227,6 @@ def appeal_get(*, actor: User, pk: int) -> Appeal:
             "handler",
             "district",
             "merged_into",
-            "partner",
         )
         .filter(pk=pk)
         .first()
@@ -271,7 +270,7 @@ def desk_waiting(*, actor: User) -> QuerySet[Appeal]:
     return (
         appeal_scope(actor)
         .filter(unit=actor.unit, state__in=[State.SUBMITTED, State.ACCEPTED], is_open=True)
-        .select_related("category", "unit", "partner")
+        .select_related("category", "unit")
         .order_by(urgency_rank, "received_at", "id")
     )
 

@@ -12,18 +12,18 @@ import secrets
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jingmin.appeals import clocks, notifications, urgency
-from jingmin.appeals.codes import AuditAction, step_action
+from jingmin.appeals.codes import AuditAction, ErrorCode, step_action
 from jingmin.appeals.models import (
     OPEN_STATES,
     Action,
@@ -41,7 +41,6 @@ from jingmin.appeals.models import (
     State,
     Urgency,
 )
-from jingmin.appeals.search import index_text
 from jingmin.appeals.selectors import appeal_in_scope, follow_up_barred
 from jingmin.appeals.transitions import (
     HOLDER_ACTIONS,
@@ -53,22 +52,23 @@ from jingmin.appeals.transitions import (
 )
 from jingmin.audit.services import audit_record
 from jingmin.core import hooks
+from jingmin.core.codes import CommonError
 from jingmin.core.crypto import lookup_hash
 from jingmin.core.errors import ServiceError
+from jingmin.core.search import index_text
+from jingmin.core.uploads import CheckedUpload, check_upload, store_upload
 from jingmin.org.models import Unit, UnitKind, User
 from jingmin.org.roles import Cap, can
 from jingmin.org.scope import Scope, scope_tokens
 from jingmin.org.selectors import intake_desk
-
-if TYPE_CHECKING:
-    from jingmin.open311.models import Partner
+from jingmin.routing.services import Shown, suggestion_record
 
 
 class TransitionNotAllowed(ServiceError):
     """The step is not allowed from the appeal's current state (the API answers 409)."""
 
     def __init__(self, message: str) -> None:
-        super().__init__(message, code="transition_not_allowed")
+        super().__init__(message, code=ErrorCode.TRANSITION_NOT_ALLOWED)
 
 
 MAX_RECEIVED_AGE = timedelta(days=30)
@@ -98,7 +98,8 @@ class AppealInput:
     # Set by the public portal and Open311 (staff intake leaves them at their defaults).
     phone_verified: bool = False
     consent_at: datetime | None = None
-    partner: Partner | None = None
+    # The outside system that handed it in (an Open311 partner's name); empty for the bureau's own.
+    source: str = ""
     attributes: dict[str, Any] = field(default_factory=dict)
     media_url: str = ""
     # The portal asks whether anyone is in danger now and lets the citizen mark it urgent; they
@@ -112,7 +113,7 @@ def normalise_phone(raw: str) -> str:
 
 
 def _validate_input(data: AppealInput, now: datetime) -> dict[str, Any]:
-    def fail(message: str, field: str, code: str = "invalid") -> ServiceError:
+    def fail(message: str, field: str, code: str = CommonError.INVALID) -> ServiceError:
         return ServiceError(message, code=code, field=field)
 
     if data.channel not in Channel.values:
@@ -122,16 +123,16 @@ def _validate_input(data: AppealInput, now: datetime) -> dict[str, Any]:
     if data.urgency not in Urgency.values:
         raise fail(_("Choose the urgency."), "urgency")
     if data.category is None:
-        raise fail(_("Choose a category."), "category", "required")
+        raise fail(_("Choose a category."), "category", CommonError.REQUIRED)
     if data.category.parent_id is None or not data.category.is_active:
         raise fail(_("Choose an active category of the second level."), "category")
     title, content = data.title.strip(), data.content.strip()
     if not title:
-        raise fail(_("The title is required."), "title", "required")
+        raise fail(_("The title is required."), "title", CommonError.REQUIRED)
     if len(title) > 120:
         raise fail(_("The title is at most 120 characters."), "title")
     if not content:
-        raise fail(_("Describe what the citizen asks for."), "content", "required")
+        raise fail(_("Describe what the citizen asks for."), "content", CommonError.REQUIRED)
     if len(content) > 5000:
         raise fail(_("The content is at most 5,000 characters."), "content")
     address = data.address.strip()
@@ -186,7 +187,7 @@ def _validate_input(data: AppealInput, now: datetime) -> dict[str, Any]:
         "search_tokens": index_text(title, content, address),
         "phone_verified": bool(phone) and data.phone_verified,
         "consent_at": data.consent_at,
-        "partner": data.partner,
+        "source": data.source.strip()[:80],
         "attributes": dict(data.attributes),
         "media_url": data.media_url.strip()[:500],
     }
@@ -226,7 +227,7 @@ def appeal_register(
         intake_unit = actor.unit
     intake_unit = receiving_unit(intake_unit)
     if intake_unit is None:
-        raise ServiceError(_("No unit receives this appeal."), code="no_unit")
+        raise ServiceError(_("No unit receives this appeal."), code=ErrorCode.NO_UNIT)
     if submission_key:
         existing = Appeal.objects.filter(submission_key=submission_key).first()
         if existing is not None:
@@ -237,7 +238,7 @@ def appeal_register(
     if len(checked_files) > settings.APPEAL_ATTACHMENT_MAX_FILES:
         raise ServiceError(
             _("At most %(count)d files can be attached.") % {"count": settings.APPEAL_ATTACHMENT_MAX_FILES},
-            code="too_many_files",
+            code=CommonError.TOO_MANY_FILES,
             field="files",
         )
     try:
@@ -283,89 +284,44 @@ def appeal_register(
     return appeal, True
 
 
+def appeal_register_and_dispatch(
+    *,
+    actor: User,
+    data: AppealInput,
+    dispatch_to: Unit | int | None = None,
+    submission_key: str | None = None,
+    files: Sequence[UploadedFile] = (),
+    shown: Shown | None = None,
+) -> tuple[Appeal, bool]:
+    """The clerk's intake: register an appeal and, when a unit is chosen, accept it and dispatch
+    it there; returns the appeal and whether it was created now.
+
+    One durable transaction, so a dispatch refused (a closed unit) leaves no half-done appeal
+    behind and the clerk sends the same form again, and so no caller wraps it in a transaction of
+    its own by accident. A repeated `submission_key` returns the first appeal and takes no step.
+    What the routing suggestion showed (`shown`, from the intake page) is recorded beside a new
+    appeal with whether the clerk took it.
+    """
+    with transaction.atomic(durable=True):
+        appeal, created = appeal_register(actor=actor, data=data, submission_key=submission_key, files=files)
+        if not created:
+            return appeal, False
+        if dispatch_to is not None:
+            appeal_accept(actor=actor, appeal_id=appeal.pk)
+            try:
+                appeal = appeal_dispatch(actor=actor, appeal_id=appeal.pk, unit=dispatch_to)
+            except ServiceError as exc:
+                # The intake form names the unit to dispatch to `dispatch_to`.
+                if exc.field == "unit":
+                    exc.field = "dispatch_to"
+                raise
+        dispatched = appeal.unit if dispatch_to is not None else None
+        suggestion_record(actor=actor, appeal=appeal, shown=shown, dispatched_to=dispatched)
+    return appeal, True
+
+
 # ---------------------------------------------------------------------------------------------
 # Attachments
-
-
-# A row that holds an uploaded file (models with the columns `store_upload` fills).
-U = TypeVar("U", bound=models.Model)
-
-
-@dataclass(frozen=True)
-class CheckedUpload:
-    upload: UploadedFile
-    content_type: str
-
-
-_SIGNATURES: list[tuple[bytes, str, frozenset[str]]] = [
-    (b"\xff\xd8\xff", "image/jpeg", frozenset({"jpg", "jpeg"})),
-    (b"\x89PNG\r\n\x1a\n", "image/png", frozenset({"png"})),
-    (b"GIF8", "image/gif", frozenset({"gif"})),
-    (b"%PDF-", "application/pdf", frozenset({"pdf"})),
-]
-
-
-def _sniff(head: bytes) -> tuple[str, frozenset[str]] | None:
-    for magic, content_type, exts in _SIGNATURES:
-        if head.startswith(magic):
-            return content_type, exts
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp", frozenset({"webp"})
-    return None
-
-
-def check_upload(upload: UploadedFile) -> CheckedUpload:
-    """Check an uploaded photo or document by its bytes and size; visits' photos go through it too."""
-    name = upload.name or ""
-    if upload.size is None or upload.size == 0:
-        raise ServiceError(
-            _("The file %(name)s is empty.") % {"name": name}, code="empty_file", field="files"
-        )
-    if upload.size > settings.APPEAL_ATTACHMENT_MAX_BYTES:
-        raise ServiceError(
-            _("The file %(name)s is larger than %(mb)d MB.")
-            % {"name": name, "mb": settings.APPEAL_ATTACHMENT_MAX_BYTES // (1024 * 1024)},
-            code="file_too_large",
-            field="files",
-        )
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    # The bytes decide, not the name or the browser's claim.
-    sniffed = _sniff(head)
-    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if sniffed is None or ext not in sniffed[1]:
-        raise ServiceError(
-            _("The file %(name)s is not an image (JPEG, PNG, GIF, WebP) or a PDF.") % {"name": name},
-            code="file_type",
-            field="files",
-        )
-    return CheckedUpload(upload=upload, content_type=sniffed[0])
-
-
-def store_upload(
-    model: type[U],
-    checked: CheckedUpload,
-    *,
-    actor: User | None,
-    now: datetime,
-    fallback_name: str,
-    **owner: Any,
-) -> U:
-    """Save a checked upload as a row of `model` (an appeal's attachment, a visit's photo), which
-    has the upload's name, type, size, time and uploader beside `owner`'s fields."""
-    upload = checked.upload
-    row = model(
-        **owner,
-        original_name=(upload.name or "")[:200],
-        content_type=checked.content_type,
-        size=upload.size or 0,
-        uploaded_at=now,
-        uploaded_by=actor,
-    )
-    row.file.save(upload.name or fallback_name, upload, save=False)  # type: ignore[attr-defined]
-    row.save()
-    return row
 
 
 def _store_file(
@@ -379,7 +335,7 @@ def _store_file(
 def appeal_attach(*, actor: User, appeal_id: int, files: Sequence[UploadedFile], note: str = "") -> Appeal:
     checked = [check_upload(f) for f in files]
     if not checked:
-        raise ServiceError(_("Choose a file to attach."), code="required", field="files")
+        raise ServiceError(_("Choose a file to attach."), code=CommonError.REQUIRED, field="files")
 
     def change(step: _Step) -> None:
         for c in checked:
@@ -532,9 +488,9 @@ def _event(
 def _required(value: str, field: str, message: str) -> str:
     value = (value or "").strip()
     if not value:
-        raise ServiceError(message, code="required", field=field)
+        raise ServiceError(message, code=CommonError.REQUIRED, field=field)
     if len(value) > 2000:
-        raise ServiceError(_("At most 2,000 characters."), code="too_long", field=field)
+        raise ServiceError(_("At most 2,000 characters."), code=CommonError.TOO_LONG, field=field)
     return value
 
 
@@ -542,13 +498,15 @@ def _target_unit(unit: Unit | int | None, field: str = "unit") -> Unit:
     if isinstance(unit, int):
         unit = Unit.objects.filter(pk=unit).first()
     if unit is None:
-        raise ServiceError(_("Choose a unit."), code="required", field=field)
+        raise ServiceError(_("Choose a unit."), code=CommonError.REQUIRED, field=field)
     if not unit.is_active:
-        raise ServiceError(_("%(unit)s is closed.") % {"unit": unit.name}, code="inactive_unit", field=field)
+        raise ServiceError(
+            _("%(unit)s is closed.") % {"unit": unit.name}, code=CommonError.INACTIVE_UNIT, field=field
+        )
     if unit.kind == UnitKind.BUREAU:
         raise ServiceError(
             _("Appeals are handled by stations, districts or departments, not by the bureau itself."),
-            code="bad_unit",
+            code=ErrorCode.BAD_UNIT,
             field=field,
         )
     return unit
@@ -593,7 +551,9 @@ def appeal_dispatch(
     assists = [_target_unit(u, "assist_units") for u in assist_units]
     if any(a.pk == lead.pk for a in assists):
         raise ServiceError(
-            _("The lead unit cannot also be an assisting unit."), code="invalid", field="assist_units"
+            _("The lead unit cannot also be an assisting unit."),
+            code=CommonError.INVALID,
+            field="assist_units",
         )
 
     def change(step: _Step) -> None:
@@ -653,7 +613,9 @@ def appeal_transfer(*, actor: User, appeal_id: int, unit: Unit | int | None, rea
 
     def guard(appeal: Appeal) -> None:
         if appeal.unit_id == target.pk:
-            raise ServiceError(_("The appeal is already with that unit."), code="same_unit", field="unit")
+            raise ServiceError(
+                _("The appeal is already with that unit."), code=ErrorCode.SAME_UNIT, field="unit"
+            )
 
     def change(step: _Step) -> None:
         appeal = step.appeal
@@ -693,7 +655,7 @@ def appeal_conclude(
     if result not in Result.values:
         raise ServiceError(
             _("Choose the result: solved, explained or cannot be solved for now."),
-            code="invalid",
+            code=CommonError.INVALID,
             field="result",
         )
     note = _required(note, "note", _("Say what was done and why the appeal can be concluded."))
@@ -759,11 +721,13 @@ def _answer(
     step: _Step, follow_up: FollowUp, *, resolved: Any, satisfaction: Any, note: str, channel: str
 ) -> None:
     if not isinstance(resolved, bool):
-        raise ServiceError(_("Say whether the problem was resolved."), code="required", field="resolved")
+        raise ServiceError(
+            _("Say whether the problem was resolved."), code=CommonError.REQUIRED, field="resolved"
+        )
     if isinstance(satisfaction, bool) or not isinstance(satisfaction, int) or not 1 <= satisfaction <= 5:
         raise ServiceError(
             _("Choose the satisfaction from 1 (very dissatisfied) to 5 (very satisfied)."),
-            code="invalid",
+            code=CommonError.INVALID,
             field="satisfaction",
         )
     follow_up.answered_at = step.now
@@ -832,7 +796,9 @@ def appeal_follow_up_by_citizen(*, token: str, resolved: Any, satisfaction: Any,
     follow_up = follow_up_by_token(token)
     if follow_up is None:
         raise ServiceError(
-            _("This link has expired or has already been answered."), code="invalid_token", field="token"
+            _("This link has expired or has already been answered."),
+            code=ErrorCode.INVALID_TOKEN,
+            field="token",
         )
 
     return _follow_up(
@@ -852,7 +818,7 @@ def appeal_follow_up_by_tracking_code(
     (the portal limits how many wrong codes one address may try)."""
     appeal_id = Appeal.objects.filter(tracking_code=code).values_list("pk", flat=True).first()
     if appeal_id is None:
-        raise ServiceError(_("No appeal has this tracking code."), code="not_found", field="code")
+        raise ServiceError(_("No appeal has this tracking code."), code=CommonError.NOT_FOUND, field="code")
     return _follow_up(
         actor=None,
         appeal_id=appeal_id,
@@ -882,7 +848,9 @@ def appeal_review(*, actor: User, appeal_id: int, reasonable: Any, note: str) ->
     """The reasonableness review (合理性审核) of a dissatisfied answer; a reasonable one reopens."""
     if not isinstance(reasonable, bool):
         raise ServiceError(
-            _("Say whether the citizen's demand is reasonable."), code="required", field="reasonable"
+            _("Say whether the citizen's demand is reasonable."),
+            code=CommonError.REQUIRED,
+            field="reasonable",
         )
     note = _required(note, "note", _("Give the reason for the review's outcome."))
     reviewed: dict[str, FollowUp] = {}
@@ -928,7 +896,9 @@ def appeal_urgency_decide(*, actor: User, appeal_id: int, confirm: Any, note: st
     """The clerk confirms the suggested urgency (its clocks then run at that urgency, counted from
     the time received) or keeps the one registered; either way the suggestion is settled."""
     if not isinstance(confirm, bool):
-        raise ServiceError(_("Say whether the suggested urgency applies."), code="required", field="confirm")
+        raise ServiceError(
+            _("Say whether the suggested urgency applies."), code=CommonError.REQUIRED, field="confirm"
+        )
 
     def guard(appeal: Appeal) -> None:
         if not appeal.urgency_suggested:
@@ -975,9 +945,11 @@ def appeal_merge(*, actor: User, appeal_id: int, into: Appeal | int | None, note
     """Merge a duplicate into another appeal; both stay visible and both tracking codes work."""
     into_id = into.pk if isinstance(into, Appeal) else into
     if into_id is None:
-        raise ServiceError(_("Choose the appeal to merge into."), code="required", field="into")
+        raise ServiceError(_("Choose the appeal to merge into."), code=CommonError.REQUIRED, field="into")
     if into_id == appeal_id:
-        raise ServiceError(_("An appeal cannot be merged into itself."), code="invalid", field="into")
+        raise ServiceError(
+            _("An appeal cannot be merged into itself."), code=CommonError.INVALID, field="into"
+        )
     found: dict[str, Appeal] = {}
 
     def guard(appeal: Appeal) -> None:
@@ -985,12 +957,12 @@ def appeal_merge(*, actor: User, appeal_id: int, into: Appeal | int | None, note
         # a target to someone who may not even see the source.
         target = Appeal.objects.filter(pk=into_id).first()
         if target is None or not appeal_in_scope(actor=actor, pk=target.pk):
-            raise ServiceError(_("No such appeal in your scope."), code="not_found", field="into")
+            raise ServiceError(_("No such appeal in your scope."), code=CommonError.NOT_FOUND, field="into")
         if target.state in (State.MERGED, State.REJECTED, State.ARCHIVED):
             raise ServiceError(
                 _("The appeal %(code)s is %(state)s; merge into an appeal that is still being handled.")
                 % {"code": target.tracking_code, "state": State(target.state).label},
-                code="invalid",
+                code=CommonError.INVALID,
                 field="into",
             )
         found["target"] = target
@@ -1089,15 +1061,19 @@ def appeal_batch(
     transaction, so that one appeal that cannot take the step (taken by a colleague a moment ago,
     out of scope) leaves the others done; the result of each row is returned in the order given."""
     if action not in BATCH_ACTIONS:
-        raise ServiceError(_("Choose dispatch, supervise or sign for."), code="invalid", field="action")
+        raise ServiceError(
+            _("Choose dispatch, supervise or sign for."), code=CommonError.INVALID, field="action"
+        )
     if not any(can(actor, cap) for cap in TRANSITIONS[action].caps):
         raise PermissionDenied
     ids = list(dict.fromkeys(int(i) for i in appeal_ids))
     if not ids:
-        raise ServiceError(_("Select at least one appeal."), code="required", field="ids")
+        raise ServiceError(_("Select at least one appeal."), code=CommonError.REQUIRED, field="ids")
     if len(ids) > BATCH_MAX:
         raise ServiceError(
-            _("At most %(count)d appeals at once.") % {"count": BATCH_MAX}, code="too_many", field="ids"
+            _("At most %(count)d appeals at once.") % {"count": BATCH_MAX},
+            code=CommonError.TOO_MANY,
+            field="ids",
         )
     if action == Action.SUPERVISE:
         note = _required(note, "note", _("Say what the supervision asks for."))

@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING, Any
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from jingmin.appeals.codes import AuditAction
+from jingmin.appeals.codes import AuditAction, ErrorCode
 from jingmin.appeals.models import AppealType, Category, ClockUnit, DeadlinePolicy, Urgency
 from jingmin.audit.services import audit_record
+from jingmin.core.codes import CommonError
 from jingmin.core.errors import ServiceError
 from jingmin.org.roles import Cap
 from jingmin.org.selectors import require
@@ -36,15 +37,17 @@ CLOCKS = ("sign", "contact", "conclude")
 def _clean_names(name: str, name_en: str) -> tuple[str, str]:
     name, name_en = (name or "").strip(), (name_en or "").strip()
     if not name:
-        raise ServiceError(_("The name is required."), code="required", field="name")
+        raise ServiceError(_("The name is required."), code=CommonError.REQUIRED, field="name")
     if len(name) > NAME_MAX:
         raise ServiceError(
-            _("The name is at most %(max)d characters.") % {"max": NAME_MAX}, code="too_long", field="name"
+            _("The name is at most %(max)d characters.") % {"max": NAME_MAX},
+            code=CommonError.TOO_LONG,
+            field="name",
         )
     if len(name_en) > NAME_EN_MAX:
         raise ServiceError(
             _("The English name is at most %(max)d characters.") % {"max": NAME_EN_MAX},
-            code="too_long",
+            code=CommonError.TOO_LONG,
             field="name_en",
         )
     return name, name_en
@@ -52,7 +55,9 @@ def _clean_names(name: str, name_en: str) -> tuple[str, str]:
 
 def _check_position(position: int) -> None:
     if not 0 <= position <= 32767:
-        raise ServiceError(_("The position is a number from 0 to 32767."), code="invalid", field="position")
+        raise ServiceError(
+            _("The position is a number from 0 to 32767."), code=CommonError.INVALID, field="position"
+        )
 
 
 def category_create(
@@ -67,31 +72,31 @@ def category_create(
                 "The code is lower-case letters, digits and dashes, at most %(max)d characters, e.g. order-noise."
             )
             % {"max": CODE_MAX},
-            code="invalid",
+            code=CommonError.INVALID,
             field="code",
         )
     name, name_en = _clean_names(name, name_en)
     _check_position(position)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         if parent is not None:
             # Locked so that a heading is not deactivated while a category is added under it.
             parent = Category.objects.select_for_update().filter(pk=parent.pk).first()
             if parent is None:
-                raise ServiceError(_("Choose a heading."), code="required", field="parent")
+                raise ServiceError(_("Choose a heading."), code=CommonError.REQUIRED, field="parent")
             if parent.parent_id is not None:
                 raise ServiceError(
                     _("Categories have two levels: choose a first-level heading as the parent."),
-                    code="too_deep",
+                    code=ErrorCode.TOO_DEEP,
                     field="parent",
                 )
             if not parent.is_active:
                 raise ServiceError(
                     _("%(name)s is inactive: activate it first.") % {"name": parent.name},
-                    code="inactive_parent",
+                    code=ErrorCode.INACTIVE_PARENT,
                     field="parent",
                 )
         if Category.objects.filter(code=code).exists():
-            raise ServiceError(_("This code is taken."), code="duplicate", field="code")
+            raise ServiceError(_("This code is taken."), code=CommonError.DUPLICATE, field="code")
         try:
             with transaction.atomic():
                 category = Category.objects.create(
@@ -99,7 +104,7 @@ def category_create(
                 )
         except IntegrityError as exc:
             # Two administrators chose the same code at once.
-            raise ServiceError(_("This code is taken."), code="duplicate", field="code") from exc
+            raise ServiceError(_("This code is taken."), code=CommonError.DUPLICATE, field="code") from exc
         audit_record(
             actor=actor,
             action=AuditAction.CATEGORY_CREATE,
@@ -128,16 +133,16 @@ def category_update(
     if position is not None:
         _check_position(position)
     pk = category.pk if isinstance(category, Category) else category
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         row = Category.objects.select_for_update().filter(pk=pk).first()
         if row is None:
-            raise ServiceError(_("No such category."), code="not_found", field="category")
+            raise ServiceError(_("No such category."), code=CommonError.NOT_FOUND, field="category")
         if is_active and not row.is_active and row.parent_id is not None:
             parent = Category.objects.get(pk=row.parent_id)
             if not parent.is_active:
                 raise ServiceError(
                     _("%(name)s is inactive: activate the heading first.") % {"name": parent.name},
-                    code="inactive_parent",
+                    code=ErrorCode.INACTIVE_PARENT,
                     field="is_active",
                 )
         before: dict[str, Any] = {
@@ -183,9 +188,9 @@ def deadline_policy_set(
     """Create or change the clocks of an urgency (and, when a type is given, of that type only)."""
     require(actor, Cap.MANAGE_APPEAL_SETTINGS)
     if urgency not in Urgency.values:
-        raise ServiceError(_("Choose the urgency."), code="invalid", field="urgency")
+        raise ServiceError(_("Choose the urgency."), code=CommonError.INVALID, field="urgency")
     if type and type not in AppealType.values:
-        raise ServiceError(_("Choose the type of appeal."), code="invalid", field="type")
+        raise ServiceError(_("Choose the type of appeal."), code=CommonError.INVALID, field="type")
     values = {
         "sign": (sign_amount, sign_unit),
         "contact": (contact_amount, contact_unit),
@@ -193,12 +198,14 @@ def deadline_policy_set(
     }
     for clock, (amount, unit) in values.items():
         if unit not in ClockUnit.values:
-            raise ServiceError(_("Choose hours or working days."), code="invalid", field=f"{clock}_unit")
+            raise ServiceError(
+                _("Choose hours or working days."), code=CommonError.INVALID, field=f"{clock}_unit"
+            )
         limit = MAX_AMOUNT[ClockUnit(unit)]
         if isinstance(amount, bool) or not isinstance(amount, int) or not 1 <= amount <= limit:
             raise ServiceError(
                 _("Enter a whole number from 1 to %(max)d.") % {"max": limit},
-                code="invalid",
+                code=CommonError.INVALID,
                 field=f"{clock}_amount",
             )
     # Signing for and first contact are steps towards conclusion: they cannot run longer.
@@ -208,7 +215,7 @@ def deadline_policy_set(
         if unit == end_unit and amount > end_amount:
             raise ServiceError(
                 _("This clock cannot be longer than the conclusion clock."),
-                code="longer_than_conclusion",
+                code=ErrorCode.LONGER_THAN_CONCLUSION,
                 field=f"{clock}_amount",
             )
     fields = {
@@ -216,7 +223,7 @@ def deadline_policy_set(
         for clock, pair in values.items()
         for part, value in zip(("amount", "unit"), pair, strict=True)
     }
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         row = DeadlinePolicy.objects.select_for_update().filter(urgency=urgency, type=type).first()
         before = {name: getattr(row, name) for name in fields} if row is not None else None
         if row is None:

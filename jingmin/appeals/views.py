@@ -18,7 +18,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.http import (
     FileResponse,
@@ -71,6 +70,7 @@ from jingmin.appeals.services import TransitionNotAllowed
 from jingmin.appeals.services_settings import category_create, category_update, deadline_policy_set
 from jingmin.appeals.transitions import TRANSITIONS
 from jingmin.audit.services import audit_read, audit_record
+from jingmin.core.codes import CommonError
 from jingmin.core.crypto import lookup_hash
 from jingmin.core.errors import ServiceError
 from jingmin.core.forms import form_add_service_error
@@ -82,7 +82,6 @@ from jingmin.org.roles import Cap, can
 from jingmin.org.selectors import handling_units, require, unit_list
 from jingmin.routing.duplicates import duplicates_of
 from jingmin.routing.forms import shown_from
-from jingmin.routing.services import suggestion_record
 
 PAGE_SIZE = 30
 # Worklists are read on a phone: past this many rows a person filters the queue instead.
@@ -434,30 +433,6 @@ def _intake_form(actor: User, data: Any = None, files: Any = None) -> IntakeForm
     return form
 
 
-def _register_and_dispatch(actor: User, form: IntakeForm, files: list[Any]) -> tuple[Appeal, bool]:
-    data = form.cleaned_data
-    appeal_input = form.appeal_input()
-    # One transaction: a dispatch the service refuses (a closed unit) leaves no half-done appeal
-    # behind, so the clerk corrects the unit and submits the same form again.
-    with transaction.atomic():
-        appeal, created = services.appeal_register(
-            actor=actor, data=appeal_input, submission_key=data["submission_key"], files=files
-        )
-        target = data["dispatch_to"]
-        if created and target is not None:
-            services.appeal_accept(actor=actor, appeal_id=appeal.pk)
-            try:
-                appeal = services.appeal_dispatch(actor=actor, appeal_id=appeal.pk, unit=target)
-            except ServiceError as exc:
-                if exc.field == "unit":
-                    exc.field = "dispatch_to"
-                raise
-        if created:
-            # What the routing suggestion showed, and whether the clerk took it (routing's figures).
-            suggestion_record(actor=actor, appeal=appeal, shown=shown_from(form.data), dispatched_to=target)
-    return appeal, created
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def register(request: StaffRequest) -> HttpResponse:
@@ -467,7 +442,14 @@ def register(request: StaffRequest) -> HttpResponse:
         form = _intake_form(actor, request.POST, request.FILES)
         if form.is_valid():
             try:
-                appeal, created = _register_and_dispatch(actor, form, form.cleaned_data["files"])
+                appeal, created = services.appeal_register_and_dispatch(
+                    actor=actor,
+                    data=form.appeal_input(),
+                    dispatch_to=form.cleaned_data["dispatch_to"],
+                    submission_key=form.cleaned_data["submission_key"],
+                    files=form.cleaned_data["files"],
+                    shown=shown_from(form.data),
+                )
             except ServiceError as exc:
                 form_add_service_error(form, exc)
             else:
@@ -646,7 +628,7 @@ def _resolve_into(actor: User, text: str) -> int:
     found = scope.filter(pk=int(text)) if text.isdigit() else scope.filter(tracking_code=text)
     pk = found.values_list("pk", flat=True).first()
     if pk is None:
-        raise ServiceError(_("No such appeal in your scope."), code="not_found", field="into")
+        raise ServiceError(_("No such appeal in your scope."), code=CommonError.NOT_FOUND, field="into")
     return pk
 
 

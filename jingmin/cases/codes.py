@@ -21,7 +21,7 @@ class AuditAction(models.TextChoices):
 
 
 class ErrorCode(StrEnum):
-    CLOSED = "case_closed"
+    CASE_CLOSED = "case_closed"
     OPEN_CASE_EXISTS = "open_case_exists"
     BAD_OFFICER = "bad_officer"
     BAD_VISIT = "bad_visit"

@@ -187,7 +187,7 @@ def _lock(actor: User, model: type[HelpCase] | type[PersuasionCase], case_id: in
             raise PermissionDenied
         raise Http404
     if not case.is_open:
-        raise _fail(_("This case is closed."), "case", ErrorCode.CLOSED)
+        raise _fail(_("This case is closed."), "case", ErrorCode.CASE_CLOSED)
     return case
 
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from jingmin.core.codes import CommonError
+
 
 class ServiceError(Exception):
     """A request the domain refuses, with a message for the user in their language.
@@ -8,7 +10,7 @@ class ServiceError(Exception):
     can answer 400 naming the field; `code` is stable for programs.
     """
 
-    def __init__(self, message: str, *, code: str = "invalid", field: str | None = None) -> None:
+    def __init__(self, message: str, *, code: str = CommonError.INVALID, field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.code = code

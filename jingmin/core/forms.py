@@ -1,8 +1,22 @@
+"""What the forms of every domain share: service errors beside their field, the phone input, the
+file inputs and the local time an input starts from."""
+
 from __future__ import annotations
 
-from django import forms
+from typing import Any
 
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.utils import timezone
+
+from jingmin.core.codes import CommonError
 from jingmin.core.errors import ServiceError
+
+# What the file pickers offer: the types `jingmin.core.uploads.check_upload` takes.
+ATTACHMENT_ACCEPT = (
+    "image/jpeg,image/png,image/gif,image/webp,application/pdf,.jpg,.jpeg,.png,.gif,.webp,.pdf"
+)
+PHOTO_ACCEPT = "image/jpeg,image/png,image/gif,image/webp,.jpg,.jpeg,.png,.gif,.webp"
 
 
 def form_add_service_error(form: forms.Form, error: ServiceError) -> None:
@@ -15,3 +29,28 @@ def phone_input(*, autocomplete: str = "off") -> forms.TextInput:
     """A phone number's input: the phone keypad on a mobile. Staff forms take other people's
     numbers, so the browser is asked not to fill in its own."""
     return forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": autocomplete})
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django's documented recipe); the service checks each file's
+    bytes, so the form only collects them."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ATTACHMENT_ACCEPT}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        single = super().clean
+        items = data if isinstance(data, list | tuple) else [data]
+        files = [single(item, initial) for item in items if item]
+        if self.required and not files:
+            raise forms.ValidationError(self.error_messages["required"], code=CommonError.REQUIRED)
+        return files
+
+
+def local_now_input() -> str:
+    return timezone.localtime().strftime("%Y-%m-%dT%H:%M")

@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from jingmin.org.models import User
+if TYPE_CHECKING:
+    # Only an annotation: `core` is what every domain imports, and depends on none of them.
+    from jingmin.org.models import User
 
 
 class StaffRequest(HttpRequest):

@@ -23,7 +23,7 @@ class AuditAction(models.TextChoices):
 
 
 class ErrorCode(StrEnum):
-    STATE = "dispute_state"
+    DISPUTE_STATE = "dispute_state"
     GRADE_UNCHANGED = "grade_unchanged"
     NO_PARTY = "no_party"
-    SOURCE = "dispute_source"
+    DISPUTE_SOURCE = "dispute_source"

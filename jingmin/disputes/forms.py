@@ -8,8 +8,7 @@ from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
-from jingmin.appeals.forms import MultipleFileField
-from jingmin.core.forms import phone_input
+from jingmin.core.forms import MultipleFileField, phone_input
 from jingmin.disputes.models import DisputeType, Grade, HandOverTo, PartyRole, Source, State
 from jingmin.disputes.services import DisputeInput, PartyInput
 

@@ -24,12 +24,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jingmin.appeals import selectors as appeals
-from jingmin.appeals.services import CheckedUpload, check_upload, store_upload
 from jingmin.audit.services import audit_record
 from jingmin.core import hooks
 from jingmin.core.codes import CommonError
 from jingmin.core.crypto import lookup_hash
 from jingmin.core.errors import ServiceError
+from jingmin.core.uploads import CheckedUpload, check_upload, store_upload
 from jingmin.disputes import rules, selectors
 from jingmin.disputes.codes import AuditAction, ErrorCode
 from jingmin.disputes.models import (
@@ -214,7 +214,7 @@ def _source(actor: User, data: DisputeInput, checked: _Checked) -> None:
         raise _fail(_("Choose where the dispute was found."), "source")
     if data.source == Source.APPEAL:
         if data.appeal is None:
-            raise _fail(_("Name the appeal the dispute was found in."), "appeal", ErrorCode.SOURCE)
+            raise _fail(_("Name the appeal the dispute was found in."), "appeal", ErrorCode.DISPUTE_SOURCE)
         try:
             checked.appeal_id = appeals.appeal_get(actor=actor, pk=data.appeal).pk
         except Http404 as exc:
@@ -230,7 +230,7 @@ def _source(actor: User, data: DisputeInput, checked: _Checked) -> None:
         checked.visit_item_id = item["pk"]
     elif data.source == Source.SIGNAL:
         if data.signal_id is None:
-            raise _fail(_("Name the signal the dispute was raised from."), "signal", ErrorCode.SOURCE)
+            raise _fail(_("Name the signal the dispute was raised from."), "signal", ErrorCode.DISPUTE_SOURCE)
         if selectors.signal_unit_path(actor, data.signal_id) is None:
             raise _fail(_("No such signal in your scope."), "signal", CommonError.OUT_OF_SCOPE)
 
@@ -307,7 +307,7 @@ def _check_files(files: Sequence[UploadedFile]) -> list[CheckedUpload]:
         raise _fail(
             _("At most %(count)d files.") % {"count": settings.DISPUTE_ATTACHMENT_MAX_FILES},
             "files",
-            "too_many_files",
+            CommonError.TOO_MANY_FILES,
         )
     return [check_upload(f) for f in files]
 
@@ -442,7 +442,7 @@ def _apply(
             raise StepNotAllowed(
                 _("This step is not possible while the dispute is %(state)s.")
                 % {"state": dispute.get_state_display()},
-                code=ErrorCode.STATE,
+                code=ErrorCode.DISPUTE_STATE,
                 field="state",
             )
         before = dispute.state

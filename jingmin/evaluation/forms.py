@@ -9,9 +9,9 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from jingmin.appeals.forms import MultipleFileField, grouped_categories
+from jingmin.appeals.forms import grouped_categories
 from jingmin.appeals.models import AppealType, Category
-from jingmin.core.forms import phone_input
+from jingmin.core.forms import MultipleFileField, phone_input
 from jingmin.evaluation.models import AttendeeKind, EventKind, QuestionKind
 from jingmin.evaluation.services import EventInput, NamedAttendee, QuestionInput, SurveyInput
 from jingmin.org.models import Unit, User

@@ -28,10 +28,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jingmin.appeals.models import Appeal, AppealType, Category, Channel
-from jingmin.appeals.services import AppealInput, appeal_register, check_upload, store_upload
+from jingmin.appeals.services import AppealInput, appeal_register
 from jingmin.audit.services import audit_record
 from jingmin.core.codes import CommonError
 from jingmin.core.errors import ServiceError
+from jingmin.core.uploads import check_upload, store_upload
 from jingmin.evaluation.codes import AuditAction, ErrorCode
 from jingmin.evaluation.models import (
     CHOICE_KINDS,
@@ -163,7 +164,9 @@ def event_hold(*, actor: User, event_id: int, minutes: str) -> Event:
     with transaction.atomic():
         event = _event_for_update(actor, event_id)
         if event.starts_at > now:
-            raise _fail(_("An event is recorded as held only once it has begun."), "minutes", ErrorCode.STATE)
+            raise _fail(
+                _("An event is recorded as held only once it has begun."), "minutes", ErrorCode.WRONG_STATE
+            )
         event.minutes = minutes
         event.state = EventState.HELD
         event.held_at = event.held_at or now
@@ -202,7 +205,7 @@ def event_attendance_record(
                 _("%(name)s is named only if they agreed; tick their consent or leave the name out.")
                 % {"name": name},
                 "named",
-                ErrorCode.CONSENT_REQUIRED,
+                CommonError.CONSENT_REQUIRED,
             )
         if person.kind not in AttendeeKind.values or len(name) > 50:
             raise _fail(_("Give each named attendee a name of at most 50 characters and a kind."), "named")
@@ -261,7 +264,9 @@ def event_rate(*, actor: User, event_id: int, officer: User | None, levels: dict
     with transaction.atomic():
         event = _event_for_update(actor, event_id)
         if event.state != EventState.HELD:
-            raise _fail(_("Ratings are recorded once the event is recorded as held."), None, ErrorCode.STATE)
+            raise _fail(
+                _("Ratings are recorded once the event is recorded as held."), None, ErrorCode.WRONG_STATE
+            )
         if officer is not None and not (
             officer.is_active
             and Scope.under(event.unit).contains(officer.unit)
@@ -325,7 +330,7 @@ def _opinion_for_update(actor: User, opinion_id: int, *, states: tuple[str, ...]
             _("This opinion is “%(state)s”; that step is not possible now.")
             % {"state": row.get_state_display()},
             None,
-            ErrorCode.STATE,
+            ErrorCode.WRONG_STATE,
         )
     return row
 
@@ -405,7 +410,7 @@ def opinion_conclude(*, actor: User, opinion_id: int, outcome: str) -> Opinion:
                 _("This opinion is “%(state)s”; that step is not possible now.")
                 % {"state": row.get_state_display()},
                 None,
-                ErrorCode.STATE,
+                ErrorCode.WRONG_STATE,
             )
         row.state = OpinionState.CONCLUDED
         row.outcome = outcome
@@ -519,7 +524,7 @@ def _check_closing(closes_at: datetime | None, now: datetime) -> datetime:
         raise _fail(_("Give the day the survey closes."), "closes_at", CommonError.REQUIRED)
     if closes_at <= now:
         raise _fail(
-            _("The closing date is in the past; choose a later one."), "closes_at", ErrorCode.CLOSING_PAST
+            _("The closing date is in the past; choose a later one."), "closes_at", ErrorCode.CLOSING_IN_PAST
         )
     return closes_at
 
@@ -590,7 +595,7 @@ def survey_step(*, actor: User, survey_id: int, step: str) -> Survey:
                 _("The survey is “%(state)s”; that step is not possible now.")
                 % {"state": survey.get_state_display()},
                 None,
-                ErrorCode.STATE,
+                ErrorCode.WRONG_STATE,
             )
         if step == "publish":
             _check_closing(survey.closes_at, now)
@@ -631,7 +636,7 @@ def survey_delete(*, actor: User, survey_id: int) -> None:
                 ErrorCode.HAS_ANSWERS,
             )
         if survey.state != SurveyState.DRAFT:
-            raise _fail(_("Only a draft can be deleted."), None, ErrorCode.STATE)
+            raise _fail(_("Only a draft can be deleted."), None, ErrorCode.WRONG_STATE)
         audit_record(actor=actor, action=AuditAction.SURVEY_DELETE, target=survey)
         Option.objects.filter(question__survey=survey).delete()
         Question.objects.filter(survey=survey).delete()
@@ -657,7 +662,7 @@ def survey_answer(*, survey: Survey, answers: dict[int, Any], submission_key: st
         return existing, False
     now = timezone.now()
     if not survey.accepts_answers(now):
-        raise _fail(_("This survey is closed and takes no more answers."), None, ErrorCode.NOT_OPEN)
+        raise _fail(_("This survey is closed and takes no more answers."), None, ErrorCode.SURVEY_NOT_OPEN)
     rows: list[Answer] = []
     questions = list(survey.questions.prefetch_related("options"))
     for question in questions:

@@ -26,4 +26,3 @@ class ErrorCode(StrEnum):
     BAD_CLIENT_ID = "bad_client_id"
     UNKNOWN_RECORD = "unknown_record"
     SIGNED_OUT = "signed_out"
-    PERMISSION_DENIED = "permission_denied"

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from jingmin.appeals import services as appeals
 from jingmin.appeals.models import Action, Appeal, Channel
 from jingmin.audit.services import audit_record
+from jingmin.core.codes import CommonError
 from jingmin.core.errors import ServiceError
 from jingmin.field.codes import AuditAction, ErrorCode
 from jingmin.field.selectors import MEMBER_NEWS, household_now
@@ -97,7 +98,7 @@ def field_appeal_register(
 ) -> tuple[Appeal, bool]:
     """Register what a citizen asked the officer in the field (the channel "visit")."""
     if data.channel != Channel.VISIT:
-        raise ServiceError(_("Choose how the appeal came in."), code="invalid", field="channel")
+        raise ServiceError(_("Choose how the appeal came in."), code=CommonError.INVALID, field="channel")
     return appeals.appeal_register(
         actor=actor, data=data, submission_key=client_key(actor, client_id), files=files
     )

@@ -30,6 +30,7 @@ from jingmin.appeals.forms import ConcludeForm, ContactForm, IntakeForm, SignFor
 from jingmin.appeals.models import Action, Channel
 from jingmin.appeals.selectors import category_list
 from jingmin.appeals.services import TransitionNotAllowed
+from jingmin.core.codes import CommonError
 from jingmin.core.errors import ServiceError
 from jingmin.core.http import StaffRequest
 from jingmin.field import selectors, services, shell
@@ -64,7 +65,7 @@ def field_api(view: JsonView) -> JsonView:
             return _answer(
                 403,
                 status="refused",
-                code=ErrorCode.PERMISSION_DENIED,
+                code=CommonError.PERMISSION_DENIED,
                 detail=_("The field app is for those who record visits."),
             )
         return view(request, *args, **kwargs)
@@ -183,7 +184,9 @@ def _formset_errors(formset: BaseFormSet, name: str) -> dict[str, list[str]]:
 def _refused(errors: dict[str, list[str]]) -> JsonResponse:
     field, messages = next(iter(errors.items()))
     name = None if field == "__all__" else field
-    return _answer(400, status="refused", code="invalid", detail=messages[0], field=name, errors=errors)
+    return _answer(
+        400, status="refused", code=CommonError.INVALID, detail=messages[0], field=name, errors=errors
+    )
 
 
 def _sync_visit(request: StaffRequest, envelope: dict[str, Any]) -> JsonResponse:
@@ -302,13 +305,13 @@ def sync(request: StaffRequest) -> JsonResponse:
         return _answer(
             404,
             status="refused",
-            code="not_found",
+            code=CommonError.NOT_FOUND,
             detail=_("This household or appeal is not in your scope (any more)."),
         )
     except PermissionDenied:
         return _answer(
             403,
             status="refused",
-            code=ErrorCode.PERMISSION_DENIED,
+            code=CommonError.PERMISSION_DENIED,
             detail=_("You may not do this (any more): the appeal is no longer with your unit."),
         )

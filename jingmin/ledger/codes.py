@@ -1,7 +1,10 @@
-"""Names the ledger domain writes into rows, declared once (audit actions: `<domain>.<entity>_<verb>`,
-labelled as the audit page shows them)."""
+"""Names the ledger domain writes into rows and answers, declared once (audit actions:
+`<domain>.<entity>_<verb>`, labelled as the audit page shows them; error codes, each member named
+by its code in capitals, the codes other packages share being `jingmin.core.codes.CommonError`)."""
 
 from __future__ import annotations
+
+from enum import StrEnum
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +30,26 @@ class AuditAction(models.TextChoices):
     PERSON_UPDATE = "ledger.person_update", _("Person changed")
     ORGANISATION_CREATE = "ledger.organisation_create", _("Organisation added")
     ORGANISATION_UPDATE = "ledger.organisation_update", _("Organisation changed")
+
+
+class ErrorCode(StrEnum):
+    BAD_CREDIT_CODE = "bad_credit_code"
+    BAD_PHONE = "bad_phone"
+    DAMAGED = "damaged"
+    DUPLICATE_ID = "duplicate_id"
+    HEAD_TAKEN = "head_taken"
+    ID_BAD_BIRTH_DATE = "id_bad_birth_date"
+    ID_BAD_CHECK = "id_bad_check"
+    ID_BAD_FORMAT = "id_bad_format"
+    ID_BIRTH_MISMATCH = "id_birth_mismatch"
+    ID_FUTURE_BIRTH_DATE = "id_future_birth_date"
+    ID_SEX_MISMATCH = "id_sex_mismatch"
+    NOT_A_DOOR = "not_a_door"
+    NOT_XLSX = "not_xlsx"
+    ROWS_REJECTED = "rows_rejected"
+    TOO_MANY_ROWS = "too_many_rows"
+    WRONG_HEADERS = "wrong_headers"
+    WRONG_SHEETS = "wrong_sheets"
 
 
 def record_action(record_type: str, verb: str) -> AuditAction:

@@ -21,8 +21,8 @@ from typing import Any
 from django.utils import timezone
 from faker import Faker
 
-from jingmin.appeals.search import index_text
 from jingmin.core.crypto import lookup_hash
+from jingmin.core.search import index_text
 from jingmin.ledger.bulk import reserve_ids
 from jingmin.ledger.identifiers import credit_check_character, id_check_character
 from jingmin.ledger.models import (

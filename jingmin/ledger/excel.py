@@ -25,11 +25,13 @@ from typing import IO, Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from jingmin.core.codes import CommonError
 from jingmin.core.crypto import lookup_hash, mask
 from jingmin.core.errors import ServiceError
 from jingmin.core.sheets import Sheets, row_values
 from jingmin.core.text import clean_text
 from jingmin.ledger import services
+from jingmin.ledger.codes import ErrorCode
 from jingmin.ledger.identifiers import normalise_phone
 from jingmin.ledger.models import (
     AddressKind,
@@ -387,14 +389,14 @@ def check_file(path: Path) -> None:
     """Refuse a file that is too large, not an xlsx, or that unpacks to too much."""
     size = path.stat().st_size
     if size == 0:
-        raise WorkbookError(_("The file is empty."), code="empty")
+        raise WorkbookError(_("The file is empty."), code=CommonError.EMPTY)
     if size > settings.LEDGER_IMPORT_MAX_BYTES:
         raise WorkbookError(
             _(
                 "The file is %(size)d MB; at most %(limit)d MB can be imported at once. Split it into smaller files."
             )
             % {"size": size // (1024 * 1024) + 1, "limit": settings.LEDGER_IMPORT_MAX_BYTES // (1024 * 1024)},
-            code="too_large",
+            code=CommonError.TOO_LARGE,
         )
     try:
         with zipfile.ZipFile(path) as archive:
@@ -403,18 +405,18 @@ def check_file(path: Path) -> None:
     except (zipfile.BadZipFile, OSError):
         raise WorkbookError(
             _("The file is not an Excel workbook (.xlsx). Save it as an .xlsx workbook and upload it again."),
-            code="not_xlsx",
+            code=ErrorCode.NOT_XLSX,
         ) from None
     if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
         raise WorkbookError(
             _("The file is not an Excel workbook (.xlsx). Save it as an .xlsx workbook and upload it again."),
-            code="not_xlsx",
+            code=ErrorCode.NOT_XLSX,
         )
     if unpacked > settings.LEDGER_IMPORT_MAX_UNPACKED_BYTES:
         raise WorkbookError(
             _("The workbook unpacks to more than %(limit)d MB. Split it into smaller files.")
             % {"limit": settings.LEDGER_IMPORT_MAX_UNPACKED_BYTES // (1024 * 1024)},
-            code="too_large",
+            code=CommonError.TOO_LARGE,
         )
 
 
@@ -437,7 +439,7 @@ def read_workbook(
                 "The workbook is damaged and cannot be read (%(error)s). Open it in Excel, save it again and retry."
             )
             % {"error": type(exc).__name__},
-            code="damaged",
+            code=ErrorCode.DAMAGED,
         ) from exc
     try:
         return _read(workbook, unit=unit, progress=progress)
@@ -449,7 +451,7 @@ def read_workbook(
                 "The workbook is damaged and cannot be read (%(error)s). Open it in Excel, save it again and retry."
             )
             % {"error": type(exc).__name__},
-            code="damaged",
+            code=ErrorCode.DAMAGED,
         ) from exc
     finally:
         workbook.close()
@@ -464,7 +466,7 @@ def _read(workbook: Any, *, unit: Unit, progress: Callable[[int, int], None] | N
                 "Download the template and copy the rows into it."
             )
             % {"sheets": "、".join(SHEETS)},
-            code="wrong_sheets",
+            code=ErrorCode.WRONG_SHEETS,
         )
     # The declared sizes first: a sheet claiming a million rows is refused before any is read.
     declared = 0
@@ -478,7 +480,7 @@ def _read(workbook: Any, *, unit: Unit, progress: Callable[[int, int], None] | N
                 "The workbook has %(rows)d rows; at most %(limit)d can be imported at once. Split it into smaller files."
             )
             % {"rows": declared, "limit": limit},
-            code="too_many_rows",
+            code=ErrorCode.TOO_MANY_ROWS,
         )
     parsed = ParsedWorkbook(sheets=present)
     context = _Context(unit=unit)
@@ -495,7 +497,7 @@ def _read(workbook: Any, *, unit: Unit, progress: Callable[[int, int], None] | N
                 raise WorkbookError(
                     _("The workbook has more than %(limit)d rows. Split it into smaller files.")
                     % {"limit": limit},
-                    code="too_many_rows",
+                    code=ErrorCode.TOO_MANY_ROWS,
                 )
             cells = {key: values[i] if i < len(values) else None for key, i in columns.items()}
             _read_row(parsed, context, name, number, cells)
@@ -503,7 +505,8 @@ def _read(workbook: Any, *, unit: Unit, progress: Callable[[int, int], None] | N
                 progress(parsed.rows_total, declared)
     if parsed.rows_total == 0:
         raise WorkbookError(
-            _("The workbook holds no rows to import: fill in the rows below the header row."), code="empty"
+            _("The workbook holds no rows to import: fill in the rows below the header row."),
+            code=CommonError.EMPTY,
         )
     if progress is not None:
         progress(parsed.rows_total, parsed.rows_total)
@@ -528,7 +531,7 @@ def _match_header(sheet: str, header: tuple[Any, ...] | None) -> dict[str, int]:
         raise WorkbookError(
             _("The header row of sheet “%(sheet)s” does not match the template (%(problems)s).")
             % {"sheet": sheet, "problems": "; ".join(parts)},
-            code="wrong_headers",
+            code=ErrorCode.WRONG_HEADERS,
         )
     return {expected[h]: i for i, h in enumerate(found) if h}
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jingmin.core.errors import ServiceError
+from jingmin.ledger.codes import ErrorCode
 
 _WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 _CHECK = "10X98765432"
@@ -45,19 +46,19 @@ def _birth_date(text: str, field: str) -> date:
     except ValueError:
         raise ServiceError(
             _("The date of birth in this ID number (%(date)s) does not exist.") % {"date": text},
-            code="id_bad_birth_date",
+            code=ErrorCode.ID_BAD_BIRTH_DATE,
             field=field,
         ) from None
     if born > timezone.localdate():
         raise ServiceError(
             _("The date of birth in this ID number (%(date)s) lies in the future.") % {"date": text},
-            code="id_future_birth_date",
+            code=ErrorCode.ID_FUTURE_BIRTH_DATE,
             field=field,
         )
     if born.year < 1890:
         raise ServiceError(
             _("The date of birth in this ID number (%(date)s) is not plausible.") % {"date": text},
-            code="id_bad_birth_date",
+            code=ErrorCode.ID_BAD_BIRTH_DATE,
             field=field,
         )
     return born
@@ -84,14 +85,14 @@ def parse_id_number(raw: str, *, field: str = "id_number") -> IdNumber:
     if not _ID18.match(text):
         raise ServiceError(
             _("An ID number has 18 characters (17 digits and a digit or X), or 15 digits for an old one."),
-            code="id_bad_format",
+            code=ErrorCode.ID_BAD_FORMAT,
             field=field,
         )
     born = _birth_date(text[6:14], field)
     if id_check_character(text[:17]) != text[17]:
         raise ServiceError(
             _("The check character of this ID number is wrong: check it for a mistyped digit."),
-            code="id_bad_check",
+            code=ErrorCode.ID_BAD_CHECK,
             field=field,
         )
     return IdNumber(text, born, "male" if int(text[16]) % 2 else "female", converted_from_legacy=False)
@@ -114,7 +115,7 @@ def normalise_phone(raw: str, *, field: str = "phone") -> str:
     if not _PHONE.match(text):
         raise ServiceError(
             _("Enter a mobile number of 11 digits, or a landline with its area code."),
-            code="bad_phone",
+            code=ErrorCode.BAD_PHONE,
             field=field,
         )
     return text
@@ -138,13 +139,13 @@ def normalise_credit_code(raw: str, *, field: str = "credit_code") -> str:
     if len(text) != 18 or any(c not in _CREDIT_ALPHABET for c in text):
         raise ServiceError(
             _("A unified social credit code has 18 digits and capital letters (no I, O, Z, S or V)."),
-            code="bad_credit_code",
+            code=ErrorCode.BAD_CREDIT_CODE,
             field=field,
         )
     if credit_check_character(text[:17]) != text[17]:
         raise ServiceError(
             _("The check character of this credit code is wrong: check it for a mistyped character."),
-            code="bad_credit_code",
+            code=ErrorCode.BAD_CREDIT_CODE,
             field=field,
         )
     return text

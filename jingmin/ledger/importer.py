@@ -25,9 +25,9 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jingmin.appeals.search import index_text
 from jingmin.audit.services import audit_record
 from jingmin.core.crypto import lookup_hash
+from jingmin.core.search import index_text
 from jingmin.ledger.bulk import reserve_ids
 from jingmin.ledger.codes import AuditAction
 from jingmin.ledger.excel import (

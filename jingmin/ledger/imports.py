@@ -33,8 +33,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jingmin.audit.services import audit_record
+from jingmin.core.codes import CommonError
 from jingmin.core.errors import ServiceError
-from jingmin.ledger.codes import AuditAction
+from jingmin.ledger.codes import AuditAction, ErrorCode
 from jingmin.ledger.excel import ParsedWorkbook, Rejection, WorkbookError, read_workbook, write_report
 from jingmin.ledger.importer import ImportResult, ImportRolledBack, import_apply
 from jingmin.ledger.models import ImportMode, ImportRun, ImportState
@@ -59,20 +60,20 @@ def import_upload(*, actor: User, upload: UploadedFile, mode: str) -> ImportRun:
     name = (upload.name or "").strip()
     size = upload.size or 0
     if size == 0:
-        raise ServiceError(_("The file is empty."), code="empty", field="file")
+        raise ServiceError(_("The file is empty."), code=CommonError.EMPTY, field="file")
     if size > settings.LEDGER_IMPORT_MAX_BYTES:
         raise ServiceError(
             _(
                 "The file is %(size)d MB; at most %(limit)d MB can be imported at once. Split it into smaller files."
             )
             % {"size": size // (1024 * 1024) + 1, "limit": settings.LEDGER_IMPORT_MAX_BYTES // (1024 * 1024)},
-            code="too_large",
+            code=CommonError.TOO_LARGE,
             field="file",
         )
     if not name.lower().endswith(".xlsx"):
         raise ServiceError(
             _("Upload an Excel workbook (.xlsx); older .xls files must be saved as .xlsx first."),
-            code="not_xlsx",
+            code=ErrorCode.NOT_XLSX,
             field="file",
         )
     digest = hashlib.sha256()
@@ -161,7 +162,7 @@ def import_confirm(*, actor: User, run_id: int) -> ImportRun:
                     "Rows were rejected, and this import is all or nothing: correct them and upload the file "
                     "again, or upload it to import only the valid rows."
                 ),
-                code="rows_rejected",
+                code=ErrorCode.ROWS_REJECTED,
             )
         run.state, run.phase, run.rows_done = ImportState.QUEUED, "write", 0
         run.save(update_fields=["state", "phase", "rows_done"])

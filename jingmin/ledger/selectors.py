@@ -17,10 +17,10 @@ from typing import TypeVar
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
-from jingmin.appeals.search import search_filter
 from jingmin.audit.services import audit_record
 from jingmin.core.crypto import lookup_hash
 from jingmin.core.errors import ServiceError
+from jingmin.core.search import search_filter
 from jingmin.ledger.codes import AuditAction
 from jingmin.ledger.identifiers import normalise_id_number, parse_id_number
 from jingmin.ledger.models import (

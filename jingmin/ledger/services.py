@@ -25,12 +25,13 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jingmin.appeals.search import index_text
 from jingmin.audit.services import audit_record
+from jingmin.core.codes import CommonError
 from jingmin.core.crypto import lookup_hash, mask
 from jingmin.core.errors import ServiceError
+from jingmin.core.search import index_text
 from jingmin.ledger.bulk import reserve_ids
-from jingmin.ledger.codes import AuditAction, record_action
+from jingmin.ledger.codes import AuditAction, ErrorCode, record_action
 from jingmin.ledger.identifiers import (
     normalise_credit_code,
     normalise_id_number,
@@ -257,12 +258,14 @@ def _lock_for_edit(actor: User, model: type[M], pk: int) -> M:
 
 def _check_district(actor: User | None, district: Unit | None, *, field_name: str = "district") -> Unit:
     if district is None:
-        raise ServiceError(_("Choose the police district responsible."), code="required", field=field_name)
+        raise ServiceError(
+            _("Choose the police district responsible."), code=CommonError.REQUIRED, field=field_name
+        )
     if district.kind != UnitKind.DISTRICT or not district.is_active:
-        raise ServiceError(_("Choose an active police district."), code="invalid", field=field_name)
+        raise ServiceError(_("Choose an active police district."), code=CommonError.INVALID, field=field_name)
     if actor is not None and not Scope.of(actor).contains(district):
         raise ServiceError(
-            _("Choose a police district within your unit."), code="out_of_scope", field=field_name
+            _("Choose a police district within your unit."), code=CommonError.OUT_OF_SCOPE, field=field_name
         )
     return district
 
@@ -303,7 +306,7 @@ def _check_position(latitude: Any, longitude: Any) -> None:
 def check_address_name(name: str, *, field_name: str = "name") -> str:
     name = " ".join((name or "").split())
     if not name:
-        raise ServiceError(_("The name is required."), code="required", field=field_name)
+        raise ServiceError(_("The name is required."), code=CommonError.REQUIRED, field=field_name)
     if len(name) > 60:
         raise ServiceError(_("The name is at most 60 characters."), field=field_name)
     return name
@@ -320,7 +323,7 @@ def check_address_kind(kind: str, parent_kind: str | None, *, field_name: str = 
         raise ServiceError(
             _("A %(kind)s cannot be placed under a %(parent)s.")
             % {"kind": AddressKind(kind).label, "parent": AddressKind(parent_kind).label},
-            code="bad_parent",
+            code=CommonError.BAD_PARENT,
             field=field_name,
         )
 
@@ -344,7 +347,9 @@ def address_create(
     check_address_kind(data.kind, parent.kind if parent else None)
     _check_position(data.latitude, data.longitude)
     district = _check_district(actor, district or (parent.district if parent else None))
-    duplicate = ServiceError(_("This address is already in the ledger."), code="duplicate", field="name")
+    duplicate = ServiceError(
+        _("This address is already in the ledger."), code=CommonError.DUPLICATE, field="name"
+    )
     if (
         Address.objects.filter(parent=parent, kind=data.kind, name=name).exists()
         if parent
@@ -450,7 +455,9 @@ def address_update(
             name != node.name
             and Address.objects.filter(parent=node.parent, kind=node.kind, name=name).exists()
         ):
-            raise ServiceError(_("This address is already in the ledger."), code="duplicate", field="name")
+            raise ServiceError(
+                _("This address is already in the ledger."), code=CommonError.DUPLICATE, field="name"
+            )
         names = ["name", "latitude", "longitude", "is_active"]
         before = snapshot(node, names)
         node.name, node.latitude, node.longitude, node.is_active = name, latitude, longitude, is_active
@@ -520,7 +527,7 @@ def _door(actor: User, address_id: int) -> tuple[Address, Unit]:
     if address.kind not in DOOR_KINDS or address.district is None:
         raise ServiceError(
             _("Choose a door number, building or room that belongs to one police district."),
-            code="not_a_door",
+            code=ErrorCode.NOT_A_DOOR,
             field="address",
         )
     return address, address.district
@@ -535,7 +542,7 @@ def house_create(
     address, district = _door(actor, address_id)
     fields = check_house(data)
     duplicate = ServiceError(
-        _("This address already has a house in the ledger."), code="duplicate", field="address"
+        _("This address already has a house in the ledger."), code=CommonError.DUPLICATE, field="address"
     )
     if House.objects.filter(address=address).exists():
         raise duplicate
@@ -604,7 +611,7 @@ def household_create(
     _require_edit(actor, house.district_path)
     fields = _check_household(data)
     duplicate = ServiceError(
-        _("This house already has a household with this number."), code="duplicate", field="number"
+        _("This house already has a household with this number."), code=CommonError.DUPLICATE, field="number"
     )
     if Household.objects.filter(house=house, number=fields["number"]).exists():
         raise duplicate
@@ -632,7 +639,9 @@ def household_update(
             and Household.objects.filter(house_id=household.house_id, number=fields["number"]).exists()
         ):
             raise ServiceError(
-                _("This house already has a household with this number."), code="duplicate", field="number"
+                _("This house already has a household with this number."),
+                code=CommonError.DUPLICATE,
+                field="number",
             )
         head: Person | None = None
         if head_id is not None:
@@ -704,7 +713,7 @@ def check_person(data: PersonInput) -> dict[str, Any]:
     date of birth and sex it encodes."""
     name = " ".join(data.name.split())
     if not name:
-        raise ServiceError(_("The name is required."), code="required", field="name")
+        raise ServiceError(_("The name is required."), code=CommonError.REQUIRED, field="name")
     if len(name) > 60:
         raise ServiceError(_("The name is at most 60 characters."), field="name")
     if data.sex not in VALUES[Sex]:
@@ -719,12 +728,12 @@ def check_person(data: PersonInput) -> dict[str, Any]:
         parsed = parse_id_number(id_number)
         if sex != Sex.UNKNOWN and sex != parsed.sex:
             raise ServiceError(
-                _("The sex does not match the ID number."), code="id_sex_mismatch", field="sex"
+                _("The sex does not match the ID number."), code=ErrorCode.ID_SEX_MISMATCH, field="sex"
             )
         if birth_date is not None and birth_date != parsed.birth_date:
             raise ServiceError(
                 _("The date of birth does not match the ID number."),
-                code="id_birth_mismatch",
+                code=ErrorCode.ID_BIRTH_MISMATCH,
                 field="birth_date",
             )
         id_number, sex, birth_date = parsed.number, parsed.sex, parsed.birth_date
@@ -773,7 +782,9 @@ def _place(actor: User, household_id: int | None, house_id: int | None) -> tuple
             raise Http404
         _require_edit(actor, house.district_path)
     if house is None:
-        raise ServiceError(_("Choose the house where the person lives."), code="required", field="house")
+        raise ServiceError(
+            _("Choose the house where the person lives."), code=CommonError.REQUIRED, field="house"
+        )
     return household, house
 
 
@@ -786,7 +797,7 @@ def _check_id_free(id_hash: str, *, exclude: int | None = None) -> None:
     if others.exists():
         raise ServiceError(
             _("A person with this ID number is already in the ledger."),
-            code="duplicate_id",
+            code=ErrorCode.DUPLICATE_ID,
             field="id_number",
         )
 
@@ -797,7 +808,7 @@ def _check_head_free(household: Household | None, relation: str, *, person_id: i
     if household.head_id is not None and household.head_id != person_id:
         raise ServiceError(
             _("This household already has a head: choose another one on the household's page first."),
-            code="head_taken",
+            code=ErrorCode.HEAD_TAKEN,
             field="relation",
         )
 
@@ -858,7 +869,7 @@ def person_create(
         submission_key=submission_key,
         duplicate=ServiceError(
             _("A person with this ID number is already in the ledger."),
-            code="duplicate_id",
+            code=ErrorCode.DUPLICATE_ID,
             field="id_number",
         ),
         insert=insert,
@@ -879,7 +890,9 @@ def person_update(
     with transaction.atomic():
         person = _lock_for_edit(actor, Person, person_id)
         if not person.is_active:
-            raise ServiceError(_("Reactivate the person before changing the record."), code="inactive")
+            raise ServiceError(
+                _("Reactivate the person before changing the record."), code=CommonError.INACTIVE
+            )
         household, house = _place(actor, household_id, house_id)
         fields = check_person(data)
         tags = _tags(data.tags)
@@ -942,11 +955,13 @@ def _person_set(actor: User, person: Person, fields: dict[str, Any]) -> None:
 def person_deactivate(*, actor: User, person_id: int, reason: str, note: str = "") -> Person:
     """A person leaves the ledger (moved out, deceased): the row stays, with its history."""
     if reason not in VALUES[LeaveReason]:
-        raise ServiceError(_("Choose why the person leaves the ledger."), code="required", field="reason")
+        raise ServiceError(
+            _("Choose why the person leaves the ledger."), code=CommonError.REQUIRED, field="reason"
+        )
     with transaction.atomic():
         person = _lock_for_edit(actor, Person, person_id)
         if not person.is_active:
-            raise ServiceError(_("This person has already left the ledger."), code="inactive")
+            raise ServiceError(_("This person has already left the ledger."), code=CommonError.INACTIVE)
         now = timezone.now()
         person.is_active, person.left_reason, person.left_at, person.updated_at = False, reason, now, now
         person.save(update_fields=["is_active", "left_reason", "left_at", "updated_at"])
@@ -1066,7 +1081,7 @@ ORGANISATION_FIELDS = [
 def check_organisation(data: OrganisationInput) -> dict[str, Any]:
     name = " ".join(data.name.split())
     if not name:
-        raise ServiceError(_("The name is required."), code="required", field="name")
+        raise ServiceError(_("The name is required."), code=CommonError.REQUIRED, field="name")
     if len(name) > 120:
         raise ServiceError(_("The name is at most 120 characters."), field="name")
     if data.kind not in VALUES[OrganisationKind]:
@@ -1097,7 +1112,7 @@ def _check_credit_code_free(code: str, *, exclude: int | None = None) -> None:
     if others.exists():
         raise ServiceError(
             _("An organisation with this credit code is already in the ledger."),
-            code="duplicate",
+            code=CommonError.DUPLICATE,
             field="credit_code",
         )
 
@@ -1118,7 +1133,7 @@ def organisation_create(
         submission_key=submission_key,
         duplicate=ServiceError(
             _("An organisation with this credit code is already in the ledger."),
-            code="duplicate",
+            code=CommonError.DUPLICATE,
             field="credit_code",
         ),
         insert=lambda: Organisation.objects.create(

@@ -1,7 +1,10 @@
-"""Names the open311 domain writes into rows, declared once (audit actions: `<domain>.<entity>_<verb>`,
-labelled as the audit page shows them)."""
+"""Names the open311 domain writes into rows and answers, declared once (audit actions:
+`<domain>.<entity>_<verb>`, labelled as the audit page shows them; error codes, each member named
+by its code in capitals, the codes other packages share being `jingmin.core.codes.CommonError`)."""
 
 from __future__ import annotations
+
+from enum import StrEnum
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -14,3 +17,11 @@ class AuditAction(models.TextChoices):
     ATTRIBUTE_CREATE = "open311.attribute_create", _("Open311 question added")
     ATTRIBUTE_UPDATE = "open311.attribute_update", _("Open311 question changed")
     ATTRIBUTE_DELETE = "open311.attribute_delete", _("Open311 question removed")
+
+
+class ErrorCode(StrEnum):
+    ALREADY_REVOKED = "already_revoked"
+    IMMUTABLE = "immutable"
+    MISSING = "missing"
+    REVOKED = "revoked"
+    UNKNOWN = "unknown"

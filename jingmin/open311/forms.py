@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from jingmin.core.codes import CommonError
 from jingmin.open311.models import Datatype
 from jingmin.org.forms import UnitChoiceField
 from jingmin.org.models import Unit
@@ -75,7 +76,9 @@ class AttributeForm(forms.Form):
             key, sep, name = line.partition("=")
             if not sep or not key.strip() or not name.strip():
                 raise forms.ValidationError(
-                    _("Line %(number)d is not key = name."), code="invalid", params={"number": number}
+                    _("Line %(number)d is not key = name."),
+                    code=CommonError.INVALID,
+                    params={"number": number},
                 )
             choices.append({"key": key.strip(), "name": name.strip()})
         return choices

@@ -117,7 +117,9 @@ class ServiceRequest(models.Model):
     appeal = models.OneToOneField(
         "appeals.Appeal", on_delete=models.PROTECT, related_name="open311_request", editable=False
     )
-    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="+", editable=False)
+    # Which partner brought the appeal in: the adapter's own reference (the appeal keeps only the
+    # partner's name, as `source`).
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="requests", editable=False)
     token = models.CharField(max_length=32, unique=True, editable=False)
     fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     email = EncryptedTextField(_("e-mail"), blank=True)

@@ -69,7 +69,7 @@ def definitions_changed_at() -> datetime | None:
 
 def _visible(partner: Partner | None) -> QuerySet[Appeal]:
     public = ~Q(type=AppealType.REPORT)
-    condition = (public | Q(partner=partner)) if partner is not None else public
+    condition = (public | Q(open311_request__partner=partner)) if partner is not None else public
     last_event = AppealEvent.objects.filter(appeal=OuterRef("pk")).order_by("-seq").values("at")[:1]
     return (
         Appeal.objects.filter(condition)
@@ -115,7 +115,7 @@ def request_get(*, pk: int, partner: Partner | None) -> Appeal | None:
 
 def service_requests_of(appeals: list[Appeal], partner: Partner) -> dict[int, ServiceRequest]:
     """The partner's own records among these appeals, by appeal id."""
-    ids = [a.pk for a in appeals if a.partner_id == partner.pk]
+    ids = [a.pk for a in appeals]
     if not ids:
         return {}
     return {r.appeal_id: r for r in ServiceRequest.objects.filter(appeal_id__in=ids, partner=partner)}
@@ -133,7 +133,7 @@ def partner_list(*, actor: User) -> QuerySet[Partner]:
     require(actor, Cap.MANAGE_OPEN311)
     return (
         Partner.objects.select_related("intake_unit")
-        .annotate(appeal_count=Count("appeals"))
+        .annotate(appeal_count=Count("requests"))
         .order_by("-is_active", "name")
     )
 

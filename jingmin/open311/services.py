@@ -27,9 +27,10 @@ from django.utils.translation import gettext as _
 from jingmin.appeals.models import AppealType, Category, Channel
 from jingmin.appeals.services import AppealInput, appeal_register
 from jingmin.audit.services import audit_record
+from jingmin.core.codes import CommonError
 from jingmin.core.crypto import lookup_hash
 from jingmin.core.errors import ServiceError
-from jingmin.open311.codes import AuditAction
+from jingmin.open311.codes import AuditAction, ErrorCode
 from jingmin.open311.models import LIST_DATATYPES, Datatype, Partner, ServiceAttribute, ServiceRequest
 from jingmin.org.models import Unit, User
 from jingmin.org.roles import Cap, can
@@ -74,7 +75,7 @@ class RequestRefused(ServiceError):
     400 with one error per problem), so that a partner fixes its request in one round."""
 
     def __init__(self, problems: list[str]) -> None:
-        super().__init__(" ".join(problems), code="invalid")
+        super().__init__(" ".join(problems), code=CommonError.INVALID)
         self.problems = problems
 
 
@@ -108,26 +109,32 @@ def partner_create(
     _require_manager(actor)
     name, contact = (name or "").strip(), (contact or "").strip()
     if not name:
-        raise ServiceError(_("The name is required."), code="required", field="name")
+        raise ServiceError(_("The name is required."), code=CommonError.REQUIRED, field="name")
     if len(name) > 80:
-        raise ServiceError(_("The name is at most 80 characters."), code="too_long", field="name")
+        raise ServiceError(_("The name is at most 80 characters."), code=CommonError.TOO_LONG, field="name")
     if len(contact) > 120:
-        raise ServiceError(_("The contact is at most 120 characters."), code="too_long", field="contact")
+        raise ServiceError(
+            _("The contact is at most 120 characters."), code=CommonError.TOO_LONG, field="contact"
+        )
     if intake_unit is None:
         raise ServiceError(
-            _("Choose the unit that receives this partner's appeals."), code="required", field="intake_unit"
+            _("Choose the unit that receives this partner's appeals."),
+            code=CommonError.REQUIRED,
+            field="intake_unit",
         )
     if not intake_unit.is_active:
         raise ServiceError(
             _("%(unit)s is closed: choose an open unit.") % {"unit": intake_unit.name},
-            code="inactive_unit",
+            code=CommonError.INACTIVE_UNIT,
             field="intake_unit",
         )
     key = key or new_api_key()
     try:
         with transaction.atomic():
             if Partner.objects.filter(name=name).exists():
-                raise ServiceError(_("A partner of this name exists."), code="duplicate", field="name")
+                raise ServiceError(
+                    _("A partner of this name exists."), code=CommonError.DUPLICATE, field="name"
+                )
             partner = Partner.objects.create(
                 name=name,
                 key_hash=lookup_hash(key),
@@ -145,7 +152,9 @@ def partner_create(
             )
     except IntegrityError as exc:
         # Two administrators named a partner alike at the same moment.
-        raise ServiceError(_("A partner of this name exists."), code="duplicate", field="name") from exc
+        raise ServiceError(
+            _("A partner of this name exists."), code=CommonError.DUPLICATE, field="name"
+        ) from exc
     return partner, key
 
 
@@ -157,10 +166,11 @@ def partner_revoke(*, actor: User | None, partner: Partner | int, operator: str 
     with transaction.atomic():
         row = Partner.objects.select_for_update().filter(pk=pk).first()
         if row is None:
-            raise ServiceError(_("No such partner."), code="not_found")
+            raise ServiceError(_("No such partner."), code=CommonError.NOT_FOUND)
         if not row.is_active:
             raise ServiceError(
-                _("The key of %(name)s is already revoked.") % {"name": row.name}, code="already_revoked"
+                _("The key of %(name)s is already revoked.") % {"name": row.name},
+                code=ErrorCode.ALREADY_REVOKED,
             )
         row.is_active = False
         row.revoked_at = timezone.now()
@@ -182,15 +192,15 @@ def partner_authenticate(*, api_key: str) -> Partner:
     if not api_key:
         raise ApiKeyRefused(
             _("The api_key is missing: every post needs the key your partner account was issued."),
-            code="missing",
+            code=ErrorCode.MISSING,
         )
     partner = Partner.objects.select_related("intake_unit").filter(key_hash=lookup_hash(api_key)).first()
     if partner is None:
-        raise ApiKeyRefused(_("The api_key is not valid."), code="unknown")
+        raise ApiKeyRefused(_("The api_key is not valid."), code=ErrorCode.UNKNOWN)
     if not partner.is_active:
         raise ApiKeyRefused(
             _("This api_key was revoked. Ask the bureau's system administrator for a new one."),
-            code="revoked",
+            code=ErrorCode.REVOKED,
         )
     now = timezone.now()
     if partner.last_used_at is None or partner.last_used_at < now - LAST_USED_RESOLUTION:
@@ -220,23 +230,27 @@ def _check_attribute(data: AttributeInput) -> dict[str, Any]:
     if not ATTRIBUTE_CODE.match(code):
         raise ServiceError(
             _("The code is 1 to 40 letters, digits, dots, dashes or underscores, e.g. noise_source."),
-            code="invalid",
+            code=CommonError.INVALID,
             field="code",
         )
     if data.datatype not in Datatype.values:
-        raise ServiceError(_("Choose the kind of answer."), code="invalid", field="datatype")
+        raise ServiceError(_("Choose the kind of answer."), code=CommonError.INVALID, field="datatype")
     description = (data.description or "").strip()
     if not description:
-        raise ServiceError(_("Write the question."), code="required", field="description")
+        raise ServiceError(_("Write the question."), code=CommonError.REQUIRED, field="description")
     if len(description) > 300:
-        raise ServiceError(_("The question is at most 300 characters."), code="too_long", field="description")
+        raise ServiceError(
+            _("The question is at most 300 characters."), code=CommonError.TOO_LONG, field="description"
+        )
     hint = (data.datatype_description or "").strip()
     if len(hint) > 200:
         raise ServiceError(
-            _("The hint is at most 200 characters."), code="too_long", field="datatype_description"
+            _("The hint is at most 200 characters."), code=CommonError.TOO_LONG, field="datatype_description"
         )
     if isinstance(data.order, bool) or not isinstance(data.order, int) or not 1 <= data.order <= 999:
-        raise ServiceError(_("The order is a whole number from 1 to 999."), code="invalid", field="order")
+        raise ServiceError(
+            _("The order is a whole number from 1 to 999."), code=CommonError.INVALID, field="order"
+        )
     values: list[dict[str, str]] = []
     if data.datatype in LIST_DATATYPES:
         seen: set[str] = set()
@@ -245,27 +259,31 @@ def _check_attribute(data: AttributeInput) -> dict[str, Any]:
             if not key or not name or len(key) > 40 or len(name) > 100:
                 raise ServiceError(
                     _("Each choice is a key of at most 40 characters and a name of at most 100."),
-                    code="invalid",
+                    code=CommonError.INVALID,
                     field="values",
                 )
             if key in seen:
                 raise ServiceError(
-                    _("The key %(key)s appears twice.") % {"key": key}, code="duplicate", field="values"
+                    _("The key %(key)s appears twice.") % {"key": key},
+                    code=CommonError.DUPLICATE,
+                    field="values",
                 )
             seen.add(key)
             values.append({"key": key, "name": name})
         if not values:
-            raise ServiceError(_("A list needs at least one choice."), code="required", field="values")
+            raise ServiceError(
+                _("A list needs at least one choice."), code=CommonError.REQUIRED, field="values"
+            )
         if len(values) > CHOICES_MAX:
             raise ServiceError(
                 _("A list has at most %(max)d choices.") % {"max": CHOICES_MAX},
-                code="too_many",
+                code=CommonError.TOO_MANY,
                 field="values",
             )
     elif data.values:
         raise ServiceError(
             _("Only the two list kinds have choices; clear them or choose a list kind."),
-            code="invalid",
+            code=CommonError.INVALID,
             field="values",
         )
     # A note (not a question) cannot be required: nobody could answer it.
@@ -286,7 +304,9 @@ def _service_category(category: Category | int) -> Category:
     pk = category.pk if isinstance(category, Category) else category
     row = Category.objects.filter(pk=pk, parent__isnull=False).first()
     if row is None:
-        raise ServiceError(_("Choose a category of the second level."), code="invalid", field="category")
+        raise ServiceError(
+            _("Choose a category of the second level."), code=CommonError.INVALID, field="category"
+        )
     return row
 
 
@@ -310,15 +330,17 @@ def attribute_save(
             pk = attribute.pk if isinstance(attribute, ServiceAttribute) else attribute
             row = ServiceAttribute.objects.filter(pk=pk, category=row_category).first()
             if row is None:
-                raise ServiceError(_("No such question."), code="not_found")
+                raise ServiceError(_("No such question."), code=CommonError.NOT_FOUND)
         siblings = ServiceAttribute.objects.filter(category=row_category)
         if row is not None:
             siblings = siblings.exclude(pk=row.pk)
         if siblings.filter(code=fields["code"]).exists():
-            raise ServiceError(_("This code is taken in this service."), code="duplicate", field="code")
+            raise ServiceError(
+                _("This code is taken in this service."), code=CommonError.DUPLICATE, field="code"
+            )
         if siblings.filter(order=fields["order"]).exists():
             raise ServiceError(
-                _("Another question has this place in the order."), code="duplicate", field="order"
+                _("Another question has this place in the order."), code=CommonError.DUPLICATE, field="order"
             )
         if row is None:
             row = ServiceAttribute.objects.create(category=row_category, **fields)
@@ -334,7 +356,7 @@ def attribute_save(
             # Answers are stored by code: renaming it would orphan them silently.
             raise ServiceError(
                 _("The code of a question cannot change; add a new question instead."),
-                code="immutable",
+                code=ErrorCode.IMMUTABLE,
                 field="code",
             )
         changes = {k: [before[k], v] for k, v in fields.items() if before[k] != v}
@@ -361,7 +383,7 @@ def attribute_delete(*, actor: User, attribute: ServiceAttribute | int) -> None:
     with transaction.atomic():
         row = ServiceAttribute.objects.select_for_update().select_related("category").filter(pk=pk).first()
         if row is None:
-            raise ServiceError(_("No such question."), code="not_found")
+            raise ServiceError(_("No such question."), code=CommonError.NOT_FOUND)
         audit_record(
             actor=actor,
             action=AuditAction.ATTRIBUTE_DELETE,
@@ -584,7 +606,7 @@ def _check_request(partner: Partner, data: RequestInput) -> _Checked:
     if category is None:
         raise UnknownService(
             _("service_code %(code)s was not found: GET services for the list.") % {"code": code},
-            code="not_found",
+            code=CommonError.NOT_FOUND,
         )
     problems: list[str] = []
     lat = long = None
@@ -649,7 +671,7 @@ def _check_request(partner: Partner, data: RequestInput) -> _Checked:
         anonymous=not (name or phone or email),
         citizen_name=name,
         citizen_phone=phone,
-        partner=partner,
+        source=partner.name,
         attributes=answers,
         media_url=media_url,
     )

@@ -1,7 +1,10 @@
-"""Names the org domain writes into rows, declared once (audit actions: `<domain>.<entity>_<verb>`,
-labelled as the audit page shows them)."""
+"""Names the org domain writes into rows and answers, declared once (audit actions:
+`<domain>.<entity>_<verb>`, labelled as the audit page shows them; error codes, each member named
+by its code in capitals, the codes other packages share being `jingmin.core.codes.CommonError`)."""
 
 from __future__ import annotations
+
+from enum import StrEnum
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -23,3 +26,11 @@ class AuditAction(models.TextChoices):
     USER_UPDATE = "org.user_update", _("Account changed")
     ROLE_CHANGE = "org.role_change", _("Role changed")
     UNIT_INTAKE_DESK = "org.unit_intake_desk", _("Command centre made the intake desk")
+
+
+class ErrorCode(StrEnum):
+    WEAK_PASSWORD = "weak_password"
+    FORBIDDEN_ROLE = "forbidden_role"
+    SELF = "self"
+    BAD_PASSWORD = "bad_password"
+    PASSWORD_TOO_SIMPLE = "password_too_simple"

@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from jingmin.org.codes import ErrorCode
+
 
 class Argon2idHasher(Argon2PasswordHasher):
     """Argon2id at OWASP's recommended cost (19 MiB, 2 passes, one lane) rather than Django's
@@ -50,7 +52,7 @@ class CharacterClassValidator:
             any(not c.isalnum() for c in password),
         ]
         if sum(classes) < self.min_classes:
-            raise ValidationError(self.get_help_text(), code="password_too_simple")
+            raise ValidationError(self.get_help_text(), code=ErrorCode.PASSWORD_TOO_SIMPLE)
 
     def get_help_text(self) -> str:
         return _(

@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from jingmin.audit.services import audit_record, field_changes
+from jingmin.core.codes import CommonError
 from jingmin.core.errors import ServiceError
-from jingmin.org.codes import AuditAction
+from jingmin.org.codes import AuditAction, ErrorCode
 from jingmin.org.models import ALLOWED_PARENT_KINDS, Unit, UnitKind, User
 from jingmin.org.roles import ADMIN_ROLES, Cap, Role
 from jingmin.org.scope import Scope
@@ -23,14 +24,14 @@ from jingmin.org.selectors import require
 
 def _require_in_scope(actor: User, unit: Unit) -> None:
     if not Scope.of(actor).contains(unit):
-        raise ServiceError(_("That unit is outside your scope."), code="out_of_scope", field="unit")
+        raise ServiceError(_("That unit is outside your scope."), code=CommonError.OUT_OF_SCOPE, field="unit")
 
 
 def _validate_password(password: str, user: User, field: str = "password") -> None:
     try:
         validate_password(password, user)
     except ValidationError as exc:
-        raise ServiceError(" ".join(exc.messages), code="weak_password", field=field) from exc
+        raise ServiceError(" ".join(exc.messages), code=ErrorCode.WEAK_PASSWORD, field=field) from exc
 
 
 def unit_create(*, actor: User | None, parent: Unit | None, kind: str, name: str, code: str) -> Unit:
@@ -38,20 +39,22 @@ def unit_create(*, actor: User | None, parent: Unit | None, kind: str, name: str
     if actor is not None:
         require(actor, Cap.MANAGE_UNITS)
         if parent is None:
-            raise ServiceError(_("Choose the unit the new one belongs to."), code="required", field="parent")
+            raise ServiceError(
+                _("Choose the unit the new one belongs to."), code=CommonError.REQUIRED, field="parent"
+            )
         _require_in_scope(actor, parent)
     allowed = ALLOWED_PARENT_KINDS[kind]
     if (parent is None and allowed) or (parent is not None and parent.kind not in allowed):
         raise ServiceError(
             _("A %(kind)s cannot be placed there.") % {"kind": UnitKind(kind).label},
-            code="bad_parent",
+            code=CommonError.BAD_PARENT,
             field="parent",
         )
     name, code = name.strip(), code.strip()
     if not name:
-        raise ServiceError(_("The name is required."), code="required", field="name")
+        raise ServiceError(_("The name is required."), code=CommonError.REQUIRED, field="name")
     if not code:
-        raise ServiceError(_("The unit code is required."), code="required", field="code")
+        raise ServiceError(_("The unit code is required."), code=CommonError.REQUIRED, field="code")
     try:
         with transaction.atomic():
             # The path needs the new id; a unique placeholder keeps the constraint satisfied.
@@ -67,7 +70,9 @@ def unit_create(*, actor: User | None, parent: Unit | None, kind: str, name: str
                 detail={"kind": kind, "code": code, "parent": parent.pk if parent else None},
             )
     except IntegrityError as exc:
-        raise ServiceError(_("Another unit already has this code."), code="duplicate", field="code") from exc
+        raise ServiceError(
+            _("Another unit already has this code."), code=CommonError.DUPLICATE, field="code"
+        ) from exc
     return unit
 
 
@@ -124,16 +129,16 @@ def staff_create(
         if role in ADMIN_ROLES:
             raise ServiceError(
                 _("Administrator roles are granted by the security administrator."),
-                code="forbidden_role",
+                code=ErrorCode.FORBIDDEN_ROLE,
                 field="role",
             )
     if role not in Role.values:
-        raise ServiceError(_("Choose a role."), code="required", field="role")
+        raise ServiceError(_("Choose a role."), code=CommonError.REQUIRED, field="role")
     username, full_name = username.strip(), full_name.strip()
     if not username:
-        raise ServiceError(_("The user name is required."), code="required", field="username")
+        raise ServiceError(_("The user name is required."), code=CommonError.REQUIRED, field="username")
     if not full_name:
-        raise ServiceError(_("The full name is required."), code="required", field="full_name")
+        raise ServiceError(_("The full name is required."), code=CommonError.REQUIRED, field="full_name")
     user = User(
         username=username,
         full_name=full_name,
@@ -156,7 +161,9 @@ def staff_create(
                 detail={"unit": unit.pk, "role": role},
             )
     except IntegrityError as exc:
-        raise ServiceError(_("This user name is taken."), code="duplicate", field="username") from exc
+        raise ServiceError(
+            _("This user name is taken."), code=CommonError.DUPLICATE, field="username"
+        ) from exc
     return user
 
 
@@ -177,9 +184,11 @@ def staff_update(
     _require_in_scope(actor, user.unit)
     _require_in_scope(actor, unit)
     if user.pk == actor.pk and not is_active:
-        raise ServiceError(_("You cannot deactivate your own account."), code="self", field="is_active")
+        raise ServiceError(
+            _("You cannot deactivate your own account."), code=ErrorCode.SELF, field="is_active"
+        )
     if not full_name.strip():
-        raise ServiceError(_("The full name is required."), code="required", field="full_name")
+        raise ServiceError(_("The full name is required."), code=CommonError.REQUIRED, field="full_name")
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=user.pk)
         before = {name: getattr(locked, name) for name in PROFILE_FIELDS}
@@ -197,9 +206,9 @@ def staff_set_role(*, actor: User, user: User, role: str) -> User:
     require(actor, Cap.ASSIGN_ROLES)
     _require_in_scope(actor, user.unit)
     if user.pk == actor.pk:
-        raise ServiceError(_("You cannot change your own role."), code="self", field="role")
+        raise ServiceError(_("You cannot change your own role."), code=ErrorCode.SELF, field="role")
     if role not in Role.values:
-        raise ServiceError(_("Choose a role."), code="required", field="role")
+        raise ServiceError(_("Choose a role."), code=CommonError.REQUIRED, field="role")
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=user.pk)
         if locked.role != role:
@@ -229,7 +238,7 @@ def account_reset_password(*, actor: User, user: User, password: str) -> User:
     _require_in_scope(actor, user.unit)
     if user.pk == actor.pk:
         raise ServiceError(
-            _("Change your own password on your security page."), code="self", field="password"
+            _("Change your own password on your security page."), code=ErrorCode.SELF, field="password"
         )
     _validate_password(password, user)
     with transaction.atomic():
@@ -246,7 +255,9 @@ def second_factor_reset(*, actor: User, user: User) -> User:
     require(actor, Cap.SECURE_ACCOUNTS)
     _require_in_scope(actor, user.unit)
     if user.pk == actor.pk:
-        raise ServiceError(_("Another security administrator must reset your second factor."), code="self")
+        raise ServiceError(
+            _("Another security administrator must reset your second factor."), code=ErrorCode.SELF
+        )
     with transaction.atomic():
         removed, _counts = TOTPDevice.objects.filter(user=user).delete()
         audit_record(actor=actor, action=AuditAction.OTP_RESET, target=user, detail={"devices": removed})

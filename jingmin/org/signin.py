@@ -22,8 +22,9 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from jingmin.audit.services import audit_record
+from jingmin.core.codes import CommonError
 from jingmin.core.errors import ServiceError
-from jingmin.org.codes import AuditAction
+from jingmin.org.codes import AuditAction, ErrorCode
 from jingmin.org.models import User
 from jingmin.org.roles import requires_second_factor
 
@@ -178,7 +179,7 @@ def totp_confirm(*, user: User, token: str) -> TOTPDevice:
     if not device.verify_token(token.strip()):
         raise ServiceError(
             _("The code does not match. Check the time on your phone and enter the newest six-digit code."),
-            code="bad_otp",
+            code=CommonError.BAD_OTP,
             field="token",
         )
     with transaction.atomic():
@@ -191,7 +192,7 @@ def totp_confirm(*, user: User, token: str) -> TOTPDevice:
 
 def totp_remove(*, user: User) -> None:
     if requires_second_factor(user.role):
-        raise ServiceError(_("Administrators must keep a second factor."), code="required")
+        raise ServiceError(_("Administrators must keep a second factor."), code=CommonError.REQUIRED)
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
         audit_record(actor=user, action=AuditAction.OTP_REMOVE, target=user)
@@ -200,14 +201,16 @@ def totp_remove(*, user: User) -> None:
 def password_change(*, user: User, old_password: str, new_password: str) -> None:
     if not user.check_password(old_password):
         raise ServiceError(
-            _("Your current password is not correct."), code="bad_password", field="old_password"
+            _("Your current password is not correct."), code=ErrorCode.BAD_PASSWORD, field="old_password"
         )
     if old_password == new_password:
         raise ServiceError(_("Choose a password different from the current one."), field="new_password1")
     try:
         validate_password(new_password, user)
     except ValidationError as exc:
-        raise ServiceError(" ".join(exc.messages), code="weak_password", field="new_password1") from exc
+        raise ServiceError(
+            " ".join(exc.messages), code=ErrorCode.WEAK_PASSWORD, field="new_password1"
+        ) from exc
     with transaction.atomic():
         user.set_password(new_password)
         user.password_change_required = False

@@ -17,17 +17,13 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from jingmin.appeals.forms import (
-    CitizenFollowUpForm,
-    MultipleFileInput,
-    grouped_categories,
-)
+from jingmin.appeals.forms import CitizenFollowUpForm, grouped_categories
 from jingmin.appeals.models import AppealType, Category
-from jingmin.core.forms import phone_input
+from jingmin.core.codes import CommonError
+from jingmin.core.forms import PHOTO_ACCEPT, MultipleFileInput, phone_input
 from jingmin.org.models import Unit
 from jingmin.portal.models import NoticeKind
 
-PHOTO_ACCEPT = "image/jpeg,image/png,image/gif,image/webp,.jpg,.jpeg,.png,.gif,.webp"
 KEY_PREFIX = "portal-"
 
 
@@ -63,7 +59,7 @@ class MultiplePhotoField(forms.ImageField):
         if len(items) > settings.PORTAL_MAX_PHOTOS:
             raise forms.ValidationError(
                 _("At most %(count)d photos can be attached.") % {"count": settings.PORTAL_MAX_PHOTOS},
-                code="too_many_files",
+                code=CommonError.TOO_MANY_FILES,
             )
         photos = []
         for item in items:
@@ -72,14 +68,14 @@ class MultiplePhotoField(forms.ImageField):
                 raise forms.ValidationError(
                     _("The photo %(name)s is larger than %(mb)d MB. Choose a smaller one.")
                     % {"name": name, "mb": settings.PORTAL_PHOTO_MAX_BYTES // (1024 * 1024)},
-                    code="file_too_large",
+                    code=CommonError.FILE_TOO_LARGE,
                 )
             try:
                 photos.append(super().clean(item, initial))
             except forms.ValidationError as exc:
                 raise forms.ValidationError(
                     _("The file %(name)s is not a photo (JPEG, PNG, GIF or WebP).") % {"name": name},
-                    code="file_type",
+                    code=CommonError.FILE_TYPE,
                 ) from exc
         return photos
 
@@ -197,10 +193,10 @@ class SubmitForm(forms.Form):
     def clean_category(self) -> Category | None:
         value = self.cleaned_data.get("category")
         if not value:
-            raise forms.ValidationError(_("Choose what the appeal is about."), code="required")
+            raise forms.ValidationError(_("Choose what the appeal is about."), code=CommonError.REQUIRED)
         category = Category.objects.filter(pk=int(value)).first() if value.isdigit() else None
         if category is None:
-            raise forms.ValidationError(_("Choose what the appeal is about."), code="invalid")
+            raise forms.ValidationError(_("Choose what the appeal is about."), code=CommonError.INVALID)
         return category
 
     def clean_station(self) -> Unit | None:

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from jingmin.appeals.models import Appeal, AppealType, Category, Channel
 from jingmin.appeals.services import AppealInput, appeal_register, normalise_phone
 from jingmin.audit.services import audit_record
+from jingmin.core.codes import CommonError
 from jingmin.core.crypto import lookup_hash
 from jingmin.core.errors import ServiceError
 from jingmin.evaluation.models import Response as SurveyResponse
@@ -38,7 +39,7 @@ from jingmin.org.models import Unit, UnitKind, User
 from jingmin.org.roles import Cap, can
 from jingmin.org.scope import Scope
 from jingmin.portal import limits
-from jingmin.portal.codes import AuditAction
+from jingmin.portal.codes import AuditAction, ErrorCode
 from jingmin.portal.models import Notice, NoticeKind, NoticeRevision, NoticeState, PhoneCode
 
 # A mainland mobile number: the code goes by SMS, which a landline cannot receive.
@@ -50,7 +51,7 @@ class RateLimited(ServiceError):
     """A hard limit is reached; the message says until when (the pages answer 429)."""
 
     def __init__(self, message: str, retry_at: datetime) -> None:
-        super().__init__(message, code="rate_limited")
+        super().__init__(message, code=ErrorCode.RATE_LIMITED)
         self.retry_at = retry_at
 
 
@@ -108,7 +109,7 @@ def check_mobile(raw: str, field: str = "citizen_phone") -> str:
     if not _MOBILE.match(phone):
         raise ServiceError(
             _("Enter a mobile number of 11 digits starting with 1: the code is sent to it by SMS."),
-            code="invalid_phone",
+            code=ErrorCode.INVALID_PHONE,
             field=field,
         )
     return phone
@@ -141,7 +142,7 @@ def portal_code_send(*, phone: str, client: str) -> PhoneCode:
                 raise ServiceError(
                     _("A code was sent a moment ago. You can ask for a new one in %(seconds)d seconds.")
                     % {"seconds": seconds},
-                    code="cooldown",
+                    code=ErrorCode.COOLDOWN,
                     field="citizen_phone",
                 )
             row = PhoneCode.objects.create(
@@ -172,15 +173,19 @@ def _check_code(*, phone: str, code: str, submission_key: str) -> PhoneCode:
     code = re.sub(r"\s", "", code or "")
     row = PhoneCode.objects.filter(phone_hash=lookup_hash(phone)).order_by("-created_at").first()
     if row is None:
-        raise _code_error(_("Tap “Send code” and enter the code you receive by SMS."), "code_required")
+        raise _code_error(
+            _("Tap “Send code” and enter the code you receive by SMS."), ErrorCode.CODE_REQUIRED
+        )
     if not code:
-        raise _code_error(_("Enter the code you received by SMS."), "code_required")
+        raise _code_error(_("Enter the code you received by SMS."), ErrorCode.CODE_REQUIRED)
     if row.used_at is not None and row.used_for != submission_key:
-        raise _code_error(_("This code has been used already. Ask for a new one."), "code_used")
+        raise _code_error(_("This code has been used already. Ask for a new one."), ErrorCode.CODE_USED)
     if row.expires_at <= timezone.now():
-        raise _code_error(_("The code has expired. Ask for a new one."), "code_expired")
+        raise _code_error(_("The code has expired. Ask for a new one."), ErrorCode.CODE_EXPIRED)
     if row.attempts >= settings.PORTAL_CODE_MAX_ATTEMPTS:
-        raise _code_error(_("The code was entered wrongly too many times. Ask for a new one."), "code_locked")
+        raise _code_error(
+            _("The code was entered wrongly too many times. Ask for a new one."), ErrorCode.CODE_LOCKED
+        )
     if not secrets.compare_digest(row.code_hash, _code_hash(phone, code)):
         # Counted in its own statement, outside the submission's transaction: a wrong try must
         # stay counted although the submission fails.
@@ -188,10 +193,11 @@ def _check_code(*, phone: str, code: str, submission_key: str) -> PhoneCode:
         left = settings.PORTAL_CODE_MAX_ATTEMPTS - row.attempts - 1
         if left <= 0:
             raise _code_error(
-                _("The code was entered wrongly too many times. Ask for a new one."), "code_locked"
+                _("The code was entered wrongly too many times. Ask for a new one."), ErrorCode.CODE_LOCKED
             )
         raise _code_error(
-            _("The code is not right. You can try %(count)d more times.") % {"count": left}, "code_wrong"
+            _("The code is not right. You can try %(count)d more times.") % {"count": left},
+            ErrorCode.CODE_WRONG,
         )
     return row
 
@@ -199,7 +205,7 @@ def _check_code(*, phone: str, code: str, submission_key: str) -> PhoneCode:
 def _use_code(row: PhoneCode, submission_key: str, now: datetime) -> None:
     locked = PhoneCode.objects.select_for_update().get(pk=row.pk)
     if locked.used_at is not None and locked.used_for != submission_key:
-        raise _code_error(_("This code has been used already. Ask for a new one."), "code_used")
+        raise _code_error(_("This code has been used already. Ask for a new one."), ErrorCode.CODE_USED)
     locked.used_at = locked.used_at or now
     locked.used_for = submission_key
     locked.save(update_fields=["used_at", "used_for"])
@@ -269,15 +275,17 @@ def portal_appeal_submit(*, submission: PortalSubmission, client: str) -> tuple[
     if existing is not None:
         return existing, False
     if s.type not in AppealType.values:
-        raise ServiceError(_("Choose what kind of request this is."), code="required", field="type")
+        raise ServiceError(_("Choose what kind of request this is."), code=CommonError.REQUIRED, field="type")
     if s.station is not None and (s.station.kind != UnitKind.STATION or not s.station.is_active):
-        raise ServiceError(_("Choose one of the police stations listed."), code="invalid", field="station")
+        raise ServiceError(
+            _("Choose one of the police stations listed."), code=CommonError.INVALID, field="station"
+        )
     if not s.consent:
         raise ServiceError(
             _(
                 "Please read the privacy notice and tick the box to agree; we cannot accept the appeal without it."
             ),
-            code="consent_required",
+            code=CommonError.CONSENT_REQUIRED,
             field="consent",
         )
     name = (s.citizen_name or "").strip()
@@ -285,13 +293,13 @@ def portal_appeal_submit(*, submission: PortalSubmission, client: str) -> tuple[
     if s.anonymous and (name or phone):
         raise ServiceError(
             _("An anonymous appeal carries no name and no phone number. Clear them, or untick “anonymous”."),
-            code="anonymous_with_identity",
+            code=ErrorCode.ANONYMOUS_WITH_IDENTITY,
             field="anonymous",
         )
     if len(s.photos) > settings.PORTAL_MAX_PHOTOS:
         raise ServiceError(
             _("At most %(count)d photos can be attached.") % {"count": settings.PORTAL_MAX_PHOTOS},
-            code="too_many_files",
+            code=CommonError.TOO_MANY_FILES,
             field="photos",
         )
     code_row = None
@@ -364,16 +372,20 @@ def portal_appeal_submit(*, submission: PortalSubmission, client: str) -> tuple[
 
 def _notice_text(kind: str, title: str, body: str) -> tuple[str, str, str]:
     if kind not in NoticeKind.values:
-        raise ServiceError(_("Choose the kind of notice."), code="required", field="kind")
+        raise ServiceError(_("Choose the kind of notice."), code=CommonError.REQUIRED, field="kind")
     title, body = (title or "").strip(), (body or "").strip()
     if not title:
-        raise ServiceError(_("The title is required."), code="required", field="title")
+        raise ServiceError(_("The title is required."), code=CommonError.REQUIRED, field="title")
     if len(title) > 120:
-        raise ServiceError(_("The title is at most 120 characters."), code="too_long", field="title")
+        raise ServiceError(
+            _("The title is at most 120 characters."), code=CommonError.TOO_LONG, field="title"
+        )
     if not body:
-        raise ServiceError(_("Write the text of the notice."), code="required", field="body")
+        raise ServiceError(_("Write the text of the notice."), code=CommonError.REQUIRED, field="body")
     if len(body) > 10000:
-        raise ServiceError(_("The text is at most 10,000 characters."), code="too_long", field="body")
+        raise ServiceError(
+            _("The text is at most 10,000 characters."), code=CommonError.TOO_LONG, field="body"
+        )
     return kind, title, body
 
 
@@ -429,10 +441,12 @@ def notice_edit(*, actor: User, notice_id: int, kind: str, title: str, body: str
         notice = _locked_notice(actor, notice_id)
         if notice.state != NoticeState.PUBLISHED:
             raise ServiceError(
-                _("A withdrawn notice cannot be edited; publish a new one."), code="withdrawn", field=None
+                _("A withdrawn notice cannot be edited; publish a new one."),
+                code=CommonError.WITHDRAWN,
+                field=None,
             )
         if (notice.kind, notice.title, notice.body) == (kind, title, body):
-            raise ServiceError(_("Nothing was changed."), code="unchanged")
+            raise ServiceError(_("Nothing was changed."), code=ErrorCode.UNCHANGED)
         changed = [
             f for f, v in (("kind", kind), ("title", title), ("body", body)) if getattr(notice, f) != v
         ]
@@ -455,11 +469,13 @@ def notice_withdraw(*, actor: User, notice_id: int, reason: str = "") -> Notice:
     """Take a notice off the portal; it stays, with its history, on the staff page."""
     reason = (reason or "").strip()
     if len(reason) > 200:
-        raise ServiceError(_("The reason is at most 200 characters."), code="too_long", field="reason")
+        raise ServiceError(
+            _("The reason is at most 200 characters."), code=CommonError.TOO_LONG, field="reason"
+        )
     with transaction.atomic():
         notice = _locked_notice(actor, notice_id)
         if notice.state != NoticeState.PUBLISHED:
-            raise ServiceError(_("This notice is already withdrawn."), code="withdrawn")
+            raise ServiceError(_("This notice is already withdrawn."), code=CommonError.WITHDRAWN)
         now = timezone.now()
         notice.state = NoticeState.WITHDRAWN
         notice.withdrawn_at = now

@@ -5,7 +5,7 @@ Two steps, so that it stays fast however many appeals are open. The database nar
 open appeals of the district or unit received since the cut-off (by their indexes), that share
 character bigrams with the new title, at most MAX_CANDIDATES of them. On PostgreSQL those sharing
 the most bigrams come first, counted on each row's stored bigram vector (`search_vector`, see
-`appeals.search`); matching the title's bigrams through the GIN index instead would read their
+`core.search`); matching the title's bigrams through the GIN index instead would read their
 posting lists over the whole table, which for common bigrams costs more than checking the few
 thousand open appeals of a station. SQLite finds them through its FTS5 index, newest first.
 Python then scores the candidates by the similarity of their bigram sets (the `search_tokens`
@@ -27,8 +27,8 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from jingmin.appeals.models import Appeal, State
-from jingmin.appeals.search import bigram_statistics, tokens
 from jingmin.appeals.selectors import appeal_scope
+from jingmin.core.search import bigram_statistics, tokens
 from jingmin.org.models import Unit, User
 
 MAX_CANDIDATES = 150

@@ -25,7 +25,7 @@ from jingmin.core.errors import ServiceError
 from jingmin.org.models import Unit, User
 from jingmin.org.roles import Cap, can
 from jingmin.routing import features, learning, model_store
-from jingmin.routing.codes import AuditAction
+from jingmin.routing.codes import AuditAction, ErrorCode
 from jingmin.routing.learning import MIN_PER_LABEL, Evaluation
 from jingmin.routing.models import RoutingModel, Suggestion
 from jingmin.routing.training import TrainingSet
@@ -67,7 +67,7 @@ def fit(training: TrainingSet, *, folds: int) -> Trained:
                 "Too few examples to learn from: a model needs at least two categories with %(n)d examples each."
             )
             % {"n": MIN_PER_LABEL},
-            code="too_few_examples",
+            code=ErrorCode.TOO_FEW_EXAMPLES,
         )
     started = time.monotonic()
     # Each text is segmented once for all the folds and the final fit.
@@ -155,7 +155,7 @@ def routing_model_store(
         except IntegrityError:
             # Another training stored the same version number first: take the next one.
             continue
-    raise ServiceError(_("Another model is being stored right now; try again."), code="busy")
+    raise ServiceError(_("Another model is being stored right now; try again."), code=ErrorCode.BUSY)
 
 
 def routing_model_train(
@@ -194,7 +194,7 @@ def routing_model_activate(*, actor: User, version: int) -> RoutingModel:
             raise ServiceError(
                 _("Version %(version)d cannot be loaded by this installation, so it cannot be made active.")
                 % {"version": version},
-                code="unloadable",
+                code=ErrorCode.UNLOADABLE,
             ) from exc
         _activate(row, actor)
         audit_record(actor=actor, action=AuditAction.MODEL_ACTIVATE, target=row, detail={"version": version})

@@ -25,6 +25,7 @@ from django.utils import timezone
 from jingmin.appeals.models import Appeal, Category
 from jingmin.core.errors import ServiceError
 from jingmin.org.models import UnitKind
+from jingmin.routing.codes import ErrorCode
 from jingmin.routing.features import appeal_text, with_meta
 from jingmin.routing.learning import Dataset
 from jingmin.routing.models import Source
@@ -128,7 +129,7 @@ def read_csv(
                 if column not in columns:
                     raise ServiceError(
                         f"{path.name} has no column {column!r} (its columns: {', '.join(columns) or 'none'})",
-                        code="csv_column",
+                        code=ErrorCode.CSV_COLUMN,
                         field="csv",
                     )
             texts, labels = [], []
@@ -139,7 +140,7 @@ def read_csv(
                     labels.append(label)
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise ServiceError(
-            f"{path} cannot be read as a UTF-8 CSV file: {exc}", code="csv", field="csv"
+            f"{path} cannot be read as a UTF-8 CSV file: {exc}", code=ErrorCode.CSV, field="csv"
         ) from exc
     return texts, labels
 

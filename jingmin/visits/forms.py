@@ -16,13 +16,18 @@ from django.db.models import Q
 from django.forms import BaseFormSet
 from django.utils.translation import gettext_lazy as _
 
-from jingmin.appeals.forms import MultipleFileField, MultipleFileInput, grouped_categories, local_now_input
+from jingmin.appeals.forms import grouped_categories
 from jingmin.appeals.models import AppealType, Category
-from jingmin.core.forms import phone_input
+from jingmin.core.forms import (
+    PHOTO_ACCEPT,
+    MultipleFileField,
+    MultipleFileInput,
+    local_now_input,
+    phone_input,
+)
 from jingmin.visits.models import FollowUpKind, ItemKind, VisitKind
 from jingmin.visits.services import FollowUpInput, ItemInput, VisitInput
 
-PHOTO_ACCEPT = "image/jpeg,image/png,image/gif,image/webp,.jpg,.jpeg,.png,.gif,.webp"
 MAX_ROWS = 20
 
 

@@ -23,10 +23,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jingmin.appeals.models import AppealType, Category, Channel
-from jingmin.appeals.services import AppealInput, appeal_register, check_upload, store_upload
+from jingmin.appeals.services import AppealInput, appeal_register
 from jingmin.audit.services import audit_record
 from jingmin.core import hooks
+from jingmin.core.codes import CommonError
 from jingmin.core.errors import ServiceError
+from jingmin.core.uploads import check_upload, store_upload
 from jingmin.ledger import selectors as ledger
 from jingmin.ledger.models import Household, Organisation, Person
 from jingmin.org.models import Unit, UnitKind, User
@@ -59,7 +61,7 @@ PLAN_MONTHS_RANGE = (1, 36)
 CLOCK_SKEW = timedelta(minutes=1)
 
 
-def _fail(message: str, field: str, code: str = "invalid") -> ServiceError:
+def _fail(message: str, field: str, code: str = CommonError.INVALID) -> ServiceError:
     return ServiceError(message, code=code, field=field)
 
 
@@ -120,7 +122,9 @@ class _Targets:
 def _targets(actor: User, data: VisitInput) -> _Targets:
     if data.household is None and data.person is None and data.organisation is None:
         raise _fail(
-            _("Choose the household, person or organisation that was visited."), "household", "required"
+            _("Choose the household, person or organisation that was visited."),
+            "household",
+            CommonError.REQUIRED,
         )
     # The ledger's own scoped reads: a record outside the actor's district is a 404.
     household = ledger.household_get(actor, data.household) if data.household is not None else None
@@ -189,7 +193,9 @@ def _position(data: VisitInput) -> tuple[Decimal | None, Decimal | None, int | N
 def _summary(text: str, field: str = "summary") -> str:
     summary = (text or "").strip()
     if not summary:
-        raise _fail(_("Write down what the visit was about and what was learned."), field, "required")
+        raise _fail(
+            _("Write down what the visit was about and what was learned."), field, CommonError.REQUIRED
+        )
     if len(summary) > SUMMARY_MAX:
         raise _fail(_("The summary is at most 5,000 characters."), field)
     return summary
@@ -202,7 +208,7 @@ def _items(actor: User, items: Sequence[ItemInput], prefix: str = "items") -> li
             raise _fail(_("Choose what kind of news this is."), f"{prefix}.{i}.kind")
         text = (item.text or "").strip()
         if not text:
-            raise _fail(_("Say what was learned."), f"{prefix}.{i}.text", "required")
+            raise _fail(_("Say what was learned."), f"{prefix}.{i}.text", CommonError.REQUIRED)
         if len(text) > TEXT_MAX:
             raise _fail(_("At most 2,000 characters."), f"{prefix}.{i}.text")
         person = None
@@ -229,12 +235,12 @@ def _follow_ups(follow_ups: Sequence[FollowUpInput], today: date) -> list[_Check
             raise _fail(_("Choose a task for you or an appeal."), f"{field}.kind")
         text = (f.text or "").strip()
         if not text:
-            raise _fail(_("Say what must follow."), f"{field}.text", "required")
+            raise _fail(_("Say what must follow."), f"{field}.text", CommonError.REQUIRED)
         if len(text) > TEXT_MAX:
             raise _fail(_("At most 2,000 characters."), f"{field}.text")
         if f.kind == FollowUpKind.TASK:
             if f.due_on is None:
-                raise _fail(_("Give the day the task is due."), f"{field}.due_on", "required")
+                raise _fail(_("Give the day the task is due."), f"{field}.due_on", CommonError.REQUIRED)
             if f.due_on < today:
                 raise _fail(_("The task cannot be due in the past."), f"{field}.due_on")
         else:
@@ -252,7 +258,7 @@ def _check_photos(photos: Sequence[UploadedFile], field: str = "photos") -> list
         raise _fail(
             _("At most %(count)d photos.") % {"count": settings.VISIT_PHOTO_MAX_FILES},
             field,
-            "too_many_files",
+            CommonError.TOO_MANY_FILES,
         )
     checked = []
     for upload in photos:
@@ -265,7 +271,7 @@ def _check_photos(photos: Sequence[UploadedFile], field: str = "photos") -> list
             raise _fail(
                 _("The file %(name)s is not a photo (JPEG, PNG, GIF, WebP).") % {"name": upload.name or ""},
                 field,
-                "file_type",
+                CommonError.FILE_TYPE,
             )
         checked.append(one)
     return checked
@@ -513,7 +519,7 @@ def visit_amend(
     _require(actor, Cap.VISIT_RECORD)
     reason = (reason or "").strip()
     if not reason:
-        raise _fail(_("Say why the visit is corrected."), "reason", "required")
+        raise _fail(_("Say why the visit is corrected."), "reason", CommonError.REQUIRED)
     if len(reason) > TEXT_MAX:
         raise _fail(_("At most 2,000 characters."), "reason")
     corrected = _summary(summary) if (summary or "").strip() else ""
@@ -524,7 +530,9 @@ def visit_amend(
         if not may_amend(actor, visit):
             raise PermissionDenied
         if visit.withdrawn:
-            raise _fail(_("This visit was withdrawn; record a new one instead."), "reason", "withdrawn")
+            raise _fail(
+                _("This visit was withdrawn; record a new one instead."), "reason", CommonError.WITHDRAWN
+            )
         latest = visit.amendments.exclude(summary="").order_by("-seq").first()
         current = latest.summary if latest is not None else visit.summary
         if corrected == current:

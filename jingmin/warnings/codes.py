@@ -27,5 +27,5 @@ class RecordType(StrEnum):
 
 
 class ErrorCode(StrEnum):
-    STATE = "signal_state"
+    SIGNAL_STATE = "signal_state"
     WORD_EXISTS = "word_exists"

@@ -117,7 +117,7 @@ def signal_step(*, actor: User, signal_id: int, step: str, note: str = "") -> Si
             raise ServiceError(
                 _("This step is not possible while the signal is %(state)s.")
                 % {"state": signal.get_state_display()},
-                code=ErrorCode.STATE,
+                code=ErrorCode.SIGNAL_STATE,
                 field="state",
             )
         before = signal.state

@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from jingmin.worktime.codes import ErrorCode
 from jingmin.worktime.models import FIRST_YEAR, LAST_YEAR, CalendarDay
 from jingmin.worktime.services import NAME_MAX_LENGTH, DaySpec
 
@@ -81,7 +82,7 @@ def parse_lines(text: str, year: int | None) -> tuple[list[DaySpec], list[Valida
                 ValidationError(
                     _("Line %(number)d (“%(line)s”): %(problem)s"),
                     params={"number": number, "line": line.strip(), "problem": problem},
-                    code="bad_line",
+                    code=ErrorCode.BAD_LINE,
                 )
             )
             continue
@@ -89,7 +90,7 @@ def parse_lines(text: str, year: int | None) -> tuple[list[DaySpec], list[Valida
         first_line[day] = number
         days.append((day, STATUS_WORDS[parts[1].lower()], parts[2].strip() if len(parts) > 2 else ""))
     if not days and not errors:
-        errors.append(ValidationError(_("Enter at least one day."), code="no_days"))
+        errors.append(ValidationError(_("Enter at least one day."), code=ErrorCode.NO_DAYS))
     return days, errors
 
 

@@ -15,7 +15,7 @@ from jingmin.core.errors import ServiceError
 from jingmin.org.roles import Cap
 from jingmin.org.selectors import require
 from jingmin.worktime.calendar import calendar_cache_clear_now_and_on_commit, weekend_rule
-from jingmin.worktime.codes import AuditAction
+from jingmin.worktime.codes import AuditAction, ErrorCode
 from jingmin.worktime.models import FIRST_YEAR, LAST_YEAR, CalendarDay, CalendarSource, CalendarYear
 from jingmin.worktime.sources import package_days, package_version, package_years
 
@@ -31,7 +31,7 @@ def _check_year(year: int) -> None:
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise ServiceError(
             _("Enter a year from %(first)d to %(last)d.") % {"first": FIRST_YEAR, "last": LAST_YEAR},
-            code="year_out_of_range",
+            code=ErrorCode.YEAR_OUT_OF_RANGE,
             field="year",
         )
 
@@ -40,7 +40,7 @@ def _check_name(name: str, field: str) -> None:
     if len(name) > NAME_MAX_LENGTH:
         raise ServiceError(
             _("A day's name is at most %(max)d characters.") % {"max": NAME_MAX_LENGTH},
-            code="name_too_long",
+            code=ErrorCode.NAME_TOO_LONG,
             field=field,
         )
 
@@ -85,19 +85,21 @@ def calendar_year_publish(*, actor: User, year: int, days: list[DaySpec], note: 
     require(actor, Cap.MANAGE_CALENDAR)
     _check_year(year)
     if not days:
-        raise ServiceError(_("Enter at least one holiday or working weekend."), code="no_days", field="days")
+        raise ServiceError(
+            _("Enter at least one holiday or working weekend."), code=ErrorCode.NO_DAYS, field="days"
+        )
     seen: set[date] = set()
     for day, _is_workday, name in days:
         if day.year != year:
             raise ServiceError(
                 _("%(day)s is not in %(year)s.") % {"day": day.isoformat(), "year": str(year)},
-                code="day_outside_year",
+                code=ErrorCode.DAY_OUTSIDE_YEAR,
                 field="days",
             )
         if day in seen:
             raise ServiceError(
                 _("%(day)s is listed more than once.") % {"day": day.isoformat()},
-                code="day_repeated",
+                code=ErrorCode.DAY_REPEATED,
                 field="days",
             )
         seen.add(day)
@@ -144,7 +146,7 @@ def calendar_day_set(*, actor: User, day: date, is_workday: bool, name: str) -> 
             # weekends only), so the year must be published first.
             raise ServiceError(
                 _("There is no schedule for %(year)s yet: publish the year first.") % {"year": str(day.year)},
-                code="year_not_published",
+                code=ErrorCode.YEAR_NOT_PUBLISHED,
                 field="day",
             )
         previous = CalendarDay.objects.filter(day=day).first()
@@ -202,7 +204,7 @@ def calendar_seed(*, years: list[int] | None = None, operator: str) -> list[Seed
                 "first": str(available[0]),
                 "last": str(available[-1]),
             },
-            code="year_not_in_package",
+            code=ErrorCode.YEAR_NOT_IN_PACKAGE,
             field="year",
         )
     note = f"chinese-calendar {package_version()}"

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from jingmin.appeals.search import create_index_sql, drop_index_sql
+from jingmin.core.search import create_index_sql, drop_index_sql
 from jingmin.appeals.taxonomy import seed_defaults
 
 

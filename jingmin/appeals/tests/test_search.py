@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from jingmin.appeals.search import tokens
 from jingmin.appeals.selectors import AppealFilters, appeal_list
+from jingmin.core.search import tokens
 
 
 def test_text_becomes_overlapping_bigrams_and_whole_latin_words():

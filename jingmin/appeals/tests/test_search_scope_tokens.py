@@ -8,9 +8,10 @@ import pytest
 from django.db import connection
 
 from conftest import make_user
-from jingmin.appeals import search, services
+from jingmin.appeals import services
 from jingmin.appeals.models import Appeal
 from jingmin.appeals.selectors import AppealFilters, appeal_list
+from jingmin.core import search
 from jingmin.org.roles import Role
 from jingmin.org.scope import Scope, scope_tokens
 

@@ -39,6 +39,10 @@ def test_views_and_template_tags_never_use_a_model_manager():
     assert arch.manager_uses() == []
 
 
+def test_error_codes_are_never_spelled_as_literals():
+    assert arch.error_code_literals() == []
+
+
 def test_no_import_cycle_between_packages():
     assert arch.import_cycles(known=arch.KNOWN_BACK_EDGES) == []
 
@@ -180,4 +184,63 @@ def test_a_planted_import_cycle_is_reported(tmp_path):
     # A known back edge is left out of the graph, and only that edge.
     assert arch.import_cycles(root, known=frozenset({("visits", "ledger")})) == [
         "appeals -> routing -> worktime -> appeals"
+    ]
+
+
+def test_planted_error_codes_spelled_as_literals_are_reported(tmp_path):
+    root = plant(
+        tmp_path,
+        {
+            "ledger/services.py": """
+                from jingmin.core.errors import ServiceError
+
+                def fail(message, field, code="invalid"):
+                    return ServiceError(message, code=code, field=field)
+
+                def f(form, Category):
+                    a = ServiceError("No.", code="duplicate")
+                    b = fail("No.", "name", "too_long")
+                    c = {"detail": "No.", "code": "not_found"}
+                    form.add_error(None, ValidationError("No.", code="required"))
+                    # A query's code is a category's, not an error's; a code passed on is no literal.
+                    d = Category.objects.filter(code="order-noise")
+                    e = fail("No.", "name", a.code)
+                    return a, b, c, d, e
+            """,
+            "api/auth.py": """
+                def refuse(error_response, status):
+                    return error_response(status, "Locked.", "locked")
+
+                def error_response(http_status, message, code, *, field=None):
+                    return {"code": code}
+            """,
+            # A function imported from another module, by its name or through its module.
+            "api/views.py": """
+                from jingmin.api import auth
+                from jingmin.api.auth import error_response as answer
+
+                def f():
+                    return answer(400, "Wait.", "throttled"), auth.error_response(400, "No.", "error")
+            """,
+            # The declarations themselves are where the strings belong.
+            "ledger/codes.py": """
+                from enum import StrEnum
+
+                class ErrorCode(StrEnum):
+                    NOT_XLSX = "not_xlsx"
+
+                def fail(code="not_xlsx"):
+                    return {"code": "not_xlsx"}
+            """,
+        },
+    )
+    assert arch.error_code_literals(root) == [
+        'jingmin/api/auth.py:3: the error code "locked" spelled out',
+        'jingmin/api/views.py:6: the error code "throttled" spelled out',
+        'jingmin/api/views.py:6: the error code "error" spelled out',
+        'jingmin/ledger/services.py:4: the error code "invalid" as a default',
+        'jingmin/ledger/services.py:8: the error code "duplicate" spelled out',
+        'jingmin/ledger/services.py:9: the error code "too_long" spelled out',
+        'jingmin/ledger/services.py:10: the error code "not_found" spelled out',
+        'jingmin/ledger/services.py:11: the error code "required" spelled out',
     ]

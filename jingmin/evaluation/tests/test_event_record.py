@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from jingmin.core.codes import CommonError
 from jingmin.core.errors import ServiceError
 from jingmin.evaluation import services
-from jingmin.evaluation.codes import ErrorCode, RatingSource
+from jingmin.evaluation.codes import RatingSource
 from jingmin.evaluation.models import EventAttendance, EventAttendee, EventFile, EventRating
 from jingmin.evaluation.selectors import event_rating_summary, rating_rows
 from jingmin.evaluation.services import NamedAttendee
@@ -26,7 +27,7 @@ def test_attendance_counts_and_names_only_with_consent(persona):
             counts={"resident": 30},
             named=[NamedAttendee(name="王建国", kind="representative", consent=False)],
         )
-    assert info.value.code == ErrorCode.CONSENT_REQUIRED
+    assert info.value.code == CommonError.CONSENT_REQUIRED
     assert not EventAttendance.objects.exists()
     services.event_attendance_record(
         actor=persona.chen,

@@ -43,7 +43,7 @@ def test_no_answer_after_the_closing_time_or_once_closed(persona):
     with time_machine.travel(timezone.now() + timedelta(days=2)):
         with pytest.raises(ServiceError) as info:
             services.survey_answer(survey=survey, answers={scale.pk: 5}, submission_key="late")
-        assert info.value.code == ErrorCode.NOT_OPEN
+        assert info.value.code == ErrorCode.SURVEY_NOT_OPEN
         out = StringIO()
         call_command("evaluation_sweep", stdout=out)
         assert out.getvalue().strip() == "1 surveys closed"

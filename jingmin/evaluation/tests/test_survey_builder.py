@@ -55,7 +55,7 @@ def test_a_duplicate_option_is_refused(persona):
 
 def test_a_closing_date_in_the_past_is_refused(persona):
     error = _refused(persona, closes_at=timezone.now() - timedelta(hours=1))
-    assert error.code == ErrorCode.CLOSING_PAST and error.field == "closes_at"
+    assert error.code == ErrorCode.CLOSING_IN_PAST and error.field == "closes_at"
     assert error.message == "截止时间已过，请选择以后的时间。"
 
 

@@ -1,10 +1,10 @@
 # The default care tags, and the full-text index of addresses: on PostgreSQL a stored bigram
 # tsvector with a GIN index, on SQLite an FTS5 table (the same layout as appeals, so that
-# jingmin.appeals.search serves both).
+# jingmin.core.search serves both).
 
 from django.db import migrations
 
-from jingmin.appeals.search import create_index_sql, drop_index_sql
+from jingmin.core.search import create_index_sql, drop_index_sql
 from jingmin.ledger.tags import seed_tags
 
 PG_FORWARD = [

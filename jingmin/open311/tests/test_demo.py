@@ -13,4 +13,4 @@ def test_the_demo_partner_posts_with_the_documented_key(persona, public):
     partner = seed_open311(org=SimpleNamespace(stations=[persona.station_a]))  # type: ignore[arg-type]
     assert partner.name == DEMO_PARTNER and partner.intake_unit == persona.station_a
     assert post_form(public, "json", noise_post(DEMO_KEY)).status_code == 200
-    assert Appeal.objects.get().partner == partner
+    assert Appeal.objects.get().open311_request.partner == partner

@@ -31,7 +31,7 @@ def test_create_prints_the_key_last(persona, public):
     # Only a keyed hash is kept.
     assert key not in partner.key_hash and key not in str(Partner.objects.values().get())
     assert post_form(public, "json", noise_post(key)).status_code == 200
-    assert Appeal.objects.get().partner == partner
+    assert Appeal.objects.get().open311_request.partner == partner
     entry = AuditEntry.objects.get(action="open311.partner_create")
     assert entry.actor_username == "manage.py open311_key"
     assert key not in str(entry.detail)

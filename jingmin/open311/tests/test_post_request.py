@@ -24,7 +24,8 @@ def test_a_post_in_json_registers_an_appeal(persona, public, hotline):
     appeal = Appeal.objects.get(pk=int(answer["service_request_id"]))
     assert answer["account_id"] == "acc-42"
     assert "城关派出所" in answer["service_notice"]
-    assert appeal.channel == Channel.OPEN311 and appeal.partner == hotline.partner
+    assert appeal.channel == Channel.OPEN311 and appeal.open311_request.partner == hotline.partner
+    assert appeal.source == hotline.partner.name
     assert appeal.type == AppealType.HELP and appeal.state == State.SUBMITTED
     assert appeal.intake_unit == persona.station_a and appeal.unit == persona.station_a
     assert appeal.category.code == "order-noise"

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from conftest import Personas
 from jingmin.appeals.models import Appeal, Category, Result, State
-from jingmin.appeals.search import index_text
+from jingmin.core.search import index_text
 from jingmin.org.models import Unit
 from jingmin.routing import model_store, services, training
 from jingmin.routing.models import RoutingModel

@@ -65,7 +65,7 @@ class Command(BaseCommand):
         self.stdout.write(key)
 
     def _list(self) -> None:
-        rows = Partner.objects.select_related("intake_unit").annotate(n=Count("appeals")).order_by("name")
+        rows = Partner.objects.select_related("intake_unit").annotate(n=Count("requests")).order_by("name")
         if not rows:
             self.stdout.write("no partners")
             return

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from jingmin.core import health, views
+from jingmin.core import health
+from jingmin.shell import views
 
 app_name = "core"
 urlpatterns = [

@@ -71,7 +71,7 @@ def vector_without_scope(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("appeals", "0008_merge_intake_search_indicators")]
+    dependencies = [("appeals", "0009_appeal_source")]
 
     operations = [
         migrations.AddField(

@@ -5,8 +5,8 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
-from jingmin.core.navigation import NAV_ITEMS
 from jingmin.org.roles import can
+from jingmin.shell.navigation import NAV_ITEMS
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
