@@ -71,6 +71,17 @@ def _fast_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_reference_data():
+    """Each test reads categories and deadline policies afresh: a test's rows are rolled back
+    without the save signals that would tell the per-process copies (`appeals.reference`)."""
+    from jingmin.appeals import reference
+
+    reference.forget()
+    yield
+    reference.forget()
+
+
+@pytest.fixture(autouse=True)
 def _locmem_sms(settings):
     """No SMS ever leaves a test: messages land in `jingmin.notify.sms.outbox`."""
     from jingmin.notify import sms

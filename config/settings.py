@@ -369,6 +369,9 @@ RQ_QUEUES = {"default": {"URL": RQ_REDIS_URL or "redis://127.0.0.1:6379/0", "DEF
 # The worker proves it runs by writing a heartbeat from a task queued every minute
 # (`manage.py tasks_heartbeat`); /readyz fails once the newest is older than this.
 WORKER_HEARTBEAT_STALE_SECONDS = env_int("JINGMIN_WORKER_STALE_SECONDS", 180)
+# Finished task rows keep their arguments (a phone number for an SMS): the heartbeat, run every
+# minute, deletes those finished longer ago than this.
+TASK_RESULTS_KEEP_DAYS = env_int("JINGMIN_TASK_RESULTS_KEEP_DAYS", 7)
 
 # Notifications to citizens by SMS go through a gateway; the default writes each message to a file
 # (and the log) so that nothing is ever sent by accident. A real gateway is a class path here.
@@ -385,10 +388,15 @@ APPEAL_REMIND_SHARE = 0.25
 APPEAL_REOPEN_WORKING_DAYS = env_int("JINGMIN_REOPEN_WORKING_DAYS", 5)
 # The citizen's follow-up link stays valid this many days after conclusion.
 APPEAL_FOLLOWUP_LINK_DAYS = env_int("JINGMIN_FOLLOWUP_LINK_DAYS", 30)
+# Categories and deadline policies are kept per process; without a shared cache (Redis) another
+# process sees a change on the settings page within this many seconds (appeals/reference.py).
+APPEAL_REFERENCE_CACHE_SECONDS = env_int("JINGMIN_REFERENCE_CACHE_SECONDS", 60)
+# At most this many appeals in one request of the batch intake (POST /api/v1/appeals/batch/).
+APPEAL_BATCH_MAX = env_int("JINGMIN_APPEAL_BATCH_MAX", 100)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "jingmin.api.authentication.TokenWithUnitAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

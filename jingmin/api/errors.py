@@ -33,12 +33,29 @@ def error_response(
     headers: dict[str, str] | None = None,
     **extra: Any,
 ) -> Response:
+    return Response(error_body(message, code, field=field, **extra), status=http_status, headers=headers)
+
+
+def error_body(message: str, code: str, *, field: str | None = None, **extra: Any) -> dict[str, Any]:
     body: dict[str, Any] = {"detail": message, "code": code}
     if field is not None:
         body["field"] = field
         body[field] = [message]
     body.update(extra)
-    return Response(body, status=http_status, headers=headers)
+    return body
+
+
+def validation_error_body(exc: exceptions.ValidationError) -> dict[str, Any]:
+    """DRF's validation errors in the one shape: the first message and code on top, every field's
+    messages under its own key."""
+    field, message = _first_error(exc.detail)
+    errors = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+    return {
+        "detail": message,
+        "code": _first_code(exc.get_codes()),
+        "field": field.split(".")[0] or None,
+        **errors,
+    }
 
 
 def _first_error(detail: Any, path: str = "") -> tuple[str, str]:
@@ -84,14 +101,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
-        field, message = _first_error(exc.detail)
-        errors = response.data if isinstance(response.data, dict) else {"non_field_errors": response.data}
-        response.data = {
-            "detail": message,
-            "code": _first_code(exc.get_codes()),
-            "field": field.split(".")[0] or None,
-            **errors,
-        }
+        response.data = validation_error_body(exc)
     elif isinstance(exc, exceptions.APIException):
         codes = exc.get_codes()
         response.data = {

@@ -36,12 +36,16 @@ MAX_KEY_LENGTH = 64
 _KEY = re.compile(rf"^[\x21-\x7e]{{1,{MAX_KEY_LENGTH}}}$")
 
 
+def valid_key(key: str) -> bool:
+    return bool(_KEY.match(key))
+
+
 def idempotency_key(request: Request) -> str | None:
     raw = request.headers.get(HEADER)
     if raw is None:
         return None
     key = raw.strip()
-    if not _KEY.match(key):
+    if not valid_key(key):
         raise exceptions.ValidationError(
             {
                 HEADER: [

@@ -10,10 +10,13 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from jingmin.api import idempotency
+from jingmin.appeals import reference
 from jingmin.appeals.models import (
     Appeal,
     AppealEvent,
@@ -26,6 +29,7 @@ from jingmin.appeals.models import (
 )
 from jingmin.appeals.selectors import allowed_actions
 from jingmin.appeals.services import AppealInput
+from jingmin.core.codes import CommonError
 from jingmin.org.models import Unit, User
 
 # The steps the API offers, by their URL names (the `Action` values); attachments are not among
@@ -139,6 +143,8 @@ class AppealSerializer(serializers.ModelSerializer):
         return appeal.is_open and appeal.due_at is not None and appeal.due_at < timezone.now()
 
     def get_assist_units(self, appeal: Appeal) -> list[int]:
+        if self.context.get("registered"):
+            return []  # just registered: no unit assists yet, and no query to say so
         return sorted(assist.unit_id for assist in appeal.assists.all())
 
     def get_allowed_actions(self, appeal: Appeal) -> list[str]:
@@ -243,10 +249,22 @@ class AppealListQuerySerializer(serializers.Serializer):
     )
 
 
+class CategoryCodeField(serializers.SlugRelatedField[Category]):
+    """A category code, looked up in the process's copy of the taxonomy instead of by a query."""
+
+    def to_internal_value(self, data: Any) -> Category:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        category = reference.category_by_code(data)
+        if category is None:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data)
+        return category
+
+
 class AppealCreateSerializer(serializers.Serializer):
     channel = serializers.ChoiceField(choices=Channel.choices)
     type = serializers.ChoiceField(choices=AppealType.choices)
-    category = serializers.SlugRelatedField(
+    category = CategoryCodeField(
         slug_field="code", queryset=Category.objects.all(), help_text=_("A second-level category code.")
     )
     urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.GENERAL)
@@ -283,8 +301,54 @@ class AppealCreateSerializer(serializers.Serializer):
 
     def to_input(self) -> AppealInput:
         fields = dict(self.validated_data)
+        # Not the appeal's own fields: the unit to dispatch to, and a batch item's key.
         fields.pop("dispatch_to", None)
+        fields.pop("key", None)
         return AppealInput(**fields)
+
+
+class BatchAppealSerializer(AppealCreateSerializer):
+    # A batch registers; dispatching is a step of its own, taken appeal by appeal.
+    dispatch_to = None  # type: ignore[assignment]
+    key = serializers.CharField(
+        max_length=64,
+        help_text=_(
+            "This appeal's own idempotency key (1 to 64 visible ASCII characters, a UUID): sent again, "
+            "in this batch or another or as the Idempotency-Key of a single registration, it "
+            "registers nothing twice."
+        ),
+    )
+
+    def validate_key(self, value: str) -> str:
+        if not idempotency.valid_key(value):
+            raise serializers.ValidationError(
+                _("The key must be 1 to %(max)d visible ASCII characters, such as a UUID.")
+                % {"max": idempotency.MAX_KEY_LENGTH},
+                code=CommonError.INVALID,
+            )
+        return value
+
+
+class BatchRequestSerializer(serializers.Serializer):
+    appeals = BatchAppealSerializer(many=True)
+
+
+class BatchOutcome(models.TextChoices):
+    CREATED = "created", _("created")
+    REPLAYED = "replayed", _("replayed")
+    REFUSED = "refused", _("refused")
+
+
+class BatchResultSerializer(serializers.Serializer):
+    index = serializers.IntegerField(help_text=_("The item's position in the request, from 0."))
+    key = serializers.CharField(allow_null=True)
+    status = serializers.ChoiceField(choices=BatchOutcome.choices)
+    appeal = AppealSerializer(allow_null=True, help_text=_("The appeal, unless refused."))
+    error = ErrorSerializer(allow_null=True, help_text=_("Why the item was refused, as any error."))
+
+
+class BatchResponseSerializer(serializers.Serializer):
+    results = BatchResultSerializer(many=True)
 
 
 def _text(*, required: bool, help_text: Any = None) -> serializers.CharField:

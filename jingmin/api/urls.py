@@ -22,6 +22,7 @@ urlpatterns = [
     path("v1/units/", views.UnitListView.as_view(), name="units"),
     path("v1/indicators/", figures.IndicatorsView.as_view(), name="indicators"),
     path("v1/appeals/", views.AppealListView.as_view(), name="appeals"),
+    path("v1/appeals/batch/", views.AppealBatchView.as_view(), name="appeals_batch"),
     path("v1/appeals/<int:pk>/", views.AppealDetailView.as_view(), name="appeal"),
     path("v1/appeals/<int:pk>/events/", views.AppealEventsView.as_view(), name="appeal_events"),
     path("v1/surveys/", surveys.SurveyListView.as_view(), name="surveys"),

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, cast
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -25,12 +26,16 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from jingmin.api import serializers as s
+from jingmin.api.errors import error_body, validation_error_body
 from jingmin.api.idempotency import HEADER as IDEMPOTENCY_HEADER
 from jingmin.api.idempotency import idempotent, idempotent_durable
+from jingmin.api.serializers import BatchOutcome
 from jingmin.appeals import selectors, services
 from jingmin.appeals.models import Action, Appeal
 from jingmin.appeals.selectors import AppealFilters, appeal_events, appeal_get, appeal_list, category_list
+from jingmin.appeals.services import AppealInput
 from jingmin.appeals.transitions import TRANSITIONS
+from jingmin.core.codes import CommonError
 from jingmin.org.models import User
 from jingmin.org.roles import Cap, can
 from jingmin.org.selectors import require, unit_list
@@ -80,8 +85,8 @@ class AppealAPIView(StaffAPIView):
     permission_classes = [IsAuthenticated, CanViewAppeals]
 
 
-def _present(request: Request, appeal: Appeal) -> dict[str, Any]:
-    return s.AppealSerializer(appeal, context={"request": request}).data
+def _present(request: Request, appeal: Appeal, *, registered: bool = False) -> dict[str, Any]:
+    return s.AppealSerializer(appeal, context={"request": request, "registered": registered}).data
 
 
 def _fresh(appeal_id: int) -> Appeal:
@@ -179,13 +184,84 @@ class AppealListView(GenericAPIView, AppealAPIView):
                 # The domain's own guard against a double registration, per person.
                 submission_key=f"{user.pk}:{key}" if key else None,
             )
+            # A new appeal is answered as the service left it (no read-back): nothing else has
+            # touched it yet. A repeated one is read as it is now.
             return Response(
-                _present(request, _fresh(appeal.pk)),
+                _present(request, appeal, registered=True)
+                if created
+                else _present(request, _fresh(appeal.pk)),
                 status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
             )
 
         # The service runs its own durable transaction and registers once per submission key.
         return idempotent_durable(request, register)
+
+
+class AppealBatchView(AppealAPIView):
+    @extend_schema(
+        operation_id="appeals_batch_create",
+        summary="Register several appeals at once",
+        description=(
+            "For partners and the hotline: up to `APPEAL_BATCH_MAX` (100) appeals in one request and "
+            "one transaction, each with its own `key` and its own result, in the order sent: "
+            "`created`, `replayed` (its key was registered before, in this batch, an earlier one or a "
+            "single registration: the appeal registered then, nothing registered twice) or `refused` "
+            "(`error` in the shape of every error; the others are registered all the same). "
+            "A batch that is not a list of 1 to 100 objects under `appeals` is refused whole (400)."
+        ),
+        request=s.BatchRequestSerializer,
+        responses={200: s.BatchResponseSerializer, **_errors(400, 403)},
+        tags=["appeals"],
+    )
+    def post(self, request: Request) -> Response:
+        user = _user(request)
+        require(user, Cap.APPEAL_INTAKE)
+        items = request.data.get("appeals") if isinstance(request.data, dict) else None
+        if not isinstance(items, list):
+            raise serializers.ValidationError(
+                {"appeals": [_("Send the appeals as a list under “appeals”.")]}, code=CommonError.REQUIRED
+            )
+        services.batch_size_check(len(items))
+        results: list[dict[str, Any] | None] = [None] * len(items)
+        accepted: list[tuple[int, str, AppealInput]] = []
+        for index, item in enumerate(items):
+            parsed = s.BatchAppealSerializer(data=item)
+            try:
+                parsed.is_valid(raise_exception=True)
+            except serializers.ValidationError as exc:
+                key = item.get("key") if isinstance(item, dict) and isinstance(item.get("key"), str) else None
+                results[index] = _batch_result(
+                    index, key, BatchOutcome.REFUSED, error=validation_error_body(exc)
+                )
+                continue
+            accepted.append((index, parsed.validated_data["key"], parsed.to_input()))
+        outcomes = services.appeal_register_batch(
+            actor=user,
+            # Under the same per-person key as a single registration's Idempotency-Key.
+            items=[(f"{user.pk}:{key}", data) for _index, key, data in accepted],
+        )
+        for (index, key, _data), outcome in zip(accepted, outcomes, strict=True):
+            if outcome.error is not None:
+                error = error_body(outcome.error.message, outcome.error.code, field=outcome.error.field)
+                results[index] = _batch_result(index, key, BatchOutcome.REFUSED, error=error)
+            elif outcome.created:
+                appeal = _present(request, cast(Appeal, outcome.appeal), registered=True)
+                results[index] = _batch_result(index, key, BatchOutcome.CREATED, appeal=appeal)
+            else:
+                appeal = _present(request, _fresh(cast(Appeal, outcome.appeal).pk))
+                results[index] = _batch_result(index, key, BatchOutcome.REPLAYED, appeal=appeal)
+        return Response({"results": results})
+
+
+def _batch_result(
+    index: int,
+    key: str | None,
+    outcome: str,
+    *,
+    appeal: dict[str, Any] | None = None,
+    error: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    return {"index": index, "key": key, "status": outcome, "appeal": appeal, "error": error}
 
 
 class AppealDetailView(AppealAPIView):

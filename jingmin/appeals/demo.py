@@ -1564,13 +1564,18 @@ class DemoBatch:
 
 @dataclass
 class _ClockView:
-    """The fields `clocks.running` reads, so the clocks module decides what runs."""
+    """The fields `clocks.running` and `clocks.refresh_next` read, so the clocks module decides."""
 
     state: str = ""
     sign_by: datetime | None = None
     contact_by: datetime | None = None
     conclude_by: datetime | None = None
     contacted_at: datetime | None = None
+    sign_alert_at: datetime | None = None
+    contact_alert_at: datetime | None = None
+    conclude_alert_at: datetime | None = None
+    due_at: datetime | None = None
+    alert_at: datetime | None = None
 
 
 def _replay(world: DemoWorld, plan: _Plan, now: datetime, rng: random.Random, out: DemoBatch) -> None:
@@ -1596,6 +1601,10 @@ def _replay(world: DemoWorld, plan: _Plan, now: datetime, rng: random.Random, ou
         concluded_at=None,
         due_at=None,
         escalated_at=None,
+        alert_at=None,
+        sign_alert_at=None,
+        contact_alert_at=None,
+        conclude_alert_at=None,
         result="",
         result_note="",
         handoffs=0,
@@ -1639,7 +1648,7 @@ def _replay(world: DemoWorld, plan: _Plan, now: datetime, rng: random.Random, ou
         running.update(clocks.running(cast(Appeal, view)))
         for clock, due in running.items():
             if clock not in set_at or set_at[clock][0] != due:
-                # As `clocks.schedule`: a clock set or reset now gets its reminder and escalation.
+                # As `clocks.refresh`: a clock set or reset now gets its reminder and escalation.
                 set_at[clock] = (due, clocks.remind_at(at, due))
         row["due_at"] = min(running.values()) if running else None
 
@@ -1783,6 +1792,22 @@ def _replay(world: DemoWorld, plan: _Plan, now: datetime, rng: random.Random, ou
     alerts(now + timedelta(seconds=1))
     assisting = [a["unit_path"] for a in out.assists[assists_from:]]
     row["scope_tokens"] = " ".join(scope_tokens(row["unit_path"], row["intake_unit_path"], *assisting))
+    # What the sweep still owes from now on: the alerts not written above.
+    for clock in clocks.CLOCKS:
+        due = row[f"{clock}_by"]
+        if due is None or ("escalate", clock, due) in alerted:
+            owed = None
+        elif ("remind", clock, due) in alerted:
+            owed = due
+        elif clock in set_at and set_at[clock][0] == due:
+            owed = set_at[clock][1]
+        else:
+            owed = clocks.remind_at(row["received_at"], due)
+        row[f"{clock}_alert_at"] = owed
+        setattr(view, f"{clock}_alert_at", owed)
+    view.state, view.contacted_at = row["state"], row["contacted_at"]
+    clocks.refresh_next(cast(Appeal, view))
+    row["alert_at"] = view.alert_at
     out.appeals.append(row)
     out.follow_ups.extend(follow_ups)
 

@@ -242,6 +242,13 @@ class Appeal(models.Model):
     # The nearest running clock: what "time left" means on a worklist; null when none runs.
     due_at = models.DateTimeField(null=True, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
+    # The next alert each clock owes (its reminder, then its escalation at the deadline; null once
+    # escalated), and the earliest of those of the running clocks: the minutely sweep
+    # (`appeal_clocks_sweep`) reads `alert_at` through its index instead of a timer row per alert.
+    sign_alert_at = models.DateTimeField(null=True, blank=True, editable=False)
+    contact_alert_at = models.DateTimeField(null=True, blank=True, editable=False)
+    conclude_alert_at = models.DateTimeField(null=True, blank=True, editable=False)
+    alert_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     result = models.CharField(_("result"), max_length=16, choices=Result.choices, blank=True)
     result_note = models.TextField(_("result note"), blank=True)
@@ -273,6 +280,10 @@ class Appeal(models.Model):
         indexes = [
             models.Index(
                 fields=["due_at", "id"], condition=Q(due_at__isnull=False), name="appeal_open_due_id"
+            ),
+            # Partial: only the appeals with an alert still owed, a small index beside millions.
+            models.Index(
+                fields=["alert_at", "id"], condition=Q(alert_at__isnull=False), name="appeal_alert_due"
             ),
             models.Index(
                 fields=["unit_path", "due_at"],
@@ -325,6 +336,9 @@ class Appeal(models.Model):
             # A clock runs only while the bureau owes the citizen something (clocks.running).
             models.CheckConstraint(
                 condition=Q(due_at__isnull=True) | Q(is_open=True), name="appeal_due_only_when_open"
+            ),
+            models.CheckConstraint(
+                condition=Q(alert_at__isnull=True) | Q(is_open=True), name="appeal_alert_only_when_open"
             ),
             models.CheckConstraint(
                 condition=Q(is_open=True, state__in=sorted(OPEN_STATES))

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -50,7 +51,7 @@ from jingmin.appeals.transitions import (
     reopen_deadline,
     review_of_answer,
 )
-from jingmin.audit.services import audit_record
+from jingmin.audit.services import audit_append, audit_entry, audit_record
 from jingmin.core import hooks
 from jingmin.core.codes import CommonError
 from jingmin.core.crypto import lookup_hash
@@ -212,11 +213,17 @@ def appeal_register(
     intake_unit: Unit | None = None,
     submission_key: str | None = None,
     files: Sequence[UploadedFile] = (),
+    audit_rows: list[dict[str, Any]] | None = None,
 ) -> tuple[Appeal, bool]:
     """Record a new appeal; returns it and whether it was created now.
 
     Staff register for their own unit. The portal and Open311 pass `actor=None` and the unit that
-    receives the citizen's appeals. A repeated `submission_key` returns the first appeal.
+    receives the citizen's appeals. A repeated `submission_key` returns the first appeal: the
+    unique key makes the second insert fail and the first is read then, so a registration that
+    is not a repeat (nearly all) spends no query looking for one. One short transaction: the
+    appeal, its event and its audit row; its clocks need nothing queued (`appeal_clocks_sweep`).
+    With `audit_rows` the audit row is added to that list for the caller to chain (`audit_append`)
+    before its transaction ends, instead of being written now.
     """
     if actor is not None:
         # An officer on a visit registers what the family asks for (channel "visit") themselves.
@@ -228,7 +235,8 @@ def appeal_register(
     intake_unit = receiving_unit(intake_unit)
     if intake_unit is None:
         raise ServiceError(_("No unit receives this appeal."), code=ErrorCode.NO_UNIT)
-    if submission_key:
+    if submission_key and files:
+        # Files are written to storage before the insert could collide: look for the repeat first.
         existing = Appeal.objects.filter(submission_key=submission_key).first()
         if existing is not None:
             return existing, False
@@ -260,20 +268,25 @@ def appeal_register(
             if appeal.citizen_phone:
                 appeal.contact_by = clocks.deadline(appeal.received_at, policy, "contact")
             appeal.conclude_by = clocks.deadline(appeal.received_at, policy, "conclude")
-            clocks.refresh_due(appeal)
-            appeal.save()
-            event = _event(appeal, Action.REGISTER, "", actor, now=now, data={"channel": appeal.channel})
+            clocks.refresh(appeal, before=(None, None, None), now=now)
+            appeal.save(force_insert=True)
+            event = _event(
+                appeal, Action.REGISTER, "", actor, now=now, data={"channel": appeal.channel}, seq=1
+            )
             for checked in checked_files:
                 _store_file(appeal, event, checked, actor, now)
             # Early warning reads every new appeal (repeats, risk words, spikes) once it is committed.
             hooks.written("appeal", appeal.pk)
-            audit_record(
+            audit = audit_entry(
                 actor=actor, action=AuditAction.APPEAL_REGISTER, target=appeal, actor_username="citizen"
             )
-            clocks.schedule(appeal, before=(None, None, None))
+            if audit_rows is None:
+                audit_append([audit])
             if actor is None:
                 # Nobody at the receiving desk saw it come in: tell them at once.
                 notifications.arrival(appeal)
+        if audit_rows is not None:
+            audit_rows.append(audit)
     except IntegrityError:
         # Two identical submissions raced: the other one won and is the answer.
         if submission_key:
@@ -282,6 +295,59 @@ def appeal_register(
                 return existing, False
         raise
     return appeal, True
+
+
+@dataclass(frozen=True)
+class IntakeOutcome:
+    """One appeal of a batch: registered now, found under its key (a repeat), or refused."""
+
+    appeal: Appeal | None
+    created: bool = False
+    error: ServiceError | None = None
+
+
+def batch_size_check(count: int) -> None:
+    """A batch of intake holds one appeal at least and `APPEAL_BATCH_MAX` at most (checked before
+    its items are read, so an oversized batch costs nothing)."""
+    if count < 1:
+        raise ServiceError(_("Send at least one appeal."), code=CommonError.REQUIRED, field="appeals")
+    if count > settings.APPEAL_BATCH_MAX:
+        raise ServiceError(
+            _("At most %(count)d appeals in one batch.") % {"count": settings.APPEAL_BATCH_MAX},
+            code=CommonError.TOO_LARGE,
+            field="appeals",
+        )
+
+
+def appeal_register_batch(*, actor: User, items: Sequence[tuple[str, AppealInput]]) -> list[IntakeOutcome]:
+    """Register several appeals, each under its own submission key, in one transaction.
+
+    For partners and the hotline, who send what they took in by the dozen. Each appeal goes
+    through `appeal_register` (its own savepoint), so one refused (a bad category, a time received
+    in the future) is answered as refused and the others are registered; a key registered before,
+    in an earlier batch or alone, answers with its appeal and registers nothing twice. The outcomes
+    are in the order given.
+    """
+    if not can(actor, Cap.APPEAL_INTAKE):
+        raise PermissionDenied
+    batch_size_check(len(items))
+    outcomes: list[IntakeOutcome] = []
+    audit_rows: list[dict[str, Any]] = []
+    with transaction.atomic():
+        for key, data in items:
+            try:
+                appeal, created = appeal_register(
+                    actor=actor, data=data, submission_key=key, audit_rows=audit_rows
+                )
+            except ServiceError as exc:
+                outcomes.append(IntakeOutcome(None, error=exc))
+            else:
+                outcomes.append(IntakeOutcome(appeal, created=created))
+        # The audit head is locked once, just before the commit: batches sent at once wait for
+        # each other only for their last statements, not for the whole of each batch.
+        if audit_rows:
+            audit_append(audit_rows)
+    return outcomes
 
 
 def appeal_register_and_dispatch(
@@ -423,7 +489,7 @@ def _apply(
         if transition.target is not None:
             appeal.state = transition.target
         appeal.is_open = appeal.state in OPEN_STATES
-        clocks.refresh_due(appeal)
+        clocks.refresh(appeal, before=before_clocks, now=step.now)
         appeal.save()
         event = _event(
             appeal,
@@ -449,7 +515,6 @@ def _apply(
                 **({"unit": step.unit.pk} if step.unit else {}),
             },
         )
-        clocks.schedule(appeal, before=before_clocks)
         notifications.after_step(appeal, action, event)
     return appeal
 
@@ -466,12 +531,17 @@ def _event(
     data: dict[str, Any] | None = None,
     to_state: str | None = None,
     submission_key: str | None = None,
+    seq: int | None = None,
 ) -> AppealEvent:
-    last = AppealEvent.objects.filter(appeal=appeal).order_by("-seq").values_list("seq", flat=True).first()
+    if seq is None:
+        last = (
+            AppealEvent.objects.filter(appeal=appeal).order_by("-seq").values_list("seq", flat=True).first()
+        )
+        seq = (last or 0) + 1
     return AppealEvent.objects.create(
         submission_key=submission_key or None,
         appeal=appeal,
-        seq=(last or 0) + 1,
+        seq=seq,
         action=action,
         from_state=from_state,
         to_state=to_state or appeal.state,
@@ -1002,29 +1072,41 @@ def appeal_archive(*, actor: User, appeal_id: int, note: str = "") -> Appeal:
 # Steps the system takes when a clock runs
 
 
-def appeal_clock_alert(*, appeal_id: int, clock: str, deadline: datetime, stage: str) -> bool:
-    """Remind before a clock runs out, escalate after; True when something was sent.
+def appeal_clocks_sweep(*, now: datetime | None = None, batch: int = 200) -> int:
+    """Send every reminder and escalation that has come due; returns how many were sent.
 
-    Runs from a task scheduled when the clock was set, so it re-checks everything: the appeal may
-    have moved on, the clock may have been reset, the alert may already have gone out.
+    Run every minute (`manage.py appeals_clock_sweep`). It reads the appeals whose next alert
+    (`alert_at`, indexed) is due, each batch in a transaction that locks its rows with SKIP
+    LOCKED: two sweeps at once share the work, a row being changed by a person is left to the
+    next minute, and an alert is marked sent on the row in the transaction that records it, so it
+    is sent once. After a gap (the timer stopped, the database was down) the first sweep sends
+    what the gap owed, once. The rows are walked in (alert_at, id) order from where the previous
+    batch ended, so the sweep ends even if a row keeps failing.
     """
-    with transaction.atomic():
-        appeal = Appeal.objects.select_for_update().filter(pk=appeal_id).first()
-        if appeal is None or clocks.running(appeal).get(clock) != deadline:
-            return False
-        now = timezone.now()
+    now = now or timezone.now()
+    sent = 0
+    after: tuple[datetime, int] | None = None
+    while True:
+        with transaction.atomic():
+            due = Appeal.objects.select_for_update(skip_locked=True).filter(alert_at__lte=now)
+            if after is not None:
+                due = due.filter(Q(alert_at__gt=after[0]) | Q(alert_at=after[0], pk__gt=after[1]))
+            rows = list(due.order_by("alert_at", "pk")[:batch])
+            for appeal in rows:
+                after = (appeal.alert_at, appeal.pk)  # type: ignore[assignment]
+                sent += _clock_alerts(appeal, now)
+        if len(rows) < batch:
+            return sent
+
+
+def _clock_alerts(appeal: Appeal, now: datetime) -> int:
+    owed = clocks.alerts_due(appeal, now)
+    if any(stage == "escalate" for _clock, stage, _deadline in owed):
+        appeal.escalated_at = now
+    appeal.save(update_fields=[*clocks.ALERT_FIELDS, "due_at", "escalated_at"])
+    for clock, stage, deadline in owed:
         action = Action.REMIND if stage == "remind" else Action.ESCALATE
-        if (stage == "remind" and now >= deadline) or (stage == "escalate" and now < deadline):
-            return False
-        already = AppealEvent.objects.filter(
-            appeal=appeal, action=action, data__clock=clock, data__deadline=deadline.isoformat()
-        ).exists()
-        if already:
-            return False
         unit = notifications.supervising_unit(appeal) if action == Action.ESCALATE else None
-        if action == Action.ESCALATE:
-            appeal.escalated_at = now
-            appeal.save(update_fields=["escalated_at"])
         event = _event(
             appeal,
             action,
@@ -1035,7 +1117,7 @@ def appeal_clock_alert(*, appeal_id: int, clock: str, deadline: datetime, stage:
             data={"clock": clock, "deadline": deadline.isoformat()},
         )
         notifications.after_step(appeal, action, event)
-    return True
+    return len(owed)
 
 
 # ---------------------------------------------------------------------------------------------

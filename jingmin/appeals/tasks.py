@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from django_tasks import task
 
 
 @task()
 def appeal_clock_check(*, appeal_id: int, clock: str, deadline: str, stage: str) -> bool:
-    from jingmin.appeals.services import appeal_clock_alert
-
-    return appeal_clock_alert(
-        appeal_id=appeal_id, clock=clock, deadline=datetime.fromisoformat(deadline), stage=stage
-    )
+    """Nothing: kept so that alert tasks queued before the clocks' sweep replaced them still run,
+    harmlessly, in an upgraded installation (queued in Redis with RQ, or in the database queue if
+    the upgrade's migration could not remove them). The sweep (`appeal_clocks_sweep`) sends their
+    alerts; remove this once no queue can hold one."""
+    return False
 
 
 @task()

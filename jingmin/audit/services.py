@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -35,6 +36,59 @@ def _head_for_update() -> AuditHead:
     return head
 
 
+def audit_entry(
+    *,
+    actor: User | None,
+    action: str,
+    target: models.Model | None = None,
+    detail: dict[str, Any] | None = None,
+    actor_username: str = "",
+    target_type: str = "",
+    target_id: str = "",
+    target_repr: str = "",
+) -> dict[str, Any]:
+    """One row's content, before the chain gives it its place (`audit_append`)."""
+    if target is not None:
+        target_type = target._meta.label_lower
+        target_id = str(target.pk)
+        target_repr = str(target)[:200]
+    unit = getattr(actor, "unit", None) if actor is not None else None
+    return {
+        "at": timezone.now(),
+        "actor_id": actor.pk if actor is not None else None,
+        "actor_username": (actor.username if actor is not None else actor_username)[:150],
+        "unit_id": unit.pk if unit is not None else None,
+        "unit_path": unit.path if unit is not None else "",
+        "action": action,
+        "target_type": target_type,
+        "target_id": target_id,
+        "target_repr": target_repr[:200],
+        "detail": detail or {},
+        "ip": client_ip.get(),
+    }
+
+
+def audit_append(entries: Sequence[dict[str, Any]]) -> list[AuditEntry]:
+    """Chain rows made by `audit_entry`, in order, under one lock of the head: a batch of changes
+    (the batch intake) takes the lock once, at its end, and writes its rows in one statement."""
+    # No savepoint of its own: an audit row that cannot be written must undo the whole change it
+    # records, never leave it committed unaudited; and the savepoint was two statements per write.
+    with transaction.atomic(savepoint=False):
+        head = _head_for_update()
+        rows: list[AuditEntry] = []
+        seq, prev_hash = head.seq, head.hash
+        for content in entries:
+            seq += 1
+            fields = {"seq": seq, **content}
+            entry_hash = row_hash(prev_hash=prev_hash, **fields)
+            rows.append(AuditEntry(prev_hash=prev_hash, hash=entry_hash, **fields))
+            prev_hash = entry_hash
+        AuditEntry.objects.bulk_create(rows)
+        head.seq, head.hash = seq, prev_hash
+        head.save(update_fields=["seq", "hash"])
+    return rows
+
+
 def audit_record(
     *,
     actor: User | None,
@@ -47,31 +101,20 @@ def audit_record(
     target_repr: str = "",
 ) -> AuditEntry:
     """Append one row. Call it inside the transaction of the change it records."""
-    if target is not None:
-        target_type = target._meta.label_lower
-        target_id = str(target.pk)
-        target_repr = str(target)[:200]
-    unit = getattr(actor, "unit", None) if actor is not None else None
-    with transaction.atomic():
-        head = _head_for_update()
-        fields: dict[str, Any] = {
-            "seq": head.seq + 1,
-            "at": timezone.now(),
-            "actor_id": actor.pk if actor is not None else None,
-            "actor_username": (actor.username if actor is not None else actor_username)[:150],
-            "unit_id": unit.pk if unit is not None else None,
-            "unit_path": unit.path if unit is not None else "",
-            "action": action,
-            "target_type": target_type,
-            "target_id": target_id,
-            "target_repr": target_repr[:200],
-            "detail": detail or {},
-            "ip": client_ip.get(),
-        }
-        entry_hash = row_hash(prev_hash=head.hash, **fields)
-        entry = AuditEntry.objects.create(prev_hash=head.hash, hash=entry_hash, **fields)
-        head.seq, head.hash = entry.seq, entry_hash
-        head.save(update_fields=["seq", "hash"])
+    [entry] = audit_append(
+        [
+            audit_entry(
+                actor=actor,
+                action=action,
+                target=target,
+                detail=detail,
+                actor_username=actor_username,
+                target_type=target_type,
+                target_id=target_id,
+                target_repr=target_repr,
+            )
+        ]
+    )
     return entry
 
 

@@ -94,8 +94,8 @@ def sms_notify(*, phone: str, text: str) -> None:
         raise ValueError("An SMS needs a phone number")
     # The phone number is personal data, and it is stored in the task's arguments (the
     # django_tasks_db result row) until that row is deleted. It is needed only until the message
-    # is sent: finished results must be pruned regularly with
-    # `manage.py prune_db_task_results --min-age-days N`, and nothing else should keep the number.
+    # is sent: finished results are pruned with the minutely heartbeat (`task_results_prune`,
+    # TASK_RESULTS_KEEP_DAYS), and nothing else should keep the number.
     transaction.on_commit(partial(send_sms.enqueue, phone=phone, text=text))
 
 

@@ -1,7 +1,7 @@
-"""Reminders before a clock runs out and escalation after it, run by the tasks worker.
+"""Reminders before a clock runs out and escalation after it, sent by the minutely sweep.
 
-Each alert is a task scheduled when the clock was set; when it runs it checks again that the
-clock still runs with that deadline and that the alert has not gone out yet.
+Each running clock keeps its next alert on the appeal; the sweep sends what has come due, and
+a clock stopped or reset in time alerts no one about the deadline it no longer has.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import time_machine
+from django.core.management import call_command
 
 from jingmin.appeals import services
 from jingmin.appeals.models import Action, AppealEvent
@@ -32,29 +33,33 @@ def dispatched(persona, django_capture_on_commit_callbacks):
     return appeal
 
 
+def sweep():
+    call_command("appeals_clock_sweep", verbosity=0)
+
+
 def alerts(appeal, action):
     return list(AppealEvent.objects.filter(appeal=appeal, action=action))
 
 
-def test_the_worker_reminds_before_the_sign_clock_runs_out_and_escalates_after(
-    persona, django_capture_on_commit_callbacks, run_tasks
+def test_the_sweep_reminds_before_the_sign_clock_runs_out_and_escalates_after(
+    persona, django_capture_on_commit_callbacks
 ):
     appeal = dispatched(persona, django_capture_on_commit_callbacks)  # sign by 11:00
 
     with time_machine.travel(at(10, 0), tick=False):
-        run_tasks()
+        sweep()
     assert alerts(appeal, Action.REMIND) == []  # the reminder is due at 10:30
 
     with time_machine.travel(at(10, 40), tick=False):
-        run_tasks()
+        sweep()
     [remind] = alerts(appeal, Action.REMIND)
     assert remind.data["clock"] == "sign" and remind.actor is None
     assert Notification.objects.filter(recipient=persona.oliver, kind="appeal.remind").count() == 1
     assert alerts(appeal, Action.ESCALATE) == []
 
     with time_machine.travel(at(11, 5), tick=False):
-        run_tasks()
-        run_tasks()  # running twice sends nothing twice
+        sweep()
+        sweep()  # running twice sends nothing twice
     [escalate] = alerts(appeal, Action.ESCALATE)
     assert escalate.unit == persona.station_a
     assert Notification.objects.filter(recipient=persona.chen, kind="appeal.escalate").count() == 1
@@ -62,12 +67,12 @@ def test_the_worker_reminds_before_the_sign_clock_runs_out_and_escalates_after(
     assert appeal.escalated_at is not None
 
 
-def test_a_clock_stopped_in_time_alerts_no_one(persona, django_capture_on_commit_callbacks, run_tasks):
+def test_a_clock_stopped_in_time_alerts_no_one(persona, django_capture_on_commit_callbacks):
     appeal = dispatched(persona, django_capture_on_commit_callbacks)
     with time_machine.travel(at(9, 30), tick=False), django_capture_on_commit_callbacks(execute=True):
         services.appeal_sign(actor=persona.oliver, appeal_id=appeal.pk)
     with time_machine.travel(at(11, 30), tick=False):
-        run_tasks()
+        sweep()
     sign_alerts = [
         e
         for e in alerts(appeal, Action.REMIND) + alerts(appeal, Action.ESCALATE)
@@ -76,41 +81,16 @@ def test_a_clock_stopped_in_time_alerts_no_one(persona, django_capture_on_commit
     assert sign_alerts == []
 
 
-def test_a_reset_clock_is_alerted_on_its_new_deadline_only(
-    persona, django_capture_on_commit_callbacks, run_tasks
-):
+def test_a_reset_clock_is_alerted_on_its_new_deadline_only(persona, django_capture_on_commit_callbacks):
     appeal = dispatched(persona, django_capture_on_commit_callbacks)
     with time_machine.travel(at(10, 0), tick=False), django_capture_on_commit_callbacks(execute=True):
         services.appeal_transfer(
             actor=persona.chen, appeal_id=appeal.pk, unit=persona.district_a2, reason="属地不符"
         )
     with time_machine.travel(at(11, 5), tick=False):
-        run_tasks()  # the old 11:00 deadline no longer runs; the new one is 12:00
+        sweep()  # the old 11:00 deadline no longer runs; the new one is 12:00
     assert [e for e in alerts(appeal, Action.ESCALATE) if e.data["clock"] == "sign"] == []
     with time_machine.travel(at(12, 5), tick=False):
-        run_tasks()
+        sweep()
     [escalate] = [e for e in alerts(appeal, Action.ESCALATE) if e.data["clock"] == "sign"]
     assert escalate.data["deadline"].startswith("2026-11-23T04:00")  # 12:00 in Shanghai
-
-
-def test_the_schedule_command_queues_missing_alerts_and_repeats_nothing(
-    persona, run_tasks, django_capture_on_commit_callbacks
-):
-    from django.core.management import call_command
-
-    with time_machine.travel(T0, tick=False):
-        # Registered without its tasks running on commit, as a bulk load or a restore leaves it.
-        appeal, _ = services.appeal_register(actor=persona.clara, data=appeal_input())
-        services.appeal_accept(actor=persona.clara, appeal_id=appeal.pk)
-        services.appeal_dispatch(actor=persona.clara, appeal_id=appeal.pk, unit=persona.district_a1)
-    from django_tasks_db.models import DBTaskResult
-
-    assert DBTaskResult.objects.count() == 0
-    with time_machine.travel(at(11, 5), tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            call_command("appeal_clocks_schedule", verbosity=0)
-            call_command("appeal_clocks_schedule", verbosity=0)
-        assert DBTaskResult.objects.count() > 0
-        run_tasks()
-    [escalate] = [e for e in alerts(appeal, Action.ESCALATE) if e.data["clock"] == "sign"]
-    assert escalate.unit == persona.station_a

@@ -71,7 +71,7 @@ def vector_without_scope(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("appeals", "0009_appeal_source")]
+    dependencies = [("appeals", "0010_clock_alerts")]
 
     operations = [
         migrations.AddField(
