@@ -81,8 +81,8 @@ def _text_pool(rng: random.Random) -> list[tuple[str, str, str]]:
 
 
 def load(rows: int, seed: int) -> None:
+    from city import insert
     from django.db import connection
-    from metrics_bench import insert
 
     from jingmin.appeals.models import Appeal, AppealAssist, Category
     from jingmin.core.search import index_text

@@ -34,13 +34,13 @@ import random
 import statistics
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from benchenv import configure, database_name, postgres_database
+from benchenv import configure, database_name, figure, postgres_database
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -457,14 +457,8 @@ def describe() -> list[str]:
     return lines
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rows", type=int, default=1_000_000, help="appeals to load")
-    parser.add_argument("--runs", type=int, default=200, help="timed runs of each query")
-    parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--reload", action="store_true", help="drop the database and load it again")
-    args = parser.parse_args()
-    url = os.environ.get("DATABASE_URL") or DEFAULT_URL
+def prepare(url: str, *, rows: int, seed: int, reload: bool) -> None:
+    """Django pointed at `url`, its database migrated and holding at least `rows` appeals."""
     if not url.startswith(("postgres://", "postgresql://")):
         raise SystemExit("the benchmark runs on PostgreSQL: set DATABASE_URL=postgres://…/jingmin_bench")
     configure(url)
@@ -479,13 +473,49 @@ def main() -> None:
     from jingmin.org.models import Unit
 
     call_command("migrate", verbosity=0)
-    if args.reload or not Unit.objects.exists() or Appeal.objects.count() < args.rows:
+    if reload or not Unit.objects.exists() or Appeal.objects.count() < rows:
         from django.db import connections
 
         connections.close_all()
         create_database(url, fresh=True)
         call_command("migrate", verbosity=0)
-        load(rows=args.rows, seed=args.seed)
+        load(rows=rows, seed=seed)
+
+
+# small: the quick check's size in a database of its own, so that it never reloads the million.
+SCALES = {
+    "small": ("postgres://postgres@127.0.0.1:5432/jingmin_small_bench", 20_000, 30),
+    "city": (DEFAULT_URL, 1_000_000, 200),
+}
+
+
+def figures(scale: str) -> Iterator[dict[str, Any]]:
+    url, rows, runs = SCALES[scale]
+    prepare(url, rows=rows, seed=2026, reload=False)
+    from jingmin.appeals.models import Appeal
+
+    size = f"{Appeal.objects.count():,} appeals"
+    for result in measure(runs=runs, seed=2026):
+        sql = [t * 1000 for t in result.sql_times] if result.sql_times else None
+        yield figure(
+            f"appeals: {result.name}",
+            [t * 1000 for t in result.times],
+            sql_p50_ms=round(_pct(sorted(sql), 50), 2) if sql else None,
+            sql_p95_ms=round(_pct(sorted(sql), 95), 2) if sql else None,
+            rows=round(statistics.fmean(result.rows)),
+            size=size,
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=1_000_000, help="appeals to load")
+    parser.add_argument("--runs", type=int, default=200, help="timed runs of each query")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--reload", action="store_true", help="drop the database and load it again")
+    args = parser.parse_args()
+    url = os.environ.get("DATABASE_URL") or DEFAULT_URL
+    prepare(url, rows=args.rows, seed=args.seed, reload=args.reload)
     print("\n".join(describe()))
     results = measure(runs=args.runs, seed=args.seed)
     print()

@@ -9,9 +9,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
+import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 
@@ -51,20 +52,107 @@ def postgres_database(url: str, *, fresh: bool) -> None:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
-def figure(name: str, ms: list[float], **extra: object) -> dict[str, object]:
-    """One figure as `bench/run.py` prints it, from the times of its runs (ms); `per_s` is None
-    unless `extra` gives a rate."""
-    ordered = sorted(ms)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return {
-        "name": name,
-        "p50_ms": round(statistics.median(ordered), 1),
-        "p95_ms": round(p95, 1),
-        "max_ms": round(ordered[-1], 1),
-        "per_s": None,
-        "runs": len(ordered),
-        **extra,
-    }
+def percentile(values: list[float], pct: float) -> float:
+    """The nearest-rank percentile of `values` (not empty)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
+
+
+def figure(
+    name: str, times_ms: list[float] | None = None, *, per_s: float | None = None, **extra: object
+) -> dict:
+    """One figure as `bench/run.py` prints it: p50 and p95 of `times_ms` (when timed), a rate
+    (when one is the point), and whatever else describes it (size, runs, target)."""
+    out: dict[str, object] = {"name": name, "p50_ms": None, "p95_ms": None, "per_s": per_s}
+    if times_ms:
+        out["p50_ms"] = round(percentile(times_ms, 50), 2)
+        out["p95_ms"] = round(percentile(times_ms, 95), 2)
+        out["max_ms"] = round(max(times_ms), 2)
+        out["runs"] = len(times_ms)
+    if per_s is not None:
+        out["per_s"] = round(per_s, 2)
+    return {**out, **extra}
+
+
+_TIMED_LINE = re.compile(r"^(?P<label>[^:|]+): p50 (?P<p50>[\d.,]+) ms, p95 (?P<p95>[\d.,]+) ms")
+_SECONDS_LINE = re.compile(r"^(?P<label>[^:|]+): (?P<s>[\d.,]+) s$")
+_F1 = re.compile(r"accuracy (?P<acc>0\.\d+), macro-F1 (?P<f1>0\.\d+)")
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text.replace(",", "").strip().strip("*"))
+    except ValueError:
+        return None
+
+
+def parse_printed(prefix: str, text: str) -> Iterator[dict]:
+    """The figures of a benchmark's printed report: its Markdown tables (a column named p50 / p95
+    in ms, seconds, rows/s), its `label: p50 X ms, p95 Y ms` and `label: N s` lines and its
+    cross-validated macro-F1, each named `prefix: label`."""
+    header: list[str] | None = None
+    for line in text.splitlines():
+        line = line.strip()
+        if line.startswith("|"):
+            cells = [c.strip() for c in line.strip("|").split("|")]
+            if set(line) <= set("|-: "):
+                continue
+            if header is None or len(cells) != len(header) or all(_number(c) is None for c in cells[1:]):
+                header = [c.lower() for c in cells]
+                continue
+            row = dict(zip(header, cells, strict=True))
+            extra: dict[str, object] = {}
+            out = figure(f"{prefix}: {cells[0]}")
+            for key, value in row.items():
+                n = _number(value)
+                if n is None:
+                    continue
+                if key.startswith("p50"):
+                    out["p50_ms"] = n
+                elif key.startswith("p95"):
+                    out["p95_ms"] = n
+                elif key == "rows/s":
+                    out["per_s"] = n
+                elif key.startswith("second"):
+                    extra["seconds"] = n
+            yield {**out, **extra}
+            continue
+        header = None
+        if m := _TIMED_LINE.match(line):
+            yield {
+                **figure(f"{prefix}: {m['label']}"),
+                "p50_ms": _number(m["p50"]),
+                "p95_ms": _number(m["p95"]),
+            }
+        elif m := _SECONDS_LINE.match(line):
+            yield figure(f"{prefix}: {m['label']}", seconds=_number(m["s"]))
+        elif m := _F1.search(line):
+            yield figure(
+                f"{prefix}: cross-validated macro-F1", macro_f1=float(m["f1"]), accuracy=float(m["acc"])
+            )
+
+
+def printed_figures(
+    prefix: str, script: Path, argv: list[str], env: dict[str, str] | None = None
+) -> Iterator[dict]:
+    """Run a benchmark script as its command line does, its report echoed to standard error, and
+    yield the figures it printed (for the scripts whose measuring lives in their `main`)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(  # noqa: S603 - the benchmark's own script and arguments
+        [sys.executable, str(script), *argv],
+        cwd=script.parent.parent,
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.PIPE,
+        text=True,
+        check=False,
+    )
+    sys.stderr.write(done.stdout)
+    # What it measured before failing still counts; the failure is reported after.
+    yield from parse_printed(prefix, done.stdout)
+    if done.returncode:
+        raise SystemExit(f"{script.name} exited with status {done.returncode}")
 
 
 @contextmanager

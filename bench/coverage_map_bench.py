@@ -53,7 +53,7 @@ def _ledger(district_sql: str, households: str) -> list[str]:
     n, lat, lng) `households` households (an SQL expression of the row), PER_BUILDING to a door
     number with a position, one to a room without. Every address path starts with "b"."""
     key = "b"
-    from metrics_bench import insert
+    from city import insert
 
     from jingmin.ledger.models import Address, House, Household
 

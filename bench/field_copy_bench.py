@@ -26,11 +26,12 @@ import random
 import statistics
 import sys
 import time
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from benchenv import configure, database_name, postgres_database
+from benchenv import configure, database_name, figure, postgres_database
 
 if TYPE_CHECKING:
     from jingmin.org.models import Unit
@@ -113,22 +114,18 @@ def fill(district: Unit, households: int, rng: random.Random) -> None:
     )
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--url", default=DEFAULT_URL)
-    parser.add_argument("--households", type=int, nargs="+", default=[5000, 30000])
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--seed", type=int, default=1)
-    args = parser.parse_args()
-    name = database_name(args.url)
+SIZES = {"small": ([5000], 3), "city": ([5000, 30000], 5)}
+
+
+def measure(url: str, households: list[int], runs: int, seed: int) -> Iterator[tuple[int, list[float], int]]:
+    """(households, times in ms, JSON bytes) for a fresh district of each size."""
+    name = database_name(url)
     if not name.endswith("_bench_field"):
         raise SystemExit(
             f"refusing to drop {name!r}: only a database whose name ends in _bench_field is used"
         )
-    postgres_database(args.url, fresh=True)
-    configure(args.url)
+    postgres_database(url, fresh=True)
+    configure(url)
 
     import django
 
@@ -142,12 +139,10 @@ def main() -> None:
     from jingmin.org.services import unit_create
 
     call_command("migrate", verbosity=0)
-    rng = random.Random(args.seed)  # noqa: S311 - benchmark data, not secrets
+    rng = random.Random(seed)  # noqa: S311 - benchmark data, not secrets
     bureau = unit_create(actor=None, parent=None, kind=UnitKind.BUREAU, name="基准县公安局", code="B000")
     station = unit_create(actor=None, parent=bureau, kind=UnitKind.STATION, name="基准派出所", code="B100")
-    print("| households in the district | members | copy made (p50 / max, ms) | JSON size |")
-    print("|---|---|---|---|")
-    for i, size in enumerate(args.households, start=1):
+    for i, size in enumerate(households, start=1):
         district = unit_create(
             actor=None, parent=station, kind=UnitKind.DISTRICT, name=f"基准警务区{i}", code=f"B1{i:02d}"
         )
@@ -156,15 +151,38 @@ def main() -> None:
         )
         fill(district, size, rng)
         timings = []
-        for _ in range(args.runs):
+        for _ in range(runs):
             started = time.perf_counter()
             body = field_copy(actor=officer, district=district)
             text = json.dumps(body, cls=DjangoJSONEncoder, ensure_ascii=False)
             timings.append((time.perf_counter() - started) * 1000)
         assert len(body["households"]) == size
+        yield size, timings, len(text.encode())
+
+
+def figures(scale: str) -> Iterator[dict[str, Any]]:
+    households, runs = SIZES[scale]
+    for size, timings, size_bytes in measure(DEFAULT_URL, households, runs, 1):
+        yield figure(
+            f"field copy: a district of {size:,} households", timings, json_mb=round(size_bytes / 1e6, 1)
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--url", default=DEFAULT_URL)
+    parser.add_argument("--households", type=int, nargs="+", default=[5000, 30000])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    print("| households in the district | members | copy made (p50 / max, ms) | JSON size |")
+    print("|---|---|---|---|")
+    for size, timings, size_bytes in measure(args.url, args.households, args.runs, args.seed):
         print(
             f"| {size:,} | {3 * size:,} | {statistics.median(timings):.0f} / {max(timings):.0f} "
-            f"| {len(text.encode()) / 1_000_000:.1f} MB |"
+            f"| {size_bytes / 1_000_000:.1f} MB |"
         )
 
 

@@ -23,8 +23,6 @@ What it does:
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import random
 import sys
 import time
@@ -33,7 +31,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from benchenv import configure, database_name, drop_database, postgres_database
+from benchenv import configure, database_name, postgres_database, printed_figures
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -126,10 +124,28 @@ def write_workbook(path: Path, rows: int, districts: list[tuple[str, str, str]],
     return households
 
 
-def measure(database: str, url: str, rows: int, seed: int) -> dict[str, Any]:
-    """A fresh database, a workbook of `rows` persons, and the three timings (seconds) with what
-    the first import wrote."""
-    configure(fresh_database(database, url))
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database", choices=["postgres", "sqlite"], default="postgres")
+    parser.add_argument(
+        "--url", default=DEFAULT_URL, help="PostgreSQL URL (its name must end in _bench_ledger)"
+    )
+    parser.add_argument("--rows", type=int, default=100_000, help="person rows in the workbook")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--search-only", action="store_true", help="time the searches over the ledger a previous run left"
+    )
+    args = parser.parse_args()
+
+    if args.search_only:
+        configure(f"sqlite:///{SQLITE_PATH}" if args.database == "sqlite" else args.url)
+        import django
+
+        django.setup()
+        searches()
+        return
+    url = fresh_database(args.database, args.url)
+    configure(url)
     import django
 
     django.setup()
@@ -144,22 +160,21 @@ def measure(database: str, url: str, rows: int, seed: int) -> dict[str, Any]:
     started = time.monotonic()
     call_command("migrate", verbosity=0)
     with transaction.atomic():
-        org = seed_org(seed=seed, size="small")
+        org = seed_org(seed=args.seed, size="small")
     bureau = Unit.objects.get(pk=org.bureau.pk)
     districts = []
     for district in Unit.objects.filter(kind=UnitKind.DISTRICT).select_related("parent"):
         station = district.parent.name.removesuffix("派出所") if district.parent else "城关"
         districts.append((district.code, f"{station}街道", f"{district.name[:2]}社区"))
-    print(f"database ready ({connection.vendor}) in {time.monotonic() - started:.1f} s", file=sys.stderr)
+    print(f"database ready ({connection.vendor}) in {time.monotonic() - started:.1f} s")
 
-    path = ROOT / "var" / "bench" / f"ledger-{rows}.xlsx"
+    path = ROOT / "var" / "bench" / f"ledger-{args.rows}.xlsx"
     path.parent.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
-    households = write_workbook(path, rows, districts, seed)
+    households = write_workbook(path, args.rows, districts, args.seed)
     print(
-        f"workbook: {rows} persons in {households} households, {path.stat().st_size / 1e6:.1f} MB, "
-        f"written in {time.monotonic() - started:.1f} s",
-        file=sys.stderr,
+        f"workbook: {args.rows} persons in {households} households, {path.stat().st_size / 1e6:.1f} MB, "
+        f"written in {time.monotonic() - started:.1f} s"
     )
 
     from jingmin.ledger.excel import read_workbook
@@ -186,77 +201,10 @@ def measure(database: str, url: str, rows: int, seed: int) -> dict[str, Any]:
     second = import_file(path=path, unit=bureau, mode="all-or-nothing")
     second_s = time.monotonic() - started
     assert second.run.state == "done"
-    assert second.result is not None and second.result.counts["person"]["unchanged"] == rows
+    assert second.result is not None and second.result.counts["person"]["unchanged"] == args.rows
     assert (
         Person.objects.count() == counts["persons"] and LedgerChange.objects.count() == counts["history rows"]
     )
-
-    return {"read_s": read_s, "first_s": first_s, "second_s": second_s, "counts": counts}
-
-
-SCALE_ROWS = {"small": 10_000, "city": 100_000}
-
-
-def figures(scale: str) -> Iterator[dict[str, Any]]:
-    """The import's figures on PostgreSQL for `bench/run.py`: one run each, so p50 and p95 are
-    that run's time; `per_s` is rows a second."""
-    rows = SCALE_ROWS[scale]
-    url = os.environ.get("JINGMIN_LEDGER_BENCH_URL", DEFAULT_URL)
-    try:
-        found = measure("postgres", url, rows, 2026)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        drop_database(url)
-    for key, label in (
-        ("read_s", "read and check only"),
-        ("first_s", "first import: check and write, one transaction"),
-        ("second_s", "the same file again: every row found, nothing written"),
-    ):
-        ms = round(found[key] * 1000, 1)
-        yield {
-            "name": f"ledger import of {rows:,} persons, PostgreSQL: {label}",
-            "p50_ms": ms,
-            "p95_ms": ms,
-            "per_s": round(rows / found[key], 1),
-            "rows_a_minute": round(rows / found[key] * 60),
-        }
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database", choices=["postgres", "sqlite"], default="postgres")
-    parser.add_argument(
-        "--url", default=DEFAULT_URL, help="PostgreSQL URL (its name must end in _bench_ledger)"
-    )
-    parser.add_argument("--rows", type=int, default=100_000, help="person rows in the workbook")
-    parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument(
-        "--search-only", action="store_true", help="time the searches over the ledger a previous run left"
-    )
-    parser.add_argument(
-        "--scale",
-        choices=sorted(SCALE_ROWS),
-        help="print the figures of `bench/run.py` as JSON lines (PostgreSQL; the database is dropped after)",
-    )
-    args = parser.parse_args()
-    if args.scale:
-        os.nice(10)
-        for found in figures(args.scale):
-            print(json.dumps(found, ensure_ascii=False), flush=True)
-        return
-
-    if args.search_only:
-        configure(f"sqlite:///{SQLITE_PATH}" if args.database == "sqlite" else args.url)
-        import django
-
-        django.setup()
-        searches()
-        return
-    found = measure(args.database, args.url, args.rows, args.seed)
-    read_s, first_s, second_s, counts = found["read_s"], found["first_s"], found["second_s"], found["counts"]
-    from django.db import connection
 
     vendor = "PostgreSQL" if connection.vendor == "postgresql" else "SQLite"
     print()
@@ -337,6 +285,14 @@ def searches(runs: int = 50) -> None:
     for label, make_query in cases:
         p50, p95 = timed(make_query)
         print(f"| {label} | {p50:.1f} | {p95:.1f} |")
+
+
+def figures(scale: str) -> Iterator[dict[str, Any]]:
+    """For `bench/run.py`: this script's report at 3,000 rows (small) or 100,000 (city)."""
+    rows = {"small": 3000, "city": 100_000}[scale]
+    yield from printed_figures(
+        "ledger import", Path(__file__), ["--database", "postgres", "--rows", str(rows)]
+    )
 
 
 if __name__ == "__main__":

@@ -2,335 +2,201 @@
 
 Run from the repository root:
 
-    .venv/bin/python bench/metrics_bench.py --url postgres://postgres@127.0.0.1:5432/jm_metrics_bench
+    .venv/bin/python bench/metrics_bench.py --scale city      # or: bench/run.py --only metrics
 
 What it does:
 
-1. Unless the database already holds them (or with `--reload`), drops and creates the database
-   (only one whose name ends in `_bench`), migrates it, loads the city-sized demo organisation
-   (8 branches, 48 stations, 480 police districts, 1,440 officers) and writes, with SQL
-   `generate_series` in the database itself (no rows pass through Python): `--appeals` appeals
-   over one calendar year (2026) spread over the districts, five events each, a follow-up for
-   three in five (a tenth dissatisfied, some reviewed unreasonable), a ledger of one household
-   per door with two residents each, and `--visits` visits. Columns the bench does not choose get
-   their model default, so the rows satisfy every constraint.
-2. ANALYZE, then `--runs` timed requests of each page through Django's test client as the bureau
-   leader (the full view: selectors, figures, template), for a month and, for the bureau, a year.
-3. Prints a Markdown table (p50, p95, max in ms) for docs/benchmarks.md.
+1. `city.ensure(scale)` makes sure the scale's database holds its city-year (`bench/city.py`: at
+   `city`, a million appeals, five million events, a million visits, on the demo's city of 48
+   stations and 480 police districts), loading it with SQL inside PostgreSQL if not.
+2. Times each page of `jingmin/metrics` and the indicators API through Django's test client (the
+   whole view: selectors, figures, template) as the bureau leader and as a station chief: the
+   dashboards of the bureau, a station and a police district for the last full month, the
+   bureau's year, the trend, the wall screen, the officer's explanation, the Excel export, and
+   the drill-down of every registered indicator. Each page is asked `--runs` times (fewer when a
+   request takes long: within `--budget` seconds a page, but at least three, two when a request
+   takes over ten seconds, one over a minute), after one untimed
+   request of the home page by each person to warm the process.
+3. Yields one figure per page (p50, p95, max, the SQL queries one request made); `__main__`
+   prints them as a Markdown table.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import statistics
-import sys
 import time
-from pathlib import Path
+from collections.abc import Iterator
+from datetime import date, timedelta
 from typing import Any
 
-from benchenv import configure, database_name, postgres_database
+from benchenv import figure
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/jm_metrics_bench"
-
-
-def literal(field: Any) -> str:
-    """The SQL of a column's model default (or NULL), for the columns the bench leaves alone."""
-    from django.db import models
-
-    if field.null:
-        return "NULL"
-    default = field.get_default()
-    if isinstance(field, models.JSONField):
-        return f"'{json.dumps(default or {})}'::jsonb"
-    if isinstance(field, models.BooleanField):
-        return "true" if default else "false"
-    if isinstance(field, (models.DateTimeField,)):
-        return "now()"
-    if isinstance(field, models.DateField):
-        return "current_date"
-    if isinstance(field, (models.IntegerField, models.DecimalField, models.FloatField)):
-        return str(default or 0)
-    return "''" if default in (None, "") else f"'{default}'"
+RUNS = {"small": 3, "city": 10}
+BUDGET_S = {"small": 2.0, "city": 20.0}
+TARGET_P95_MS = 100
+FLOOR_P95_MS = 500
 
 
-def insert(model: Any, count_sql: str, chosen: dict[str, str]) -> str:
-    """INSERT INTO the model's table SELECT … FROM `count_sql`, every column filled."""
-    columns, values = [], []
-    for field in model._meta.concrete_fields:
-        if field.primary_key:
-            continue
-        columns.append(f'"{field.column}"')
-        values.append(chosen.get(field.column, literal(field)))
-    # The bench's own SQL, built from the models' column names and its own expressions: no input.
-    return f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) SELECT {', '.join(values)} FROM {count_sql}"  # noqa: S608
+def last_full_month(ends: date) -> tuple[date, date]:
+    first_of_this = ends.replace(day=1)
+    last = first_of_this - timedelta(days=1)
+    return last.replace(day=1), last
 
 
-def load(appeals: int, visits: int) -> None:
-    from django.db import connection
-
-    from jingmin.appeals.models import Appeal, AppealEvent, Category, FollowUp
-    from jingmin.ledger.models import Address, House, Household, Person
-    from jingmin.org.demo import seed_org
+def cases(city: Any) -> list[tuple[str, Any, str]]:
+    """(label, who, url) of every page timed."""
+    from jingmin.metrics import registry
     from jingmin.org.models import Unit, UnitKind, User
     from jingmin.org.roles import Role
-    from jingmin.visits.models import Visit
 
-    started = time.perf_counter()
-    seed_org(seed=1, size="city")
-    print(f"organisation: {time.perf_counter() - started:.0f} s", flush=True)
-    leaves = list(Category.objects.filter(parent__isnull=False).values_list("pk", flat=True))
-    clerk = User.objects.filter(role=Role.CLERK).first() or User.objects.filter(role=Role.CHIEF).first()
-    with connection.cursor() as cur:
-        # The districts and one officer of each, numbered 0..n-1, for the generators to pick from.
-        cur.execute("DROP TABLE IF EXISTS bench_district")
-        cur.execute(
-            "CREATE UNLOGGED TABLE bench_district AS SELECT row_number() OVER (ORDER BY u.id) - 1 AS n, "
-            "u.id, u.path, u.parent_id, (SELECT min(x.id) FROM org_user x WHERE x.unit_id = u.id "
-            "AND x.role = %s) AS officer FROM org_unit u WHERE u.kind = %s",
-            [Role.OFFICER, UnitKind.DISTRICT],
-        )
-        cur.execute("CREATE INDEX ON bench_district (n)")
-        districts = Unit.objects.filter(kind=UnitKind.DISTRICT).count()
-        cats = "ARRAY[" + ",".join(map(str, leaves)) + "]"
-        received = f"timestamptz '2026-01-01 00:00+08' + (g::float / {appeals} * 365) * interval '1 day'"
-        sql = insert(
-            Appeal,
-            f"generate_series(1::bigint, {appeals}) AS g JOIN bench_district b ON b.n = (g * 7919) % {districts}",
-            {
-                "tracking_code": "'B' || lpad(g::text, 11, '0')",
-                "channel": "'phone'",
-                "type": "(ARRAY['help','complaint','report','enquiry'])[1 + g % 4]",
-                "category_id": f"({cats})[1 + (g * 31) % {len(leaves)}]",
-                "urgency": "'general'",
-                "title": "'基准诉求'",
-                "content": "'基准诉求内容'",
-                "address": "'基准路' || ((g * 13) % 20000)::text || '号'",
-                "citizen_phone_hash": "md5(((g * 17) % 400000)::text)",
-                "received_at": received,
-                "created_at": received,
-                "created_by_id": str(clerk.pk) if clerk else "NULL",
-                "intake_unit_id": "b.parent_id",
-                "intake_unit_path": "substr(b.path, 1, length(b.path) - 7)",
-                "accountable_unit_id": "b.parent_id",
-                "unit_id": "b.id",
-                "unit_path": "b.path",
-                "dispatcher_unit_id": "b.parent_id",
-                "handler_id": "b.officer",
-                "state": "CASE WHEN g % 50 = 0 THEN 'merged' WHEN g % 40 = 0 THEN 'rejected' ELSE 'archived' END",
-                "is_open": "false",
-                "sign_by": f"{received} + interval '2 hours'",
-                "signed_at": f"{received} + (CASE WHEN g % 10 = 0 THEN 3 ELSE 1 END) * interval '1 hour'",
-                "contact_by": f"{received} + interval '24 hours'",
-                "contacted_at": f"{received} + (CASE WHEN g % 12 = 0 THEN 30 ELSE 5 END) * interval '1 hour'",
-                "conclude_by": f"{received} + interval '7 days'",
-                "concluded_at": f"{received} + (CASE WHEN g % 9 = 0 THEN 9 ELSE 3 END) * interval '1 day'",
-                "result": "'solved'",
-                "handoffs": "(g % 7 = 0)::int + (g % 23 = 0)::int",
-                "search_tokens": "''",
-            },
-        )
-        cur.execute(sql)
-        print(f"appeals: {time.perf_counter() - started:.0f} s", flush=True)
-        cur.execute(
-            insert(
-                AppealEvent,
-                "appeals_appeal a CROSS JOIN generate_series(1, 5) AS s",
-                {
-                    "appeal_id": "a.id",
-                    "seq": "s",
-                    "action": "(ARRAY['register','dispatch','sign','contact','conclude'])[s]",
-                    "to_state": "(ARRAY['submitted','dispatched','signed','handling','concluded'])[s]",
-                    "at": "a.received_at + s * interval '1 hour'",
-                },
+    leader = User.objects.filter(role=Role.LEADER).order_by("pk").first()
+    assert leader is not None, "the demo organisation has a bureau leader"
+    bureau = Unit.objects.get(parent__isnull=True)
+    # The busiest station and its busiest district: the figures' worst case, not an idle one.
+    from django.db.models import Count
+
+    from jingmin.appeals.models import Appeal
+
+    busiest = (
+        Appeal.objects.values("district_id")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .values_list("district_id", flat=True)
+    )
+    district = Unit.objects.get(pk=busiest[0])
+    station = district.parent
+    assert station is not None and station.kind == UnitKind.STATION
+    chief = User.objects.filter(role=Role.CHIEF, unit=station, is_active=True).order_by("pk").first()
+    assert chief is not None, "each demo station has a chief"
+    officer = User.objects.filter(role=Role.OFFICER, unit=district).order_by("pk").first()
+    assert officer is not None
+    start, end = last_full_month(city.ends.date())
+    month = f"from={start}&to={end}"
+    year_end = city.ends.date() - timedelta(days=1)
+    year = f"from={year_end - timedelta(days=364)}&to={year_end}"
+    out: list[tuple[str, Any, str]] = [
+        ("dashboard, bureau, a month", leader, f"/metrics/?unit={bureau.pk}&{month}"),
+        ("dashboard, bureau, a year", leader, f"/metrics/?unit={bureau.pk}&{year}"),
+        ("dashboard, station, a month", leader, f"/metrics/?unit={station.pk}&{month}"),
+        ("dashboard, police district, a month", leader, f"/metrics/?unit={district.pk}&{month}"),
+        ("trend, bureau, 12 months", leader, f"/metrics/trend/?unit={bureau.pk}&to={end}"),
+        ("wall screen, bureau, this month", leader, f"/metrics/wall/?unit={bureau.pk}"),
+        ("officer's score explained, a month", leader, f"/metrics/officer/{officer.pk}/?{month}"),
+        ("export to Excel, bureau, a month", leader, f"/metrics/export/?unit={bureau.pk}&{month}"),
+        ("API, bureau, a month", leader, f"/api/v1/indicators/?unit={bureau.pk}&{month}"),
+        ("API, bureau, a year", leader, f"/api/v1/indicators/?unit={bureau.pk}&{year}"),
+        ("dashboard, own station, a month", chief, f"/metrics/?{month}"),
+        ("trend, own station, 12 months", chief, f"/metrics/trend/?to={end}"),
+        ("wall screen, own station, this month", chief, "/metrics/wall/"),
+        ("API, own station, a month", chief, f"/api/v1/indicators/?unit={station.pk}&{month}"),
+    ]
+    slow = [c for c in out if "bureau" in c[0]]
+    out = [c for c in out if "bureau" not in c[0]]
+    for ind in registry.indicators():
+        out.append(
+            (
+                f"drill-down, {ind.key}, bureau, a month",
+                leader,
+                f"/metrics/figure/{ind.key}/?unit={bureau.pk}&{month}",
             )
         )
-        print(f"events: {time.perf_counter() - started:.0f} s", flush=True)
-        cur.execute(
-            insert(
-                FollowUp,
-                "appeals_appeal a WHERE a.id % 5 < 3",
-                {
-                    "appeal_id": "a.id",
-                    "round": "1",
-                    "due_at": "a.concluded_at + interval '1 day'",
-                    "token_hash": "md5('f' || a.id::text)",
-                    "token_expires_at": "a.concluded_at + interval '30 days'",
-                    "answered_at": "a.concluded_at + interval '1 day'",
-                    "channel": "'phone'",
-                    "resolved": "a.id % 11 <> 0",
-                    "satisfaction": "(ARRAY[5,5,4,4,4,3,3,2,1,5])[1 + a.id % 10]",
-                    "review": "CASE WHEN a.id % 10 = 8 THEN 'unreasonable' ELSE '' END",
-                },
-            )
+        out.append(
+            (f"drill-down, {ind.key}, own station, a month", chief, f"/metrics/figure/{ind.key}/?{month}")
         )
-        print(f"follow-ups: {time.perf_counter() - started:.0f} s", flush=True)
-        households = max(visits // 3, districts)
-        cur.execute(
-            insert(
-                Address,
-                f"generate_series(1::bigint, {households}) AS g JOIN bench_district b ON b.n = g % {districts}",
-                {
-                    "kind": "'number'",
-                    "name": "g::text || '号'",
-                    "full_name": "'基准路' || g::text || '号'",
-                    "path": "lpad(g::text, 10, '0') || '/'",
-                    "district_id": "b.id",
-                    "district_path": "b.path",
-                    "search_tokens": "''",
-                },
-            )
-        )
-        cur.execute(
-            insert(
-                House,
-                "ledger_address a",
-                {"address_id": "a.id", "district_id": "a.district_id", "district_path": "a.district_path"},
-            )
-        )
-        cur.execute(
-            insert(
-                Household,
-                "ledger_house h",
-                {
-                    "house_id": "h.id",
-                    "number": "'1'",
-                    "district_id": "h.district_id",
-                    "district_path": "h.district_path",
-                },
-            )
-        )
-        cur.execute(
-            insert(
-                Person,
-                "ledger_household h CROSS JOIN generate_series(1, 2) AS s",
-                {
-                    "name": "'居民' || s::text",
-                    "household_id": "h.id",
-                    "house_id": "h.house_id",
-                    "relation": "CASE WHEN s = 1 THEN 'head' ELSE 'spouse' END",
-                    "district_id": "h.district_id",
-                    "district_path": "h.district_path",
-                },
-            )
-        )
-        print(f"ledger: {time.perf_counter() - started:.0f} s", flush=True)
-        cur.execute("SELECT min(id), count(*) FROM ledger_household")
-        first, n_households = cur.fetchone()
-        visited = f"timestamptz '2026-01-01 00:00+08' + (g::float / {visits} * 365) * interval '1 day'"
-        cur.execute(
-            insert(
-                Visit,
-                f"generate_series(1::bigint, {visits}) AS g JOIN ledger_household x ON x.id = {first} + (g * 7907) % "
-                f"{n_households} JOIN bench_district b ON b.id = x.district_id",
-                {
-                    "kind": "'household'",
-                    "household_id": "x.id",
-                    "officer_id": "b.officer",
-                    "unit_id": "x.district_id",
-                    "district_id": "x.district_id",
-                    "district_path": "x.district_path",
-                    "visited_at": visited,
-                    "summary": "'入户走访'",
-                    "created_at": visited,
-                },
-            )
-        )
-        print(f"visits: {time.perf_counter() - started:.0f} s", flush=True)
-        cur.execute("ANALYZE")
-    print(f"loaded in {time.perf_counter() - started:.0f} s", flush=True)
+    # The whole city's pages last: they take the longest.
+    return [c for c in out if "bureau" not in c[0]] + [c for c in out if "bureau" in c[0]] + slow
 
 
-def timed(client: Any, url: str, runs: int) -> list[float]:
-    out = []
-    for _ in range(runs):
+def least(times: list[float]) -> int:
+    """How many requests a page needs at least: three, two when one takes over ten seconds, one
+    over a minute (a city-year's bureau pages take minutes; their spread is not the point)."""
+    if times and times[0] > 60_000:
+        return 1
+    return 2 if times and times[0] > 10_000 else 3
+
+
+def timed(client: Any, url: str, runs: int, budget_s: float) -> tuple[list[float], int]:
+    """Times of up to `runs` requests (as many as `budget_s` allows, but at least `least`), and
+    the SQL queries the first of them made."""
+    from django.db import connection
+
+    queries = 0
+
+    def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        nonlocal queries
+        queries += 1
+        return execute(sql, params, many, context)
+
+    out: list[float] = []
+    spent = 0.0
+    while len(out) < runs and (len(out) < least(out) or spent < budget_s):
         started = time.perf_counter()
-        response = client.get(url)
-        out.append((time.perf_counter() - started) * 1000)
+        if out:
+            response = client.get(url)
+        else:
+            with connection.execute_wrapper(count):
+                response = client.get(url)
+        if hasattr(response, "streaming_content"):
+            b"".join(response.streaming_content)
+        elapsed = time.perf_counter() - started
         assert response.status_code == 200, (url, response.status_code)
-    return out
+        out.append(elapsed * 1000)
+        spent += elapsed
+    return out, queries
+
+
+def figures(scale: str) -> Iterator[dict[str, Any]]:
+    yield from measure(scale, runs=RUNS[scale], budget_s=BUDGET_S[scale])
+
+
+def measure(scale: str, *, runs: int, budget_s: float, only: str = "") -> Iterator[dict[str, Any]]:
+    import city as city_data
+
+    city = city_data.ensure(scale)
+    from django.conf import settings
+    from django.test import Client
+
+    settings.ALLOWED_HOSTS = ["testserver"]
+    size = city.size_note()
+    clients: dict[int, Any] = {}
+    for label, who, url in cases(city):
+        if only and only not in label:
+            continue
+        client = clients.get(who.pk)
+        if client is None:
+            client = clients[who.pk] = Client()
+            client.force_login(who)
+            # The first request of a process builds URL tables and compiles templates: not timed.
+            client.get("/")
+        times, queries = timed(client, url, runs, budget_s)
+        yield figure(
+            f"metrics: {label} ({who.role})",
+            times,
+            queries=queries,
+            size=size,
+            target_p95_ms=TARGET_P95_MS,
+            floor_p95_ms=FLOOR_P95_MS,
+        )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--url", default=DEFAULT_URL)
-    parser.add_argument("--appeals", type=int, default=1_000_000)
-    parser.add_argument("--visits", type=int, default=1_000_000)
+    parser.add_argument("--scale", choices=["small", "city"], default="city")
     parser.add_argument("--runs", type=int, default=10)
-    parser.add_argument("--reload", action="store_true")
-    args = parser.parse_args()
-    name = database_name(args.url)
-    if not name.endswith("_bench"):
-        raise SystemExit(f"refusing to drop {name!r}: only a database whose name ends in _bench is used")
-    postgres_database(args.url, fresh=args.reload)
-    configure(args.url)
-    import os
-
-    # Pages are rendered without collectstatic: plain static names.
-    os.environ.setdefault("JINGMIN_STATIC_MANIFEST", "0")
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-    from django.test import Client
-
-    from jingmin.appeals.models import Appeal
-    from jingmin.org.models import Unit, UnitKind, User
-    from jingmin.org.roles import Role
-
-    settings.ALLOWED_HOSTS = ["testserver"]
-    call_command("migrate", verbosity=0)
-    if Appeal.objects.count() < args.appeals:
-        postgres_database(args.url, fresh=True)
-        from django.db import connection
-
-        connection.close()
-        call_command("migrate", verbosity=0)
-        load(args.appeals, args.visits)
-    leader = User.objects.filter(role=Role.LEADER).first() or User.objects.create(
-        username="bench-leader",
-        full_name="基准局长",
-        unit=Unit.objects.get(parent__isnull=True),
-        role=Role.LEADER,
+    parser.add_argument(
+        "--budget", type=float, default=90.0, help="seconds of requests a page at most (3 at least)"
     )
-    client = Client()
-    client.force_login(leader)
-    bureau = Unit.objects.get(parent__isnull=True)
-    station = Unit.objects.filter(kind=UnitKind.STATION).order_by("path").first()
-    district = Unit.objects.filter(kind=UnitKind.DISTRICT).order_by("path").first()
-    officer = User.objects.filter(role=Role.OFFICER, unit=district).first()
-    assert station and district and officer
-    month = "from=2026-03-01&to=2026-03-31"
-    year = "from=2026-01-01&to=2026-12-31"
-    cases = [
-        ("dashboard, bureau, a month (48 stations, 480 districts)", f"/metrics/?unit={bureau.pk}&{month}"),
-        ("dashboard, station, a month (10 districts)", f"/metrics/?unit={station.pk}&{month}"),
-        ("dashboard, district, a month", f"/metrics/?unit={district.pk}&{month}"),
-        ("trend, station, 12 months", f"/metrics/trend/?unit={station.pk}&to=2026-12-31"),
-        (
-            "drill-down, satisfaction, station, a month",
-            f"/metrics/figure/satisfaction/?unit={station.pk}&{month}",
-        ),
-        ("drill-down, response, station, a month", f"/metrics/figure/response/?unit={station.pk}&{month}"),
-        ("officer's score explained, a month", f"/metrics/officer/{officer.pk}/?{month}"),
-        ("API, station, a month", f"/api/v1/indicators/?unit={station.pk}&{month}"),
-        ("API, bureau, a year", f"/api/v1/indicators/?unit={bureau.pk}&{year}"),
-        ("wall screen, bureau (this month)", f"/metrics/wall/?unit={bureau.pk}"),
-    ]
-    print(f"\n{Appeal.objects.count():,} appeals\n")
-    print("| view | p50 ms | p95 ms | max ms |")
-    print("|---|---|---|---|")
-    for label, url in cases:
-        runs = max(2, args.runs // 5) if "bureau" in label else args.runs
-        t = sorted(timed(client, url, runs))
-        p95 = t[min(len(t) - 1, round(0.95 * (len(t) - 1)))]
-        print(f"| {label} | {statistics.median(t):.0f} | {p95:.0f} | {max(t):.0f} |", flush=True)
+    parser.add_argument("--only", default="", help="pages whose label contains this")
+    args = parser.parse_args()
+    print("| page | p50 ms | p95 ms | max ms | runs | SQL queries |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for f in measure(args.scale, runs=args.runs, budget_s=args.budget, only=args.only):
+        print(
+            f"| {f['name']} | {f['p50_ms']:.0f} | {f['p95_ms']:.0f} | {f['max_ms']:.0f} | {f['runs']} | {f['queries']} |",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

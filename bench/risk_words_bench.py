@@ -22,7 +22,11 @@ import random
 import re
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
+
+from benchenv import figure
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -84,23 +88,18 @@ def make_texts(n: int, rng: random.Random, risky: list[str]) -> list[str]:
     return texts
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--texts", type=int, default=1_000_000)
-    parser.add_argument("--words", type=int, default=1000)
-    parser.add_argument("--regex-sample", type=int, default=20_000)
-    parser.add_argument("--seed", type=int, default=2026)
-    args = parser.parse_args()
+SIZES = {"small": (20_000, 2_000), "city": (1_000_000, 20_000)}
+
+
+def measure(texts_n: int, words_n: int, regex_sample: int, seed: int) -> dict[str, float]:
     from jingmin.warnings.defaults import DEFAULT_WORDS
     from jingmin.warnings.matcher import build
 
-    rng = random.Random(args.seed)  # noqa: S311 (made-up data, not a secret)
-    words = make_words(args.words, rng)
+    rng = random.Random(seed)  # noqa: S311 (made-up data, not a secret)
+    words = make_words(words_n, rng)
     risky = [w for ws in DEFAULT_WORDS.values() for w in ws]
     started = time.perf_counter()
-    texts = make_texts(args.texts, rng, risky)
+    texts = make_texts(texts_n, rng, risky)
     made = time.perf_counter() - started
     chars = sum(map(len, texts))
 
@@ -112,23 +111,65 @@ def main() -> None:
     flagged = sum(1 for t in texts if matcher.themes_in(t))
     scan_s = time.perf_counter() - started
 
-    sample = texts[: args.regex_sample]
+    sample = texts[:regex_sample]
     patterns = [re.compile(re.escape(w)) for _t, w in words]
     started = time.perf_counter()
     regex_flagged = sum(1 for t in sample if any(p.search(t) for p in patterns))
     regex_s = time.perf_counter() - started
+    return {
+        "texts": len(texts),
+        "words": len(words),
+        "characters": chars,
+        "made_s": made,
+        "build_s": build_s,
+        "scan_s": scan_s,
+        "flagged": flagged,
+        "regex_texts": len(sample),
+        "regex_s": regex_s,
+        "regex_flagged": regex_flagged,
+    }
 
-    print(
-        f"| texts | {len(texts):,} ({chars / len(texts):.0f} characters on average; made in {made:.1f} s) |"
+
+def figures(scale: str) -> Iterator[dict[str, Any]]:
+    texts, sample = SIZES[scale]
+    m = measure(texts, 1000, sample, 2026)
+    yield figure("risk words: automaton built (1,000 words)", [m["build_s"] * 1000], words=m["words"])
+    yield figure(
+        f"risk words: scan with negation and quotation, {m['texts']:,} texts against {m['words']:,} words",
+        per_s=m["texts"] / m["scan_s"],
+        seconds=round(m["scan_s"], 1),
+        characters_per_s=round(m["characters"] / m["scan_s"]),
+        flagged=m["flagged"],
+        texts=m["texts"],
     )
-    print(f"| risk words | {len(words):,} |")
-    print(f"| automaton built | {build_s * 1000:.1f} ms |")
-    print(
-        f"| scan with negation and quotation | {scan_s:.1f} s: **{len(texts) / scan_s:,.0f} texts/s** ({chars / scan_s / 1e6:.1f} M characters/s) |"
+    yield figure(
+        f"risk words: loop of {m['words']:,} regular expressions, {m['regex_texts']:,} texts",
+        per_s=m["regex_texts"] / m["regex_s"],
+        seconds=round(m["regex_s"], 1),
+        flagged=m["regex_flagged"],
     )
-    print(f"| texts flagged | {flagged:,} |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--texts", type=int, default=1_000_000)
+    parser.add_argument("--words", type=int, default=1000)
+    parser.add_argument("--regex-sample", type=int, default=20_000)
+    parser.add_argument("--seed", type=int, default=2026)
+    args = parser.parse_args()
+    m = measure(args.texts, args.words, args.regex_sample, args.seed)
+    texts, chars, scan_s = m["texts"], m["characters"], m["scan_s"]
+    print(f"| texts | {texts:,} ({chars / texts:.0f} characters on average; made in {m['made_s']:.1f} s) |")
+    print(f"| risk words | {m['words']:,} |")
+    print(f"| automaton built | {m['build_s'] * 1000:.1f} ms |")
     print(
-        f"| loop of {len(words):,} regular expressions, first {len(sample):,} texts | {regex_s:.1f} s: {len(sample) / regex_s:,.0f} texts/s ({regex_flagged:,} flagged, negation not read) |"
+        f"| scan with negation and quotation | {scan_s:.1f} s: **{texts / scan_s:,.0f} texts/s** ({chars / scan_s / 1e6:.1f} M characters/s) |"
+    )
+    print(f"| texts flagged | {m['flagged']:,} |")
+    print(
+        f"| loop of {m['words']:,} regular expressions, first {m['regex_texts']:,} texts | {m['regex_s']:.1f} s: {m['regex_texts'] / m['regex_s']:,.0f} texts/s ({m['regex_flagged']:,} flagged, negation not read) |"
     )
 
 

@@ -35,11 +35,12 @@ import random
 import statistics
 import sys
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from benchenv import configure, database_name, postgres_database
+from benchenv import configure, database_name, postgres_database, printed_figures
 
 # One core for the latency figures, as the target asks; set before numpy is imported.
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -337,6 +338,28 @@ def main() -> None:
     measure_suggestions(args.runs, args.seed)
     measure_duplicates(args.runs, args.seed)
     print(f"\nCPU affinity {sorted(os.sched_getaffinity(0))} of {os.cpu_count()} cores")
+
+
+def figures(scale: str) -> Iterator[dict[str, Any]]:
+    """For `bench/run.py`: this script's report, on 5,000 open appeals and 2,000 to train on
+    without the CSV's cross-validation and with 2 folds (small), or at its full size with the CSV
+    (city)."""
+    argv = [
+        "--skip-csv",
+        "--open",
+        "5000",
+        "--train",
+        "2000",
+        "--runs",
+        "50",
+        "--splits",
+        "1",
+        "--folds",
+        "2",
+    ]
+    if scale == "city":
+        argv = ["--splits", "1"]
+    yield from printed_figures("routing", Path(__file__), argv)
 
 
 if __name__ == "__main__":

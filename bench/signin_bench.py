@@ -34,7 +34,11 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
+
+from benchenv import figure
 
 ROOT = Path(__file__).resolve().parent.parent
 ACCOUNTS = ("clerk", "officer", "chief", "leader", "inspector")
@@ -52,7 +56,10 @@ def server_cpu_ms(pid: int) -> float:
     return 1000 * ticks / os.sysconf("SC_CLK_TCK")
 
 
-def sign_in(base: str, username: str, password: str, pid: int) -> tuple[float, float, float, float]:
+Timing = tuple[float, float, float, float]
+
+
+def sign_in(base: str, username: str, password: str, pid: int) -> Timing:
     """(POST wall ms, home wall ms, POST server CPU ms, home server CPU ms)."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect())
@@ -116,17 +123,12 @@ def hasher_figures(password: str) -> list[tuple[str, float, float]]:
     return rows
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--port", type=int, default=8199)
-    parser.add_argument("--rounds", type=int, default=10)
-    parser.add_argument("--password", default=os.environ.get("JINGMIN_DEMO_PASSWORD", "Jingmin@2026"))
-    args = parser.parse_args()
-
+def measure(port: int, rounds: int, password: str) -> tuple[Timing, list[Timing]]:
+    """The first sign-in of a fresh server and `rounds` sign-ins of each account after it."""
     env = {"JINGMIN_DEBUG": "1", "JINGMIN_HTTPS": "0", "JINGMIN_LOG_LEVEL": "WARNING", **os.environ}
-    base = f"http://127.0.0.1:{args.port}"
+    base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(  # noqa: S603 (our own manage.py, fixed arguments)
-        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{args.port}", "--noreload"],
+        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -134,16 +136,65 @@ def main() -> None:
     )
     try:
         wait_for(base)
-        first = sign_in(base, ACCOUNTS[0], args.password, server.pid)
-        later = [
-            sign_in(base, account, args.password, server.pid)
-            for _ in range(args.rounds)
-            for account in ACCOUNTS
-        ]
+        first = sign_in(base, ACCOUNTS[0], password, server.pid)
+        later = [sign_in(base, account, password, server.pid) for _ in range(rounds) for account in ACCOUNTS]
     finally:
         server.terminate()
         server.wait()
+    return first, later
 
+
+ROUNDS = {"small": 2, "city": 10}
+DEMO_DATABASE = ROOT / "var" / "jingmin.sqlite3"
+
+
+def demo_ready() -> bool:
+    """Whether the demo's accounts are there to sign in (an empty file is made by any command
+    run before `migrate`)."""
+    if os.environ.get("DATABASE_URL"):
+        return True
+    if not DEMO_DATABASE.exists():
+        return False
+    import sqlite3
+
+    with sqlite3.connect(f"file:{DEMO_DATABASE}?mode=ro", uri=True) as db:
+        found = db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'org_user'"
+        ).fetchone()
+        return bool(found and db.execute("SELECT count(*) FROM org_user").fetchone()[0])
+
+
+def figures(scale: str) -> Iterator[dict[str, Any]]:
+    # The demo's settings, as the command line in bench/README.md sets them.
+    os.environ.setdefault("JINGMIN_DEBUG", "1")
+    os.environ.setdefault("JINGMIN_HTTPS", "0")
+    if not demo_ready():
+        yield figure("signin: skipped", skipped="no demo database: run manage.py migrate and seed_demo first")
+        return
+    password = os.environ.get("JINGMIN_DEMO_PASSWORD", "Jingmin@2026")
+    first, later = measure(8199, ROUNDS[scale], password)
+    yield figure(
+        "signin: first sign-in of a fresh server, POST + home",
+        [first[0] + first[1]],
+        server_cpu_ms=round(first[2] + first[3]),
+    )
+    yield figure(
+        "signin: later sign-ins, POST + home",
+        [post + home for post, home, *_ in later],
+        server_cpu_p50_ms=round(statistics.median(a + b for *_, a, b in later)),
+        accounts=len(ACCOUNTS),
+    )
+    for name, wall, cpu_ms in hasher_figures(password):
+        yield figure(f"signin: password check alone, {name}", [wall], cpu_ms=round(cpu_ms))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--port", type=int, default=8199)
+    parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--password", default=os.environ.get("JINGMIN_DEMO_PASSWORD", "Jingmin@2026"))
+    args = parser.parse_args()
+    first, later = measure(args.port, args.rounds, args.password)
     print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores\n")
     print("| what | POST ms | home ms | total ms | server CPU ms (POST + home) |")
     print("|---|---:|---:|---:|---:|")

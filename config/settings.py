@@ -160,6 +160,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     DATABASES["default"]["TEST"] = {"NAME": env_str("DATABASE_TEST_NAME", "test_jingmin")}
+# PostgreSQL's JIT compiles every large query anew, 0.4-0.7 s each on the indicators' scans, more
+# than it saves on queries that are answered from indexes (docs/benchmarks.md): off for our sessions.
+PG_SESSION_OPTIONS = {"options": "-c jit=off"}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(PG_SESSION_OPTIONS)
 # A PostgreSQL streaming replica (hot standby) for heavy reads: the exports, the public statistics
 # and the coverage pages (`jingmin.core.routers` names them). Writes never go there; without it
 # every read goes to the primary.
@@ -170,6 +175,7 @@ if DATABASE_REPLICA_URL:
     )
     # In tests the replica serves the test database of the primary that it copies.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"].setdefault("OPTIONS", {}).update(PG_SESSION_OPTIONS)
 DATABASE_ROUTERS = ["jingmin.core.routers.PrimaryReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

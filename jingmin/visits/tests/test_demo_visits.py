@@ -1,9 +1,8 @@
 """The demo year of visits: outlines around every district, coverage that differs between
-districts within 40–90%, the families' news and tasks; loaded in seconds, the same for a seed."""
+districts within 40–90%, the families' news and tasks, the same for a seed."""
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime
 
 import pytest
@@ -23,15 +22,12 @@ def test_a_year_of_visits_over_the_demo_ledger(db):
     org = seed_org(seed=7, size="small")
     seed_ledger(seed=7, org=org)
     now = timezone.now().replace(microsecond=0)
-    started = time.monotonic()
     counts = seed_visits(seed=7, org=org, now=now)
-    elapsed = time.monotonic() - started
 
     assert counts.visits == Visit.objects.count() > 0
     assert VisitEvent.objects.filter(action="record").count() == counts.visits
     assert VisitItem.objects.count() == counts.items > 0
     assert VisitFollowUp.objects.filter(kind="task").count() == counts.tasks > 0
-    assert elapsed < 30
 
     # Outlines for every district, valid GeoJSON.
     outlines = {o.district_id: o.geometry for o in DistrictOutline.objects.all()}
