@@ -65,6 +65,18 @@ def make_user(username: str, unit: Unit, role: str, full_name: str, phone: str =
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Sign-in failures are counted in the cache (jingmin/org/signin.py): a test must not inherit
+    another's, or a page would ask it for the image sum. Only the in-process cache is cleared; a
+    shared Redis is left alone."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    if isinstance(caches["default"], LocMemCache):
+        caches["default"].clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_hasher(settings):
     # Hashing with the production work factor would make every persona cost a quarter second.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -200,9 +200,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "jingmin.org.passwords.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
 ]
 
-# Sign-in policy (MLPS level 3 practice): lock after repeated failures, time out idle sessions.
+# Sign-in policy (MLPS level 3 practice: limit failed sign-ins, time out idle sessions), in
+# jingmin/org/signin.py and docs/operations.md, "Sign-in policy". No failure locks an account for
+# everyone. Failures for one name from one address before that name is refused from there, and
+# how long (also the window of the count for one name from anywhere):
 SIGNIN_MAX_FAILURES = env_int("JINGMIN_SIGNIN_MAX_FAILURES", 5)
 SIGNIN_LOCKOUT_MINUTES = env_int("JINGMIN_SIGNIN_LOCKOUT_MINUTES", 30)
+# Failures from one address (any names) before the page asks for the image sum.
+SIGNIN_CAPTCHA_AFTER = env_int("JINGMIN_SIGNIN_CAPTCHA_AFTER", 3)
+# Failures for one name from anywhere before every sign-in to it needs the image sum.
+SIGNIN_ACCOUNT_CAPTCHA_AFTER = env_int("JINGMIN_SIGNIN_ACCOUNT_CAPTCHA_AFTER", 10)
 # Failed sign-ins from one client address (any names) before that address is refused for the rest
 # of the window that began with its first failure (docs/operations.md, "Sign-in").
 SIGNIN_ADDRESS_MAX_FAILURES = env_int("JINGMIN_SIGNIN_ADDRESS_MAX_FAILURES", 20)

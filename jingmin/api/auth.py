@@ -1,17 +1,15 @@
 """`POST /api/v1/auth/token/`: a token for a person, by the same sign-in policy as the pages.
 
-The password check, the lock-out counter, the second factor and their audit rows are
+The password check, the failure counts, the second factor and their audit rows are
 `jingmin.org.signin`'s; this view only turns their outcomes into answers. A wrong password or a
-wrong code through the API counts toward the lock-out exactly like one on the sign-in page.
+wrong code through the API counts exactly like one on the sign-in page. A program cannot solve
+the page's image sum, so wherever the page would ask for it this answers `429 throttled`.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from django.conf import settings
 from django.db import transaction
-from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
@@ -31,6 +29,7 @@ from jingmin.org.models import User
 from jingmin.org.signin import (
     Outcome,
     SigninResult,
+    name_throttled_message,
     signin_check_otp,
     signin_check_password,
     signin_succeeded,
@@ -40,19 +39,12 @@ from jingmin.org.signin import (
 NO_STORE = {"Cache-Control": "no-store"}
 
 
-def _locked(until: datetime | None) -> Response:
-    when = formats.date_format(timezone.localtime(until), "DATETIME_FORMAT") if until else ""
-    # The sign-in page's wording, so that both say the same thing in every language.
-    message = _(
-        "This account is locked after repeated failed sign-ins until %(time)s. "
-        "Try again then, or ask your security administrator to unlock it."
-    ) % {"time": when}
+def _throttled(message: str, minutes: int) -> Response:
     return error_response(
-        status.HTTP_403_FORBIDDEN,
+        status.HTTP_429_TOO_MANY_REQUESTS,
         message,
-        ErrorCode.LOCKED,
-        headers=NO_STORE,
-        locked_until=until.isoformat() if until else None,
+        ErrorCode.THROTTLED,
+        headers={**NO_STORE, "Retry-After": str(minutes * 60)},
     )
 
 
@@ -66,10 +58,10 @@ def _bad_credentials(result: SigninResult) -> Response:
     )
 
 
-def _token_for(user: User, *, second_factor: bool) -> Response:
+def _token_for(user: User, *, second_factor: bool, address: str) -> Response:
     with transaction.atomic():
         token, _created = Token.objects.get_or_create(user=user)
-        signin_succeeded(user=user, second_factor=second_factor, via="api")
+        signin_succeeded(user=user, second_factor=second_factor, via="api", address=address)
     return Response({"token": token.key}, headers=NO_STORE)
 
 
@@ -86,7 +78,7 @@ class TokenView(APIView):
         description=(
             "Exchange a user name and password (and the authenticator's code, for administrators and "
             "for anyone who set one up) for a token; send it as `Authorization: Token <key>`. Failures "
-            "count toward the account's lock-out like those of the sign-in page."
+            "count like those of the sign-in page; past its limits the answer is `429 throttled`."
         ),
         request=TokenRequestSerializer,
         responses={
@@ -95,7 +87,11 @@ class TokenView(APIView):
                 ErrorSerializer, description="Wrong credentials or code; or a code is needed."
             ),
             403: OpenApiResponse(
-                ErrorSerializer, description="Locked, deactivated, or the second factor is not set up yet."
+                ErrorSerializer, description="Deactivated, or the second factor is not set up yet."
+            ),
+            429: OpenApiResponse(
+                ErrorSerializer,
+                description="Too many failed sign-ins from this address or for this name; see Retry-After.",
             ),
         },
         auth=[],
@@ -110,14 +106,18 @@ class TokenView(APIView):
         )
         user = result.user
         if result.outcome == Outcome.THROTTLED:
-            return error_response(
-                status.HTTP_429_TOO_MANY_REQUESTS,
-                throttled_message(),
-                ErrorCode.THROTTLED,
-                headers={**NO_STORE, "Retry-After": str(settings.SIGNIN_ADDRESS_WINDOW_MINUTES * 60)},
+            return _throttled(throttled_message(), settings.SIGNIN_ADDRESS_WINDOW_MINUTES)
+        if result.outcome == Outcome.NAME_THROTTLED:
+            return _throttled(name_throttled_message(), settings.SIGNIN_LOCKOUT_MINUTES)
+        if result.outcome == Outcome.NEEDS_CAPTCHA:
+            return _throttled(
+                _(
+                    "Too many failed sign-ins. Sign in on the web page, which asks for a picture check, "
+                    "or try again in %(minutes)d minutes."
+                )
+                % {"minutes": settings.SIGNIN_LOCKOUT_MINUTES},
+                settings.SIGNIN_LOCKOUT_MINUTES,
             )
-        if result.outcome == Outcome.LOCKED:
-            return _locked(result.locked_until)
         if result.outcome == Outcome.INACTIVE:
             return error_response(
                 status.HTTP_403_FORBIDDEN,
@@ -148,13 +148,13 @@ class TokenView(APIView):
                     field="otp",
                     headers=NO_STORE,
                 )
-            result = signin_check_otp(user=user, token=otp)
-            if result.outcome == Outcome.LOCKED:
-                return _locked(result.locked_until)
+            result = signin_check_otp(user=user, token=otp, address=client_ip(request))
+            if result.outcome == Outcome.NAME_THROTTLED:
+                return _throttled(name_throttled_message(), settings.SIGNIN_LOCKOUT_MINUTES)
             if result.outcome != Outcome.OK:
                 return error_response(
                     status.HTTP_400_BAD_REQUEST,
-                    _("The code is not correct. %(count)d attempts left before the account is locked.")
+                    _("The code is not correct. %(count)d attempts left from this address.")
                     % {"count": result.remaining or 0},
                     CommonError.BAD_OTP,
                     field="otp",
@@ -168,4 +168,4 @@ class TokenView(APIView):
                 ErrorCode.PASSWORD_CHANGE_REQUIRED,
                 headers=NO_STORE,
             )
-        return _token_for(user, second_factor=second_factor)
+        return _token_for(user, second_factor=second_factor, address=client_ip(request))

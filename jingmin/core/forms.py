@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from captcha.fields import CaptchaField, CaptchaTextInput  # type: ignore[import-untyped]
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from jingmin.core.codes import CommonError
 from jingmin.core.errors import ServiceError
@@ -29,6 +32,26 @@ def phone_input(*, autocomplete: str = "off") -> forms.TextInput:
     """A phone number's input: the phone keypad on a mobile. Staff forms take other people's
     numbers, so the browser is asked not to fill in its own."""
     return forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": autocomplete})
+
+
+class CaptchaInput(CaptchaTextInput):
+    """The library's widget with the site's markup: a labelled picture and a numeric keyboard."""
+
+    template_name = "core/_captcha_widget.html"
+
+
+def captcha_field(*, help_text: str | Promise = "") -> CaptchaField:
+    """The offline image sum (django-simple-captcha) that the portal's limits and the staff
+    sign-in ask for when a place or an account draws too many attempts."""
+    return CaptchaField(
+        label=_("Work out the sum in the picture"),
+        help_text=help_text,
+        widget=CaptchaInput(attrs={"inputmode": "numeric", "class": "captcha-answer"}),
+        error_messages={
+            "invalid": _("That is not the answer to the sum in the picture. Try the new one."),
+            "required": _("Enter the answer to the sum in the picture."),
+        },
+    )
 
 
 class MultipleFileInput(forms.FileInput):

@@ -64,3 +64,22 @@ class Notification(models.Model):
     @property
     def is_unread(self) -> bool:
         return self.read_at is None
+
+
+class SmsDispatch(models.Model):
+    """One SMS to hand to the gateway, keyed so that a task run twice sends it once.
+
+    `attempted_at` is committed before the gateway is called and `sent_at` after it answered. A run
+    that finds `attempted_at` set does not send: the earlier run either sent it or died in the
+    middle, and a citizen must not get the same text twice (at most once, unlike e-mail). A
+    gateway that refuses the message clears `attempted_at`, so the retry sends it. The number and
+    the text are not stored here: they travel in the task's arguments only.
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    attempted_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.key

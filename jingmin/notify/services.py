@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from functools import partial
 
@@ -9,6 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from jingmin.notify.dispatch import sms_dispatch_create
 from jingmin.notify.models import Notification
 from jingmin.notify.tasks import send_email, send_sms
 from jingmin.org.models import User
@@ -88,15 +90,21 @@ def public_link(path: str) -> str:
     return settings.PUBLIC_BASE_URL + path
 
 
-def sms_notify(*, phone: str, text: str) -> None:
-    """Queue one SMS, sent by the worker after the surrounding transaction commits."""
+def sms_notify(*, phone: str, text: str, key: str = "") -> None:
+    """Queue one SMS, sent by the worker after the surrounding transaction commits.
+
+    Its dispatch record, written in the caller's transaction, lets the task send it at most once;
+    a caller that may run twice passes the same `key` each time and queues it once."""
     if not phone:
         raise ValueError("An SMS needs a phone number")
+    key = key or uuid.uuid4().hex
+    if not sms_dispatch_create(key=key):
+        return
     # The phone number is personal data, and it is stored in the task's arguments (the
     # django_tasks_db result row) until that row is deleted. It is needed only until the message
     # is sent: finished results are pruned with the minutely heartbeat (`task_results_prune`,
     # TASK_RESULTS_KEEP_DAYS), and nothing else should keep the number.
-    transaction.on_commit(partial(send_sms.enqueue, phone=phone, text=text))
+    transaction.on_commit(partial(send_sms.enqueue, phone=phone, text=text, dispatch_key=key))
 
 
 def notification_mark_read(*, actor: User, ids: list[int] | None = None) -> int:

@@ -1,9 +1,10 @@
 """Side effects of notifications, run by the task worker (`manage.py db_worker`).
 
-Each task is safe to run again: it writes nothing to the database and re-reads what it needs, so
-a retry after a failure repeats only the send that failed. Delivery is therefore at least once: a
-worker that dies after the gateway accepted a message but before the result is stored sends it a
-second time on retry, which is the lesser harm for a reminder than never sending it.
+Each task is safe to run again. E-mail re-reads what it needs and is delivered at least once: a
+worker that dies after the server accepted a message sends it again on retry. An SMS goes to a
+citizen's phone and is sent at most once: its `SmsDispatch` row is claimed (committed) before the
+gateway is called, so a second run of the same task — a retry after the worker was killed in the
+middle, or the same task queued twice — sends nothing; a gateway that refuses gives the claim back.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import logging
 from django.core.mail import send_mail
 from django_tasks import task
 
+from jingmin.notify.dispatch import sms_dispatch_claim, sms_dispatch_release, sms_dispatch_sent
 from jingmin.notify.sms import get_sms_backend
 from jingmin.org.models import User
 
@@ -34,5 +36,16 @@ def send_email(*, user_id: int, subject: str, body: str) -> None:
 
 
 @task()
-def send_sms(*, phone: str, text: str) -> None:
-    get_sms_backend().send(phone, text)
+def send_sms(*, phone: str, text: str, dispatch_key: str = "") -> None:
+    # Tasks queued before dispatch rows existed carry no key and are sent as they were.
+    if dispatch_key and not sms_dispatch_claim(key=dispatch_key):
+        logger.warning("SMS %s was attempted before; not sent again", dispatch_key)
+        return
+    try:
+        get_sms_backend().send(phone, text)
+    except Exception:
+        if dispatch_key:
+            sms_dispatch_release(key=dispatch_key)
+        raise
+    if dispatch_key:
+        sms_dispatch_sent(key=dispatch_key)

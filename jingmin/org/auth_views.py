@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime
 
 import segno
 from django.contrib import messages
@@ -12,7 +11,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -31,9 +29,11 @@ from jingmin.org.selectors import signing_in_user
 from jingmin.org.signin import (
     Outcome,
     confirmed_device,
+    name_throttled_message,
     password_change,
     signin_check_otp,
     signin_check_password,
+    signin_needs_captcha,
     signin_succeeded,
     signout_recorded,
     throttled_message,
@@ -71,16 +71,14 @@ def _complete(request: HttpRequest, user: User, *, with_otp: bool) -> HttpRespon
         device = confirmed_device(user)
         if device is not None:
             otp_login(request, device)
-    signin_succeeded(user=user, second_factor=with_otp)
+    signin_succeeded(user=user, second_factor=with_otp, address=client_ip(request))
     return redirect(target)
 
 
-def _locked_message(until: datetime | None) -> str:
-    when = formats.date_format(timezone.localtime(until), "DATETIME_FORMAT") if until else ""
-    return _(
-        "This account is locked after repeated failed sign-ins until %(time)s. "
-        "Try again then, or ask your security administrator to unlock it."
-    ) % {"time": when}
+def _captcha_newly_asked(request: HttpRequest, form: SigninForm) -> bool:
+    # The picture is asked for on this answer for the first time (the name's count reached its
+    # threshold): the password typed was not looked at and must be typed again with the sum.
+    return "captcha" in form.errors and "captcha_0" not in request.POST
 
 
 @never_cache
@@ -88,12 +86,17 @@ def _locked_message(until: datetime | None) -> str:
 def signin(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("core:home")
-    form = SigninForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    address = client_ip(request)
+    with_captcha = signin_needs_captcha(username=request.POST.get("username", ""), address=address)
+    form = SigninForm(request.POST or None, with_captcha=with_captcha)
+    if request.method == "POST" and not form.is_valid() and _captcha_newly_asked(request, form):
+        form.add_error(None, _("Enter the answer to the sum in the picture, then your password again."))
+    elif request.method == "POST" and form.is_valid():
         result = signin_check_password(
             username=form.cleaned_data["username"],
             password=form.cleaned_data["password"],
-            address=client_ip(request),
+            address=address,
+            captcha_solved="captcha" in form.cleaned_data,
         )
         user = result.user
         if result.outcome == Outcome.OK and user is not None:
@@ -107,16 +110,23 @@ def signin(request: HttpRequest) -> HttpResponse:
             }
             step = "org:signin_otp" if result.outcome == Outcome.NEEDS_OTP else "org:signin_enrol"
             return redirect(step)
-        if result.outcome == Outcome.LOCKED:
-            form.add_error(None, _locked_message(result.locked_until))
-        elif result.outcome == Outcome.INACTIVE:
+        if result.outcome == Outcome.INACTIVE:
             form.add_error(None, _("This account has been deactivated. Ask your system administrator."))
         elif result.outcome == Outcome.THROTTLED:
             form.add_error(None, throttled_message())
+        elif result.outcome == Outcome.NAME_THROTTLED:
+            form.add_error(None, name_throttled_message())
+        elif result.outcome == Outcome.NEEDS_CAPTCHA:
+            form.add_error(None, _("Enter the answer to the sum in the picture, then your password again."))
         else:
             # The same words for an unknown name and a wrong password: the page tells no one
             # which names exist.
             form.add_error(None, _("Wrong user name or password."))
+    # This failure may be the one past the threshold: the next try shows the picture.
+    username = request.POST.get("username", "")
+    asked = "captcha" in form.fields
+    if request.method == "POST" and not asked and signin_needs_captcha(username=username, address=address):
+        form.ask_captcha()
     return render(request, "org/signin.html", {"form": form, "next": request.GET.get("next", "")})
 
 
@@ -127,16 +137,16 @@ def signin_otp(request: HttpRequest) -> HttpResponse:
         return redirect("org:signin")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        result = signin_check_otp(user=user, token=form.cleaned_data["token"])
+        result = signin_check_otp(user=user, token=form.cleaned_data["token"], address=client_ip(request))
         if result.outcome == Outcome.OK:
             return _complete(request, user, with_otp=True)
-        if result.outcome == Outcome.LOCKED:
+        if result.outcome == Outcome.NAME_THROTTLED:
             request.session.pop(PENDING_KEY, None)
-            messages.error(request, _locked_message(result.locked_until))
+            messages.error(request, name_throttled_message())
             return redirect("org:signin")
         form.add_error(
             "token",
-            _("The code is not correct. %(count)d attempts left before the account is locked.")
+            _("The code is not correct. %(count)d attempts left from this address.")
             % {"count": result.remaining or 0},
         )
     return render(request, "org/signin_otp.html", {"form": form, "person": user})

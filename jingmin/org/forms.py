@@ -5,11 +5,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jingmin.core.forms import captcha_field
 from jingmin.org.models import Unit, UnitKind, User
 from jingmin.org.roles import BUSINESS_ROLES, Role
 
 
 class SigninForm(forms.Form):
+    """The name and password, and the image sum when the sign-in policy asks for it."""
+
     username = forms.CharField(
         label=_("User name"),
         max_length=150,
@@ -20,6 +23,17 @@ class SigninForm(forms.Form):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
+
+    def __init__(self, *args: Any, with_captcha: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if with_captcha:
+            self.ask_captcha()
+
+    def ask_captcha(self) -> None:
+        """Add the image sum (after validation too, to show it on the answer to a failure)."""
+        self.fields["captcha"] = captcha_field(
+            help_text=_("Asked after repeated failed sign-ins; it keeps password-guessing machines out.")
+        )
 
 
 class TokenForm(forms.Form):

@@ -20,6 +20,7 @@ from jingmin.org.models import ALLOWED_PARENT_KINDS, Unit, UnitKind, User
 from jingmin.org.roles import ADMIN_ROLES, Cap, Role
 from jingmin.org.scope import Scope
 from jingmin.org.selectors import require
+from jingmin.org.signin import signin_counts_clear
 
 
 def _require_in_scope(actor: User, unit: Unit) -> None:
@@ -229,6 +230,8 @@ def account_unlock(*, actor: User, user: User) -> User:
         locked.failed_signins, locked.locked_until = 0, None
         locked.save(update_fields=["failed_signins", "locked_until"])
         audit_record(actor=actor, action=AuditAction.USER_UNLOCK, target=locked)
+    # The counts that slow sign-ins to this name, at every address.
+    signin_counts_clear(username=locked.username, address=None)
     return locked
 
 

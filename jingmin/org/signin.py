@@ -1,14 +1,26 @@
-"""Sign-in: password, lock-out, second factor, and the audit rows of each step.
+"""Sign-in: password, throttling, second factor, and the audit rows of each step.
 
-Lock-out is kept on the account itself (a counter and a time), written with the failure's audit
-row in one transaction, so that the security administrator's page, the sign-in page and the log
-always agree. Wrong one-time codes count like wrong passwords.
+No failure ever locks an account for everyone: a stranger who knows a chief's user name must not
+be able to keep the chief out. Failures are counted in the shared cache under three keys, all
+made from the name as typed (never from whether it exists), so that an unknown name and a wrong
+password are treated alike, step for step:
+
+- per client address (any names): past `SIGNIN_CAPTCHA_AFTER` the page asks for the image sum,
+  past `SIGNIN_ADDRESS_MAX_FAILURES` the address is refused for the rest of its window;
+- per name and address: past `SIGNIN_MAX_FAILURES` that name is refused from that address for
+  `SIGNIN_LOCKOUT_MINUTES` — the owner at another address is not touched;
+- per name, from anywhere (guessing spread over many addresses): past
+  `SIGNIN_ACCOUNT_CAPTCHA_AFTER` every sign-in to that name needs the image sum. That only slows:
+  the right password with the sum solved always signs in.
+
+The token endpoint cannot show a picture, so where the page would ask for the sum it answers
+"throttled". Wrong one-time codes count like wrong passwords.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from enum import StrEnum
 
 from django.conf import settings
@@ -17,7 +29,6 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -34,10 +45,13 @@ class Outcome(StrEnum):
     NEEDS_OTP = "needs_otp"
     NEEDS_ENROLMENT = "needs_enrolment"
     BAD_CREDENTIALS = "bad_credentials"
-    LOCKED = "locked"
     INACTIVE = "inactive"
     # Too many failures from this client address: refused before any account is looked at.
     THROTTLED = "throttled"
+    # Too many failures for this name from this address: refused there, nowhere else.
+    NAME_THROTTLED = "name_throttled"
+    # The image sum must be solved before the password is looked at.
+    NEEDS_CAPTCHA = "needs_captcha"
 
 
 @dataclass(frozen=True)
@@ -45,50 +59,91 @@ class SigninResult:
     outcome: Outcome
     user: User | None = None
     remaining: int | None = None
-    locked_until: datetime | None = None
 
 
-def _register_failure(user: User, reason: str) -> SigninResult:
-    with transaction.atomic():
-        User.objects.filter(pk=user.pk).update(failed_signins=F("failed_signins") + 1)
-        user.refresh_from_db(fields=["failed_signins", "locked_until"])
-        audit_record(actor=user, action=AuditAction.SIGNIN_FAIL, target=user, detail={"reason": reason})
-        if user.failed_signins >= settings.SIGNIN_MAX_FAILURES:
-            user.locked_until = timezone.now() + timedelta(minutes=settings.SIGNIN_LOCKOUT_MINUTES)
-            user.failed_signins = 0
-            user.save(update_fields=["locked_until", "failed_signins"])
-            audit_record(
-                actor=user,
-                action=AuditAction.USER_LOCK,
-                target=user,
-                detail={"until": user.locked_until.isoformat()},
-            )
-            return SigninResult(Outcome.LOCKED, user, locked_until=user.locked_until)
-    return SigninResult(
-        Outcome.BAD_CREDENTIALS, user, remaining=settings.SIGNIN_MAX_FAILURES - user.failed_signins
-    )
+def _name_digest(username: str) -> str:
+    # A digest keeps arbitrary typed text out of cache keys (length, spaces, characters).
+    return hashlib.sha256(username.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def _address_key(address: str) -> str:
     return f"signin-failures:{address}"
 
 
-def _address_throttled(address: str) -> bool:
-    return bool(address) and cache.get(_address_key(address), 0) >= settings.SIGNIN_ADDRESS_MAX_FAILURES
+def _account_key(username: str) -> str:
+    return f"signin-account:{_name_digest(username)}"
 
 
-def _address_failed(address: str) -> None:
-    """Count a failure against the client's address, in the shared cache, for a window that starts
-    at the first failure (unknown names and wrong passwords alike)."""
-    if not address:
-        return
-    key = _address_key(address)
-    if cache.add(key, 1, timeout=settings.SIGNIN_ADDRESS_WINDOW_MINUTES * 60):
+def _generation_key(username: str) -> str:
+    return f"signin-generation:{_name_digest(username)}"
+
+
+def _pair_key(username: str, address: str) -> str:
+    # The generation lets the security administrator clear this name's counts at every address at
+    # once, without listing the cache's keys.
+    generation = cache.get(_generation_key(username), 0)
+    return f"signin-pair:{generation}:{_name_digest(username)}:{address}"
+
+
+def _count(key: str, minutes: int) -> None:
+    """Add one failure under `key`, in a window that starts at the first failure."""
+    if cache.add(key, 1, timeout=minutes * 60):
         return
     try:
         cache.incr(key)
     except ValueError:  # expired between the two calls
-        cache.add(key, 1, timeout=settings.SIGNIN_ADDRESS_WINDOW_MINUTES * 60)
+        cache.add(key, 1, timeout=minutes * 60)
+
+
+def _address_throttled(address: str) -> bool:
+    return bool(address) and cache.get(_address_key(address), 0) >= settings.SIGNIN_ADDRESS_MAX_FAILURES
+
+
+def _name_throttled(username: str, address: str) -> bool:
+    return bool(address) and cache.get(_pair_key(username, address), 0) >= settings.SIGNIN_MAX_FAILURES
+
+
+def _failures_left(username: str, address: str) -> int:
+    return max(0, settings.SIGNIN_MAX_FAILURES - cache.get(_pair_key(username, address), 0))
+
+
+def _failed(username: str, address: str) -> None:
+    """Count one failure (unknown name, wrong password or wrong code) under all three keys."""
+    if address:
+        _count(_address_key(address), settings.SIGNIN_ADDRESS_WINDOW_MINUTES)
+        _count(_pair_key(username, address), settings.SIGNIN_LOCKOUT_MINUTES)
+    _count(_account_key(username), settings.SIGNIN_LOCKOUT_MINUTES)
+
+
+def signin_needs_captcha(*, username: str = "", address: str) -> bool:
+    """Whether the sign-in must carry the solved image sum: after a few failures from this
+    address, or after many for this name from anywhere. Without a name (the empty page) only the
+    address is asked."""
+    if address and cache.get(_address_key(address), 0) >= settings.SIGNIN_CAPTCHA_AFTER:
+        return True
+    return bool(username) and cache.get(_account_key(username), 0) >= settings.SIGNIN_ACCOUNT_CAPTCHA_AFTER
+
+
+def signin_counts_clear(*, username: str, address: str | None) -> None:
+    """Forget the failures for a name at one address, after its owner signed in there; or, with
+    `address=None`, at every address and from anywhere, when the security administrator clears the
+    account. An owner's sign-in leaves the count from anywhere running to the end of its window,
+    so that guessing spread over many addresses is not given a fresh start by each of them."""
+    if address is not None:
+        cache.delete(_pair_key(username, address))
+        return
+    cache.delete(_account_key(username))
+    if not cache.add(_generation_key(username), 1, timeout=None):
+        cache.incr(_generation_key(username))
+
+
+def _register_failure(user: User, reason: str, address: str) -> SigninResult:
+    _failed(user.username, address)
+    with transaction.atomic():
+        # Kept on the account for the security administrator to see; it locks nothing.
+        User.objects.filter(pk=user.pk).update(failed_signins=F("failed_signins") + 1)
+        audit_record(actor=user, action=AuditAction.SIGNIN_FAIL, target=user, detail={"reason": reason})
+    return SigninResult(Outcome.BAD_CREDENTIALS, user, remaining=_failures_left(user.username, address))
 
 
 def throttled_message() -> str:
@@ -97,36 +152,52 @@ def throttled_message() -> str:
     }
 
 
+def name_throttled_message() -> str:
+    return _(
+        "Too many failed sign-ins to this account from this address. Try again in %(minutes)d minutes, "
+        "or ask your security administrator."
+    ) % {"minutes": settings.SIGNIN_LOCKOUT_MINUTES}
+
+
 def confirmed_device(user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
 
-def signin_check_password(*, username: str, password: str, address: str = "") -> SigninResult:
+def signin_check_password(
+    *, username: str, password: str, address: str = "", captcha_solved: bool = False
+) -> SigninResult:
     """The first step. Nothing is logged in yet; the view completes the sign-in.
 
-    An unknown name and a wrong password get the same answer, after the same work; `address` (the
-    client's) is refused outright after too many failures from it, whatever the name."""
+    An unknown name and a wrong password get the same answer, after the same work, and count the
+    same; see the module's docstring for the limits. `captcha_solved` says the request carried the
+    right image sum (the page's form checked it)."""
     if _address_throttled(address):
         audit_record(
             actor=None, actor_username=username, action="auth.signin_failed", detail={"reason": "throttled"}
         )
         return SigninResult(Outcome.THROTTLED)
+    if _name_throttled(username, address):
+        audit_record(
+            actor=None,
+            actor_username=username,
+            action=AuditAction.SIGNIN_FAIL,
+            detail={"reason": "throttled"},
+        )
+        return SigninResult(Outcome.NAME_THROTTLED)
+    if not captcha_solved and signin_needs_captcha(username=username, address=address):
+        # Not a failure: the password was not looked at, and nothing is counted.
+        return SigninResult(Outcome.NEEDS_CAPTCHA)
     user = User.objects.select_related("unit").filter(username=username).first()
     if user is None:
         # Spend the same time as a real check, so that timing does not tell which names exist.
         User().set_password(password)
-        _address_failed(address)
+        _failed(username, address)
         audit_record(
             actor=None, actor_username=username, action=AuditAction.SIGNIN_FAIL, detail={"reason": "unknown"}
         )
         return SigninResult(Outcome.BAD_CREDENTIALS)
-    if user.is_locked():
-        # A locked account is refused whatever the password, so the lock cannot be used to test one.
-        audit_record(actor=user, action=AuditAction.SIGNIN_FAIL, target=user, detail={"reason": "locked"})
-        return SigninResult(Outcome.LOCKED, user, locked_until=user.locked_until)
     if not user.check_password(password):
-        _address_failed(address)
-        return _register_failure(user, "password")
+        return _register_failure(user, "password", address)
     if not user.is_active:
         audit_record(actor=user, action=AuditAction.SIGNIN_FAIL, target=user, detail={"reason": "inactive"})
         return SigninResult(Outcome.INACTIVE, user)
@@ -137,18 +208,22 @@ def signin_check_password(*, username: str, password: str, address: str = "") ->
     return SigninResult(Outcome.OK, user)
 
 
-def signin_check_otp(*, user: User, token: str) -> SigninResult:
-    if user.is_locked():
-        return SigninResult(Outcome.LOCKED, user, locked_until=user.locked_until)
+def signin_check_otp(*, user: User, token: str, address: str = "") -> SigninResult:
+    if _name_throttled(user.username, address):
+        return SigninResult(Outcome.NAME_THROTTLED, user)
     device = confirmed_device(user)
     if device is None or not device.verify_token(token.strip()):
-        return _register_failure(user, "otp")
+        result = _register_failure(user, "otp", address)
+        if _name_throttled(user.username, address):
+            return SigninResult(Outcome.NAME_THROTTLED, user)
+        return result
     return SigninResult(Outcome.OK, user)
 
 
-def signin_succeeded(*, user: User, second_factor: bool, via: str = "") -> None:
-    """Clear the failure count and write the "signed in" row; `via` names a channel other than the
+def signin_succeeded(*, user: User, second_factor: bool, via: str = "", address: str = "") -> None:
+    """Clear the failure counts and write the "signed in" row; `via` names a channel other than the
     pages (the API), so that the log tells a token handed to a program from a browser session."""
+    signin_counts_clear(username=user.username, address=address)
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(failed_signins=0, locked_until=None)
         detail: dict[str, object] = {"otp": second_factor}

@@ -9,7 +9,6 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from captcha.fields import CaptchaField, CaptchaTextInput  # type: ignore[import-untyped]
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -21,27 +20,16 @@ from jingmin.appeals.forms import CitizenFollowUpForm, grouped_categories
 from jingmin.appeals.models import AppealType, Category
 from jingmin.core.codes import CommonError
 from jingmin.core.forms import PHOTO_ACCEPT, MultipleFileInput, phone_input
+from jingmin.core.forms import captcha_field as core_captcha_field
 from jingmin.org.models import Unit
 from jingmin.portal.models import NoticeKind
 
 KEY_PREFIX = "portal-"
 
 
-class PortalCaptchaInput(CaptchaTextInput):
-    """The library's widget with the portal's markup: a labelled picture and a numeric keyboard."""
-
-    template_name = "portal/_captcha_widget.html"
-
-
-def captcha_field() -> CaptchaField:
-    return CaptchaField(
-        label=_("Work out the sum in the picture"),
-        help_text=_("This check appears when many requests come from one place; it keeps machines out."),
-        widget=PortalCaptchaInput(attrs={"inputmode": "numeric", "class": "captcha-answer"}),
-        error_messages={
-            "invalid": _("That is not the answer to the sum in the picture. Try the new one."),
-            "required": _("Enter the answer to the sum in the picture."),
-        },
+def captcha_field() -> forms.Field:
+    return core_captcha_field(
+        help_text=_("This check appears when many requests come from one place; it keeps machines out.")
     )
 
 

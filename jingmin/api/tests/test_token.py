@@ -1,6 +1,7 @@
 """A program gets a token by the same sign-in policy as a person at the sign-in page: failures
-count toward the lock-out, a locked or deactivated account is refused, and whoever has a second
-factor (every administrator, anyone who set one up) must send its code."""
+count with the page's, past a limit the answer is `429 throttled` in the API's error shape (the
+page would ask for the image sum, which a program cannot solve), a deactivated account is refused,
+and whoever has a second factor (every administrator, anyone who set one up) must send its code."""
 
 from datetime import timedelta
 
@@ -64,37 +65,59 @@ def test_wrong_password_counts_without_saying_so_in_the_persons_language(persona
     assert AuditEntry.objects.filter(action="org.signin_fail", actor_username="oliver").count() == 1
 
 
-def test_api_and_page_failures_add_up_to_the_lock(persona, settings):
-    settings.SIGNIN_MAX_FAILURES = 4
-    for _ in range(2):
-        Client().post(reverse("org:signin"), {"username": "oliver", "password": "wrong-password"})
-    assert ask("oliver", "wrong-password").status_code == 400
-    response = ask("oliver", "wrong-password")
-    assert response.status_code == 403
-    assert response.json()["code"] == "locked"
-    assert User.objects.get(pk=persona.oliver.pk).is_locked()
-    assert AuditEntry.objects.filter(action="org.user_lock", actor_username="oliver").count() == 1
+def ask_from(address, username, password, **extra):
+    return APIClient(REMOTE_ADDR=address).post(
+        URL, {"username": username, "password": password, **extra}, format="json"
+    )
 
 
-def test_locked_account_is_refused_with_the_unlock_time_even_with_the_right_password(persona):
-    until = timezone.now() + timedelta(minutes=20)
-    User.objects.filter(pk=persona.oliver.pk).update(locked_until=until)
-    response = ask("oliver", PASSWORD)
-    assert response.status_code == 403
+def assert_throttled(response, minutes):
+    assert response.status_code == 429
     body = response.json()
-    assert body["code"] == "locked"
-    assert body["locked_until"] == until.isoformat()
-    assert "该账号已锁定至" in body["detail"]
-    assert timezone.localtime(until).strftime("%H:%M") in body["detail"]
+    assert set(body) == {"detail", "code"} and body["code"] == "throttled"
+    assert response["Retry-After"] == str(minutes * 60)
+    assert response["Cache-Control"] == "no-store"
+    assert "token" not in body
+
+
+def test_api_and_page_failures_add_up_to_the_limit_of_the_name_at_that_address(persona, settings):
+    settings.SIGNIN_MAX_FAILURES = 4
+    settings.SIGNIN_CAPTCHA_AFTER = 100
+    settings.SIGNIN_LOCKOUT_MINUTES = 30
+    for _ in range(2):
+        Client(REMOTE_ADDR="203.0.113.20").post(
+            reverse("org:signin"), {"username": "oliver", "password": "wrong-password"}
+        )
+    for _ in range(2):
+        assert ask_from("203.0.113.20", "oliver", "wrong-password").status_code == 400
+    # Refused from there, the right password too, and it says so in the person's language ...
+    response = ask_from("203.0.113.20", "oliver", PASSWORD)
+    assert_throttled(response, 30)
+    assert "该账号在此地址登录失败次数过多" in response.json()["detail"]
+    # ... while his own desk gets a token: the account is not locked.
+    assert ask_from("10.0.0.8", "oliver", PASSWORD).status_code == 200
+    assert not User.objects.get(pk=persona.oliver.pk).is_locked()
+
+
+def test_where_the_page_would_ask_for_the_sum_the_api_says_throttled(persona, settings):
+    settings.SIGNIN_CAPTCHA_AFTER = 3
+    settings.SIGNIN_LOCKOUT_MINUTES = 30
+    for name in ("a", "b", "c"):
+        assert ask_from("203.0.113.21", name, "wrong-password").status_code == 400
+    response = ask_from("203.0.113.21", "oliver", PASSWORD)
+    assert_throttled(response, 30)
+    assert "请在网页上登录" in response.json()["detail"]
     assert not Token.objects.filter(user=persona.oliver).exists()
 
 
-def test_lock_lifts_with_time(persona, settings):
-    settings.SIGNIN_LOCKOUT_MINUTES = 30
-    User.objects.filter(pk=persona.oliver.pk).update(locked_until=timezone.now() + timedelta(minutes=30))
-    with time_machine.travel(timezone.now() + timedelta(minutes=31), tick=False):
-        assert ask("oliver", PASSWORD).status_code == 200
-    assert User.objects.get(pk=persona.oliver.pk).locked_until is None
+def test_the_address_limit_answers_throttled_for_any_name(persona, settings):
+    settings.SIGNIN_ADDRESS_MAX_FAILURES = 3
+    settings.SIGNIN_CAPTCHA_AFTER = 100
+    settings.SIGNIN_ADDRESS_WINDOW_MINUTES = 15
+    for name in ("a", "b", "c"):
+        ask_from("203.0.113.22", name, "wrong-password")
+    assert_throttled(ask_from("203.0.113.22", "nobody", "x"), 15)
+    assert_throttled(ask_from("203.0.113.22", "oliver", PASSWORD), 15)
 
 
 def test_deactivated_account_is_refused_and_its_old_token_stops_working(persona):
@@ -153,15 +176,14 @@ def test_administrator_needs_the_code_and_a_wrong_one_counts_as_a_failure(person
     ).exists()
 
 
-def test_wrong_codes_lock_the_account(persona, settings):
+def test_wrong_codes_count_to_the_limit_at_that_address(persona, settings):
     settings.SIGNIN_MAX_FAILURES = 2
+    settings.SIGNIN_LOCKOUT_MINUTES = 30
     device = TOTPDevice.objects.create(user=persona.audrey, name="phone", confirmed=True)
     assert ask("audrey", PASSWORD, otp=wrong_code(device)).status_code == 400
     with time_machine.travel(timezone.now() + timedelta(seconds=5), tick=False):
-        response = ask("audrey", PASSWORD, otp=wrong_code(device))
-    assert response.status_code == 403
-    assert response.json()["code"] == "locked"
-    assert User.objects.get(pk=persona.audrey.pk).is_locked()
+        assert_throttled(ask("audrey", PASSWORD, otp=wrong_code(device)), 30)
+    assert not User.objects.get(pk=persona.audrey.pk).is_locked()
 
 
 def test_a_voluntary_authenticator_is_asked_for_too(persona):

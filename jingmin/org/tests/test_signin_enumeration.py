@@ -53,6 +53,7 @@ def test_the_token_endpoint_answers_an_unknown_name_as_a_wrong_password(persona)
 
 def test_an_address_that_keeps_failing_is_refused_and_others_are_not(persona, settings):
     settings.SIGNIN_ADDRESS_MAX_FAILURES = 5
+    settings.SIGNIN_CAPTCHA_AFTER = 100  # the picture is test_signin_captcha.py's
     attacker = Client(REMOTE_ADDR="203.0.113.9")
     for i in range(5):
         attacker.post(reverse("org:signin"), {"username": f"guess{i}", "password": "x"})
@@ -74,6 +75,7 @@ def test_an_address_that_keeps_failing_is_refused_and_others_are_not(persona, se
 
 def test_the_address_window_ends(persona, settings):
     settings.SIGNIN_ADDRESS_MAX_FAILURES = 2
+    settings.SIGNIN_CAPTCHA_AFTER = 100
     client = Client(REMOTE_ADDR="203.0.113.10")
     for _ in range(2):
         client.post(reverse("org:signin"), {"username": "nobody", "password": "x"})
@@ -82,3 +84,56 @@ def test_the_address_window_ends(persona, settings):
     )
     cache.delete("signin-failures:203.0.113.10")  # the window's end
     assert client.post(reverse("org:signin"), {"username": "chen", "password": PASSWORD}).status_code == 302
+
+
+def _answers_for(username, settings) -> list[tuple[int, str, bool]]:
+    """What the page answers to the same seven wrong tries for one name, each from its own client."""
+    answers = []
+    for i in range(7):
+        response = Client(REMOTE_ADDR=f"192.0.2.{i % 2 + 1}").post(
+            reverse("org:signin"), {"username": username, "password": "wrong-Pass#1"}
+        )
+        answers.append(
+            (response.status_code, _page_error(response), "captcha" in response.context["form"].fields)
+        )
+    return answers
+
+
+def test_the_limits_treat_an_unknown_name_as_a_real_one(persona, settings):
+    # Every limit counts the name as typed: the picture asked for a name and the refusal of a name
+    # at an address come at the same tries for "chen" and for "nobody".
+    settings.SIGNIN_MAX_FAILURES = 3
+    settings.SIGNIN_CAPTCHA_AFTER = 100
+    settings.SIGNIN_ACCOUNT_CAPTCHA_AFTER = 5
+    real = _answers_for("chen", settings)
+    cache.clear()
+    unknown = _answers_for("nobody", settings)
+    assert real == unknown
+    assert {error for _, error, _ in real} >= {
+        "用户名或密码错误。",
+        "请先计算图中算式的结果，再重新输入密码。",
+    }
+
+
+def test_the_token_endpoint_limits_treat_an_unknown_name_as_a_real_one(persona, settings):
+    settings.SIGNIN_MAX_FAILURES = 2
+    settings.SIGNIN_CAPTCHA_AFTER = 100
+
+    def answers(username):
+        client = APIClient(REMOTE_ADDR="192.0.2.9")
+        return [
+            (r.status_code, r.json(), r.get("Retry-After"))
+            for r in (
+                client.post(
+                    "/api/v1/auth/token/",
+                    json.dumps({"username": username, "password": "wrong-Pass#1"}),
+                    content_type="application/json",
+                )
+                for _ in range(3)
+            )
+        ]
+
+    real = answers("chen")
+    cache.clear()
+    assert real == answers("nobody")
+    assert [status for status, _, _ in real] == [400, 400, 429]
