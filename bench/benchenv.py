@@ -6,9 +6,12 @@ a benchmark never writes into a database it was not meant for.
 
 from __future__ import annotations
 
+import argparse
+import json
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -150,3 +153,54 @@ def printed_figures(
     yield from parse_printed(prefix, done.stdout)
     if done.returncode:
         raise SystemExit(f"{script.name} exited with status {done.returncode}")
+
+
+@contextmanager
+def scratch_database(url: str) -> Iterator[bool]:
+    """A database of the benchmark's own, migrated, with Django set up on it: created afresh and
+    dropped after, unless `JINGMIN_BENCH_KEEP=1` keeps it (and the next run reuses it). Yields
+    whether it was kept from an earlier run. Only a database whose name ends in `_bench`."""
+    if not database_name(url).endswith("_bench"):
+        raise SystemExit("A benchmark drops its database: its name must end in _bench.")
+    keep = os.environ.get("JINGMIN_BENCH_KEEP") == "1"
+    import psycopg
+
+    with psycopg.connect(server_url(url), autocommit=True) as conn:
+        existed = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", (database_name(url),)
+        ).fetchone()
+    configure(url)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connections
+
+    postgres_database(url, fresh=not keep)
+    try:
+        call_command("migrate", verbosity=0)
+        yield bool(keep and existed)
+    finally:
+        connections.close_all()
+        if not keep:
+            drop_database(url)
+
+
+def drop_database(url: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(server_url(url), autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(database_name(url)))
+        )
+
+
+def print_figures(figures: Callable[[str], Iterable[dict[str, object]]], description: str) -> None:
+    """A benchmark's `__main__`: `--scale`, niced, one JSON line per figure."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--scale", choices=["small", "city"], default="small")
+    args = parser.parse_args()
+    os.nice(10)
+    for found in figures(args.scale):
+        print(json.dumps(found, ensure_ascii=False), flush=True)

@@ -63,7 +63,7 @@ from jingmin.core.crypto import lookup_hash
 from jingmin.core.search import index_text
 from jingmin.org.models import UnitKind, User
 from jingmin.org.roles import Role
-from jingmin.org.scope import Scope, path_within
+from jingmin.org.scope import Scope, path_within, scope_tokens
 from jingmin.worktime.calendar import SHANGHAI, add_working_days, is_workday
 
 if TYPE_CHECKING:
@@ -1597,6 +1597,7 @@ class _ClockView:
 def _replay(world: DemoWorld, plan: _Plan, now: datetime, rng: random.Random, out: DemoBatch) -> None:
     row = plan.fields
     assists = row.pop("_assists", [])
+    assists_from = len(out.assists)
     policy = world.policy(row["type"], row["urgency"])
     intake = world.units[row["intake_unit_id"]]
     units = world.units
@@ -1805,6 +1806,8 @@ def _replay(world: DemoWorld, plan: _Plan, now: datetime, rng: random.Random, ou
         event(at, action, before, actor, unit_id=unit_id, note=step.note, data=data)
         last_at = at
     alerts(now + timedelta(seconds=1))
+    assisting = [a["unit_path"] for a in out.assists[assists_from:]]
+    row["scope_tokens"] = " ".join(scope_tokens(row["unit_path"], row["intake_unit_path"], *assisting))
     # What the sweep still owes from now on: the alerts not written above.
     for clock in clocks.CLOCKS:
         due = row[f"{clock}_by"]

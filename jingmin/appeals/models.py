@@ -260,6 +260,11 @@ class Appeal(models.Model):
     )
     # Overlapping character bigrams of title, content and address, for the full-text index.
     search_tokens = models.TextField(blank=True, editable=False)
+    # The units whose scope holds the appeal, as search tokens (`org.scope.scope_tokens`), kept by
+    # the services whenever the unit, intake unit or assisting units change. On PostgreSQL they
+    # join the bigrams in `search_vector`, so that "these words, in this station" is one lookup
+    # of the GIN index.
+    scope_tokens = models.TextField(blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["-received_at", "-id"]

@@ -68,13 +68,18 @@ NAME_QUERY = re.compile(r"[\u3400-\u9fff·]{2,5}|[A-Za-z][A-Za-z .'-]{1,40}")
 
 def _within_scope(actor: User) -> QuerySet[Appeal]:
     """The one statement of who sees an appeal, without the capability check."""
-    scope = Scope.of(actor)
+    return _in_scope(Appeal.objects.all(), Scope.of(actor))
+
+
+def _in_scope(qs: QuerySet[Appeal], scope: Scope) -> QuerySet[Appeal]:
+    """The appeals of `qs` that `scope` holds: those its units hold, took in or assist with.
+    (`scope_tokens` says the same in the search index, for the word search.)"""
     if scope.is_empty:
-        return Appeal.objects.none()
+        return qs.none()
     if scope.is_everything:
         # The bureau sees everything: no filter keeps the planner on the ordering index.
-        return Appeal.objects.all()
-    return Appeal.objects.filter(scope.q("unit_path") | scope.q("intake_unit_path") | _assisted_within(scope))
+        return qs
+    return qs.filter(scope.q("unit_path") | scope.q("intake_unit_path") | _assisted_within(scope))
 
 
 def appeal_scope(actor: User) -> QuerySet[Appeal]:
@@ -136,8 +141,9 @@ def received_between(qs: QuerySet[Appeal], start: date | None, end: date | None)
     return qs
 
 
-def _text_query(qs: QuerySet[Appeal], q: str) -> QuerySet[Appeal]:
-    """A tracking code, a caller's phone, a caller's name, or words of the appeal.
+def _text_query(qs: QuerySet[Appeal], q: str, scope: Scope) -> QuerySet[Appeal]:
+    """A tracking code, a caller's phone, a caller's name, or words of the appeal, among the
+    appeals of `qs` that `scope` holds (`qs` itself is not limited to the scope yet).
 
     Phones and names are stored encrypted: each is found by its keyed hash, the whole value
     exactly (one indexed lookup), never by decrypting rows. A name-shaped query is also a
@@ -146,25 +152,42 @@ def _text_query(qs: QuerySet[Appeal], q: str) -> QuerySet[Appeal]:
     code = q.strip().upper()
     if TRACKING_CODE.fullmatch(code):
         # A clerk reading out the citizen's code finds the appeal, and what it was merged into.
-        return qs.filter(Q(tracking_code=code) | Q(merged_appeals__tracking_code=code))
+        return _in_scope(qs, scope).filter(Q(tracking_code=code) | Q(merged_appeals__tracking_code=code))
     digits = re.sub(r"[\s-]", "", q)
     if PHONE_QUERY.fullmatch(q.strip()) and digits.lstrip("+").isdigit():
         # Registration keeps the number as given (spaces and dashes removed), with or without
         # the country code, so each spelling of the same number is looked up.
         local = re.sub(r"^(?:\+86|0086|86)(?=\d{11}$)", "", digits)
         spellings = {digits, local, f"+86{local}"}
-        return qs.filter(citizen_phone_hash__in=[lookup_hash(p) for p in spellings])
-    found = search_filter(qs, q, fields=SEARCH_FIELDS)
+        return _in_scope(qs, scope).filter(citizen_phone_hash__in=[lookup_hash(p) for p in spellings])
+    found = _words_in_scope(qs, q, scope)
     if NAME_QUERY.fullmatch(q.strip()):
-        by_name = qs.filter(citizen_name_hash=lookup_hash(q))
+        by_name = _in_scope(qs, scope).filter(citizen_name_hash=lookup_hash(q))
         if by_name.exists():
             return qs.filter(Q(pk__in=by_name.values("pk")) | Q(pk__in=found.values("pk")))
     return found
 
 
+def _words_in_scope(qs: QuerySet[Appeal], q: str, scope: Scope) -> QuerySet[Appeal]:
+    """The appeals of `qs` in `scope` whose text holds every word of `q`.
+
+    On PostgreSQL the scope goes into the index lookup itself: each appeal's `search_vector`
+    holds the tokens of the units whose scope holds it (`scope_tokens`), so "these words, in
+    this station" is one GIN lookup, where the scope's own indexes would first list the whole
+    history of the station and the words' postings of the whole bureau, then intersect them
+    (bench/appeal_search_bench.py). SQLite filters on the scope as every other list does."""
+    if scope.is_empty:
+        return qs.none()
+    if connection.vendor == "postgresql":
+        return search_filter(qs, q, fields=SEARCH_FIELDS, within=scope.search_tokens())
+    return search_filter(_in_scope(qs, scope), q, fields=SEARCH_FIELDS)
+
+
 def appeal_list(*, actor: User, filters: AppealFilters | None = None) -> QuerySet[Appeal]:
     f = filters or AppealFilters()
-    qs = appeal_scope(actor).select_related("category", "unit")
+    require(actor, Cap.APPEAL_VIEW)
+    # The scope is applied last: a word search puts it into its index lookup (`_text_query`).
+    qs = Appeal.objects.select_related("category", "unit")
     if f.state:
         qs = qs.filter(state=f.state)
     if f.open_only:
@@ -187,9 +210,10 @@ def appeal_list(*, actor: User, filters: AppealFilters | None = None) -> QuerySe
     if f.supervised is not None:
         qs = qs.filter(supervised=f.supervised)
     qs = received_between(qs, f.received_from, f.received_to)
+    scope = Scope.of(actor)
     if f.q:
-        qs = _text_query(qs, f.q)
-    return qs
+        return _text_query(qs, f.q, scope)
+    return _in_scope(qs, scope)
 
 
 def appeal_get(*, actor: User, pk: int) -> Appeal:

@@ -61,7 +61,7 @@ from jingmin.core.search import index_text
 from jingmin.core.uploads import CheckedUpload, check_upload, store_upload
 from jingmin.org.models import Unit, UnitKind, User
 from jingmin.org.roles import Cap, can
-from jingmin.org.scope import Scope
+from jingmin.org.scope import Scope, scope_tokens
 from jingmin.org.selectors import intake_desk
 from jingmin.routing.services import Shown, suggestion_record
 
@@ -268,6 +268,7 @@ def appeal_register(
                 accountable_unit=intake_unit,
                 unit=intake_unit,
                 unit_path=intake_unit.path,
+                scope_tokens=" ".join(scope_tokens(intake_unit.path)),
                 state=State.SUBMITTED,
             )
             policy = clocks.policy_for(appeal.type, appeal.urgency)
@@ -591,6 +592,13 @@ def _move_to(appeal: Appeal, unit: Unit) -> None:
     appeal.unit_path = unit.path
     appeal.handler = None
     appeal.signed_at = None
+    _rescope(appeal)
+
+
+def _rescope(appeal: Appeal) -> None:
+    """Bring the appeal's scope tokens in line with its units (saved with the step)."""
+    assisting = AppealAssist.objects.filter(appeal=appeal).values_list("unit_path", flat=True)
+    appeal.scope_tokens = " ".join(scope_tokens(appeal.unit_path, appeal.intake_unit_path, *assisting))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -630,6 +638,8 @@ def appeal_dispatch(
         appeal.sign_by = clocks.deadline(step.now, clocks.policy_for(appeal.type, appeal.urgency), "sign")
         for a in assists:
             AppealAssist.objects.get_or_create(appeal=appeal, unit=a, defaults={"unit_path": a.path})
+        if assists:
+            _rescope(appeal)
         step.unit = lead
         step.data["assist_units"] = [a.pk for a in assists]
 

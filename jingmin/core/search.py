@@ -15,8 +15,10 @@ The bigrams of each word go to the index; none that straddles two words does.
 
 from __future__ import annotations
 
+import math
 import re
 import time
+from collections.abc import Sequence
 from typing import TypeVar
 
 from django.db import connection
@@ -62,6 +64,7 @@ def search_filter(
     fields: tuple[str, ...],
     newest: str = "received_at",
     split_words: bool = True,
+    within: Sequence[str] = (),
 ) -> QuerySet[M]:
     """Rows whose fields contain every word of the query, found through the bigram index where
     it can serve.
@@ -69,6 +72,10 @@ def search_filter(
     `newest` is the field lists are ordered by (newest first); PostgreSQL uses it to decide how
     to find the rows (see `_pg_search`). `split_words=False` keeps what was typed between spaces
     whole (an address: 幸福路3栋 must not match a 3 anywhere).
+
+    `within`: lexemes every row's `search_vector` must also hold (the scope tokens of the
+    appeals, `org.scope.scope_tokens`), looked up in the same GIN index as the words. Only
+    PostgreSQL's vector holds them: on SQLite the caller filters on the scope instead.
     """
     query = " ".join(query.split())[:100]
     words = query_words(query) if split_words else [w for w in query.split(" ") if w]
@@ -76,7 +83,9 @@ def search_filter(
         return queryset
     terms = _query_tokens(words)
     if connection.vendor == "postgresql":
-        return _pg_search(queryset, words, terms, fields=fields, newest=newest)
+        return _pg_search(queryset, words, terms, fields=fields, newest=newest, within=list(within))
+    if within:
+        raise ValueError("Only PostgreSQL's search vector holds scope tokens; filter on the scope instead.")
     recheck = Q()
     for word in words:
         recheck &= Q(_or_fields(fields, word))
@@ -105,9 +114,16 @@ PAGE = 20
 
 
 def _pg_search(
-    queryset: QuerySet[M], words: list[str], terms: list[str], *, fields: tuple[str, ...], newest: str
+    queryset: QuerySet[M],
+    words: list[str],
+    terms: list[str],
+    *,
+    fields: tuple[str, ...],
+    newest: str,
+    within: list[str],
 ) -> QuerySet[M]:
-    """The same rows either way; two ways to find them, chosen by a probe of the newest rows.
+    """The same rows either way; two ways to find them, chosen by a probe of the newest rows (for
+    a lone two-character word over the whole table, by ANALYZE's count of it instead).
 
     The planner's estimates for bigram queries are wrong both ways at a million rows: a bigram it
     has no statistics for counts as common, and the bigrams of a phrase count as independent
@@ -127,49 +143,82 @@ def _pg_search(
 
     The exact-substring re-check is `strpos` rather than `LIKE '%…%'`: the planner guesses that
     LIKE keeps almost no rows, and then joins the related tables by nested loops over thousands.
+
+    The lexemes of `within` (a scope's token) join the words in both ways: the walk checks them
+    on each row, and the index intersects their posting list with the rarest bigram's, so the
+    index path reads only the matches in scope instead of the whole table's.
     """
     table = queryset.model._meta.db_table
+    # Whether anything but the words (and the scope's tokens) limits the rows.
+    filtered = bool(queryset.query.where)
     recheck = Q()
     for word in words:
         recheck &= _pg_contains(fields, word)
     queryset = queryset.filter(recheck)
     if not terms:
-        return queryset
-    tsquery = " & ".join(_pg_quote(t) for t in terms)
-    walked = RawSQL(
-        f"ts_match_vq({table}.search_vector, to_tsquery('simple'::regconfig, %s))",
-        (tsquery,),
-        output_field=BooleanField(),
-    )
+        if not within:
+            return queryset
+        # Only one-character words: the scope alone goes to the index, the re-check does the rest.
+        return queryset.alias(_match=_pg_match(table, [], within)).filter(_match=True)
+    walked = _pg_match(table, terms, within, indexed=False)
+    frequencies, rows = bigram_statistics(table)
+    rarest = min(terms, key=lambda t: frequencies.get(t, 0.0))
+    if len(terms) == 1 and rows >= RECENT_ROWS and not filtered:
+        # One bigram (a two-character word) among the whole table's rows: its share is what
+        # ANALYZE counted, and a scope's token is as independent of the words as an appeal's
+        # station is of its text; the probe's two round trips are saved (they cost more than the
+        # search itself on a busy server). A phrase's bigrams are not independent, and other
+        # filters are not in the statistics: those are probed.
+        density = math.prod(frequencies.get(t, 0.0) for t in [*terms, *within])
+        walkable = True
+    else:
+        density, walkable = _probe(queryset, walked, newest)
+    # Expected cost of each way, from the density and the index's posting lists (GIN drives an
+    # AND from its shortest list and skips through the longer ones).
+    walk_us = PAGE / max(density, 0.5 / RECENT_ROWS) * WALK_ROW_US
+    shortest = min(frequencies.get(t, 0.0) for t in [rarest, *within])
+    index_us = shortest * rows * POSTING_US + density * rows * MATCH_ROW_US
+    if walkable and walk_us <= index_us:
+        return queryset.alias(_match=walked).filter(_match=True)
+    # The index is given the rarest bigram alone (with the scope): its posting list is the
+    # shortest, and the planner estimates one bigram well (the bigrams of a phrase badly).
+    return queryset.alias(_match=_pg_match(table, [rarest], within)).filter(_match=True)
+
+
+def _probe(queryset: QuerySet[M], walked: RawSQL, newest: str) -> tuple[float, bool]:
+    """The share of matches among the newest RECENT_ROWS rows of the table (within the queryset's
+    own filters), and whether the table has that many rows at all (else the index serves)."""
     # The cutoff as a value, not a sub-select: the planner then knows the range is the newest
     # rows and reads it from the index, instead of guessing a third of the table.
     newest_first = queryset.model._default_manager.order_by(f"-{newest}")
     cutoff = newest_first.values_list(newest, flat=True)[RECENT_ROWS - 1 : RECENT_ROWS].first()
-    hits = 0
-    if cutoff is not None:
-        recent = (
-            queryset.alias(_match=walked)
-            .filter(_match=True, **{f"{newest}__gte": cutoff})
-            .order_by(f"-{newest}")
-            .values_list("pk", flat=True)
-        )
-        hits = len(recent[:COMMON_HITS])
-    frequencies, rows = bigram_statistics(table)
-    rarest = min(terms, key=lambda t: frequencies.get(t, 0.0))
-    # Expected cost of each way, from the probe's density and the index's posting list.
-    density = hits / RECENT_ROWS
-    walk_us = PAGE / max(density, 0.5 / RECENT_ROWS) * WALK_ROW_US
-    index_us = frequencies.get(rarest, 0.0) * rows * POSTING_US + density * rows * MATCH_ROW_US
-    if cutoff is not None and walk_us <= index_us:
-        return queryset.alias(_match=walked).filter(_match=True)
-    # The index is given the rarest bigram alone: its posting list is the shortest, and the
-    # planner estimates one bigram well (the bigrams of a phrase badly).
-    indexed = RawSQL(
-        f"{table}.search_vector @@ to_tsquery('simple'::regconfig, %s)",
-        (_pg_quote(rarest),),
-        output_field=BooleanField(),
+    if cutoff is None:
+        return 0.0, False
+    recent = (
+        queryset.alias(_match=walked)
+        .filter(_match=True, **{f"{newest}__gte": cutoff})
+        .order_by(f"-{newest}")
+        .values_list("pk", flat=True)
     )
-    return queryset.alias(_match=indexed).filter(_match=True)
+    return len(recent[:COMMON_HITS]) / RECENT_ROWS, True
+
+
+def _pg_match(table: str, terms: list[str], within: list[str], *, indexed: bool = True) -> RawSQL:
+    """The stored vector holds every term and every lexeme of `within`: with `@@`, which the GIN
+    index serves, or (`indexed=False`) with the same match as a function call, which it cannot.
+
+    The terms go through the `simple` configuration as the vector's text did; scope tokens are
+    lexemes already (the parser would drop their mark), so they are cast as they are."""
+    parts, params = [], []
+    if terms:
+        parts.append("to_tsquery('simple'::regconfig, %s)")
+        params.append(" & ".join(_pg_quote(t) for t in terms))
+    if within:
+        parts.append("%s::tsquery")
+        params.append(" & ".join(_pg_quote(t) for t in within))
+    query = " && ".join(parts)
+    sql = f"{table}.search_vector @@ ({query})" if indexed else f"ts_match_vq({table}.search_vector, {query})"
+    return RawSQL(sql, tuple(params), output_field=BooleanField())
 
 
 _STATISTICS_SECONDS = 600.0

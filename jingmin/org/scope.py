@@ -79,6 +79,21 @@ def path_ids(path: str) -> list[int]:
     return [int(path[n : n + ID_WIDTH]) for n in range(0, len(path), SEGMENT)]
 
 
+# The search index's scope tokens (`scope_tokens`): one lexeme per unit whose subtree holds a
+# record. The text's own tokens are bigrams and lower-case Latin or number runs, and PostgreSQL's
+# parser never keeps this mark, so no word of an appeal can read as a scope token.
+SCOPE_MARK = "@"
+
+
+def scope_tokens(*paths: str) -> list[str]:
+    """The scope tokens of a record held at the units of these paths (an appeal's unit, its
+    intake unit, its assisting units): one for every unit at or above each, the bureau apart
+    (the bureau sees everything and asks for no token). A person's scope holds the record exactly
+    when the record carries the token of the scope's top unit (`Scope.search_tokens`)."""
+    ids = {pk for path in paths if path for pk in path_ids(path)[1:]}
+    return [f"{SCOPE_MARK}{pk}" for pk in sorted(ids)]
+
+
 def path_within(path: str, top: str) -> bool:
     """Whether the unit at `path` lies in the subtree whose top unit has the path `top`."""
     return bool(top) and path.startswith(top)
@@ -151,6 +166,14 @@ class Scope:
         if self.is_everything:
             return queryset
         return queryset.filter(self.q(field))
+
+    def search_tokens(self) -> list[str]:
+        """The scope tokens a record must carry to lie in this scope (see `scope_tokens`): none
+        for the bureau, the top unit's for any other. An empty scope has no token; ask
+        `is_empty` first, as it holds nothing."""
+        if self.is_empty or self.is_everything:
+            return []
+        return [f"{SCOPE_MARK}{path_ids(self.top)[-1]}"]
 
     def contains(self, target: Unit | str | None) -> bool:
         """Whether a unit, or a record carrying a unit's path, lies in this scope."""

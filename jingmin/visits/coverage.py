@@ -23,17 +23,22 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
+    CharField,
     Count,
     F,
+    Func,
     Q,
     QuerySet,
     Value,
     When,
+    Window,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Concat, RowNumber
 from django.http import Http404
 from django.utils import timezone
 
@@ -257,52 +262,126 @@ def _number(value: Decimal | float | None) -> float | None:
     return float(value) if value is not None else None
 
 
+# At most this many households not yet visited are listed with each place on the map.
+PLACE_LIST = 8
+
+
 def map_data(*, actor: User, unit: Unit, now: datetime | None = None) -> dict[str, Any]:
     """The coverage map of a unit as plain data for JSON: district outlines (GeoJSON) with their
-    figures and, for one district, its households as points. A point carries the household's id,
-    position, whether it is covered and its address, which the reader may see in the ledger
-    anyway; never a name, an ID number or a phone."""
-    overview = coverage_overview(actor=actor, unit=unit, now=now)
-    districts = list(districts_under(unit))
-    by_district = coverage_by_district([d.pk for d in districts], now=now)
-    outlines = DistrictOutline.objects.filter(district__in=districts).select_related("district")
+    figures and, for one district, its households grouped by position ("places": the households
+    of a building share their door's position). A place is `[lat, lng, households, covered,
+    [[id, label], ...]]`, the list holding up to PLACE_LIST households not yet visited, longest
+    unvisited first, by id and address, which the reader may see in the ledger anyway; never a
+    name, an ID number or a phone.
+
+    The grouping is done by the database: a district of 30,000 households is a thousand or two
+    places, not 30,000 points built in Python and drawn one by one (bench/coverage_map_bench.py)."""
+    require(actor, Cap.LEDGER_VIEW)
+    now = now or timezone.now()
+    districts = list(districts_under(unit).values_list("pk", flat=True))
+    by_district = coverage_by_district(districts, now=now)
+    total = sum(by_district.values(), NONE)
+    outlines = DistrictOutline.objects.filter(district__in=districts).values_list(
+        "district_id", "district__name", "geometry"
+    )
     features = [
         {
             "type": "Feature",
-            "geometry": o.geometry,
+            "geometry": geometry,
             "properties": {
-                "id": o.district_id,
-                "name": o.district.name,
-                "total": by_district[o.district_id].total,
-                "covered": by_district[o.district_id].covered,
-                "percent": by_district[o.district_id].percent,
+                "id": district_id,
+                "name": name,
+                "total": by_district[district_id].total,
+                "covered": by_district[district_id].covered,
+                "percent": by_district[district_id].percent,
             },
         }
-        for o in outlines
+        for district_id, name, geometry in outlines
     ]
-    points: list[list[Any]] = []
+    places: list[list[Any]] = []
     if unit.kind == UnitKind.DISTRICT:
-        rows, _start = household_rows(actor=actor, district=unit, now=now)
-        lat, lng = position_fields()
-        located = (
-            rows.annotate(lat=lat, lng=lng)
-            .filter(lat__isnull=False, lng__isnull=False)
-            .values_list("pk", "lat", "lng", "covered", "house__address__full_name", "number")
-        )
-        points = [
-            [pk, _number(lat), _number(lng), bool(covered), f"{full_name} {number}".strip()]
-            for pk, lat, lng, covered, full_name, number in located.iterator(chunk_size=5000)
-        ]
+        places = _places(actor, unit, now)
     return {
         "unit": {"id": unit.pk, "name": unit.name, "kind": unit.kind},
-        "coverage": {
-            "total": overview.coverage.total,
-            "covered": overview.coverage.covered,
-            "percent": overview.coverage.percent,
-        },
+        "coverage": {"total": total.total, "covered": total.covered, "percent": total.percent},
         "outlines": {"type": "FeatureCollection", "features": features},
-        "points": points,
+        "places": places,
     }
+
+
+class _First(Func):
+    """The first PLACE_LIST elements of an array (PostgreSQL)."""
+
+    template = f"(%(expressions)s)[1:{PLACE_LIST}]"
+
+
+def _places(actor: User, district: Unit, now: datetime) -> list[list[Any]]:
+    """The district's located households grouped by position, with those not yet visited."""
+    start = months_before(now, current_months([district.pk])[district.pk])
+    lat, lng = position_fields()
+    located = (
+        households_in_scope(actor)
+        .filter(district=district)
+        .annotate(lat=lat, lng=lng)
+        .filter(lat__isnull=False, lng__isnull=False)
+    )
+    visited = Q(visit_cover__visited_at__gte=start)
+    counts = (
+        located.values("lat", "lng")
+        .annotate(total=Count("pk"), covered=Count("pk", filter=visited))
+        .order_by("lat", "lng")
+    )
+    if connection.vendor == "postgresql":
+        # One pass over the district: each place's first households not yet visited are
+        # aggregated with its counts (two arrays in the same order, cut to PLACE_LIST).
+        first: dict[str, Any] = {
+            "filter": ~visited,
+            "order_by": (F("visit_cover__visited_at").asc(nulls_first=True), F("pk").asc()),
+        }
+        label = Concat("house__address__full_name", Value(" "), "number", output_field=CharField())
+        rows = counts.annotate(
+            waiting_ids=_First(ArrayAgg("pk", **first)), waiting_labels=_First(ArrayAgg(label, **first))
+        )
+        return [
+            [
+                _number(row["lat"]),
+                _number(row["lng"]),
+                row["total"],
+                row["covered"],
+                [
+                    [pk, text.strip()]
+                    for pk, text in zip(row["waiting_ids"] or [], row["waiting_labels"] or [], strict=True)
+                ],
+            ]
+            for row in rows
+        ]
+    # SQLite: the counts, then the first households not yet visited of every place, ranked.
+    waiting: dict[tuple[Any, Any], list[list[Any]]] = defaultdict(list)
+    listed = (
+        located.filter(Q(visit_cover__visited_at__lt=start) | Q(visit_cover__isnull=True))
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("lat"), F("lng")],
+                order_by=[F("visit_cover__visited_at").asc(nulls_first=True), F("pk").asc()],
+            )
+        )
+        .filter(rank__lte=PLACE_LIST)
+        .order_by("rank")
+        .values_list("lat", "lng", "pk", "house__address__full_name", "number")
+    )
+    for lat_, lng_, pk, full_name, number in listed:
+        waiting[lat_, lng_].append([pk, f"{full_name} {number}".strip()])
+    return [
+        [
+            _number(row["lat"]),
+            _number(row["lng"]),
+            row["total"],
+            row["covered"],
+            waiting.get((row["lat"], row["lng"]), []),
+        ]
+        for row in counts
+    ]
 
 
 def mask_name(name: str) -> str:

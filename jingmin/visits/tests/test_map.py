@@ -17,7 +17,7 @@ SQUARE = {
 }
 
 
-def test_the_district_map_has_its_outline_and_a_point_per_household(persona, world, record):
+def test_the_district_map_has_its_outline_and_a_place_per_position(persona, world, record):
     services.outline_set(actor=persona.chen, district_id=persona.district_a1.pk, geometry=SQUARE)
     record(household=world.a1[0].pk)
     response = signed_in(persona.oliver).get(reverse("visits:coverage_map"), {"unit": persona.district_a1.pk})
@@ -26,10 +26,17 @@ def test_the_district_map_has_its_outline_and_a_point_per_household(persona, wor
     assert data["coverage"] == {"total": 9, "covered": 1, "percent": 11}
     [outline] = data["outlines"]["features"]
     assert outline["geometry"] == SQUARE and outline["properties"]["covered"] == 1
-    points = {p[0]: p for p in data["points"]}
-    assert set(points) == {h.pk for h in world.a1}
-    assert points[world.a1[0].pk][1:4] == [31.2301, 121.4701, True]
-    assert points[world.a1[1].pk][3] is False
+    # Each of A1's households has a door of its own: one place each, [lat, lng, households,
+    # covered, those not yet visited]; the visited one lists nobody.
+    places = {(p[0], p[1]): p for p in data["places"]}
+    assert len(places) == 9
+    assert places[31.2301, 121.4701][2:] == [1, 1, []]
+    second = world.a1[1]
+    assert places[31.2302, 121.4702][2:] == [
+        1,
+        0,
+        [[second.pk, f"{second.house.address.full_name} {second.number}"]],
+    ]
     assert data["record_url"] == reverse("visits:record")
     text = json.dumps(data, ensure_ascii=False)
     for secret in ("王1", "王小芳", "110101199003071234", "13700001111"):
@@ -39,7 +46,7 @@ def test_the_district_map_has_its_outline_and_a_point_per_household(persona, wor
 def test_a_station_map_shows_its_districts_without_points(persona, world):
     services.outline_set(actor=persona.chen, district_id=persona.district_a1.pk, geometry=SQUARE)
     data = signed_in(persona.chen).get(reverse("visits:coverage_map"), {"unit": persona.station_a.pk}).json()
-    assert data["points"] == [] and len(data["outlines"]["features"]) == 1
+    assert data["places"] == [] and len(data["outlines"]["features"]) == 1
 
 
 def test_olga_cannot_read_the_map_of_olivers_district(persona, world):

@@ -89,7 +89,7 @@
         var outlines = L.geoJSON(data.outlines, {
           style: function (feature) {
             var p = feature.properties.percent;
-            return { color: "#1f4e9c", weight: 2, fillColor: p === null ? "#999" : p >= 80 ? "#1e7b3a" : p >= 50 ? "#9a5b00" : "#b3261e", fillOpacity: data.points.length ? 0.05 : 0.25 };
+            return { color: "#1f4e9c", weight: 2, fillColor: p === null ? "#999" : p >= 80 ? "#1e7b3a" : p >= 50 ? "#9a5b00" : "#b3261e", fillOpacity: data.places.length ? 0.05 : 0.25 };
           },
           onEachFeature: function (feature, layer) {
             var p = feature.properties;
@@ -100,31 +100,26 @@
           }
         });
         if (data.outlines.features.length) bounds.extend(outlines.getBounds());
-        // Households of one building share its position: one marker per position, green when all
-        // are visited within the plan, red when none, amber when some; its popup lists those not yet
-        // visited, each with the link to record a visit.
-        var places = {};
-        var order = [];
-        data.points.forEach(function (point) {
-          var key = point[1] + "," + point[2];
-          if (!places[key]) { places[key] = { lat: point[1], lng: point[2], rows: [] }; order.push(key); }
-          places[key].rows.push(point);
-        });
+        // Households of one building share its position, and the server sends them as one place:
+        // [lat, lng, households, covered, [[id, address], ...not yet visited]]. One marker per place,
+        // green when all are visited within the plan, red when none, amber when some; its popup
+        // lists those not yet visited, each with the link to record a visit.
         var markers = [];
+        var households = 0;
         var next = box.getAttribute("data-next");
-        order.forEach(function (key) {
-          var place = places[key];
-          var covered = place.rows.filter(function (p) { return p[3]; }).length;
-          var total = place.rows.length;
+        data.places.forEach(function (place) {
+          var total = place[2];
+          var covered = place[3];
+          households += total;
           var colour = covered === total ? "#1e7b3a" : covered === 0 ? "#b3261e" : "#c77700";
-          var marker = L.circleMarker([place.lat, place.lng], {
+          var marker = L.circleMarker([place[0], place[1]], {
             radius: Math.min(6 + Math.sqrt(total) * 1.5, 16), weight: 1, color: "#fff", fillOpacity: 0.9, fillColor: colour
           });
-          marker.bindPopup(function () { return placePopup(box, data, place.rows, covered, next); });
+          marker.bindPopup(function () { return placePopup(box, data, place, next); });
           markers.push(marker);
-          bounds.extend([place.lat, place.lng]);
+          bounds.extend([place[0], place[1]]);
         });
-        box.setAttribute("data-points", String(data.points.length));
+        box.setAttribute("data-points", String(households));
         box.setAttribute("data-outlines", String(data.outlines.features.length));
         if (bounds.isValid()) {
           map.fitBounds(bounds, { padding: [16, 16], maxZoom: 17 });
@@ -141,16 +136,16 @@
         box.setAttribute("data-ready", "1");
       });
   }
-  function placePopup(box, data, rows, covered, next) {
+  function placePopup(box, data, place, next) {
     var html = document.createElement("div");
     html.className = "map-popup";
     var head = document.createElement("strong");
-    head.textContent = covered + " / " + rows.length + " " + box.getAttribute("data-label-covered");
+    head.textContent = place[3] + " / " + place[2] + " " + box.getAttribute("data-label-covered");
     html.appendChild(head);
     var list = document.createElement("ul");
-    rows.filter(function (p) { return !p[3]; }).slice(0, 8).forEach(function (p) {
+    place[4].forEach(function (p) {
       var item = document.createElement("li");
-      item.appendChild(document.createTextNode(p[4] + " "));
+      item.appendChild(document.createTextNode(p[1] + " "));
       if (data.record_url) {
         var link = document.createElement("a");
         link.href = data.record_url + "?household=" + p[0] + (next ? "&next=" + encodeURIComponent(next) : "");
