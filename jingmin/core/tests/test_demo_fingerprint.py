@@ -27,7 +27,7 @@ from jingmin.org.demo import seed_org
 
 AT = datetime(2026, 6, 1, 2, 0, tzinfo=UTC)
 
-RECORDED = "0b4c20091d8ceec723bf876ccddd0471289de4f0fe4badd6e5eb6f02907004ce"
+RECORDED = "781a634ea5d26433835c4633fac9a36b1338c457f5ba261b231eff358f12162d"
 
 
 @pytest.mark.django_db
