@@ -173,7 +173,10 @@ def signin_check_password(
     right image sum (the page's form checked it)."""
     if _address_throttled(address):
         audit_record(
-            actor=None, actor_username=username, action="auth.signin_failed", detail={"reason": "throttled"}
+            actor=None,
+            actor_username=username,
+            action=AuditAction.SIGNIN_FAIL,
+            detail={"reason": "throttled"},
         )
         return SigninResult(Outcome.THROTTLED)
     if _name_throttled(username, address):
