@@ -155,10 +155,13 @@ def path_comparisons(root: Path = ROOT) -> list[str]:
                 found.append(_where(source, node, "a path sliced"))
             elif (
                 isinstance(node, ast.Compare)
-                and any(isinstance(op, ast.Lt | ast.LtE | ast.Gt | ast.GtE) for op in node.ops)
+                and any(
+                    isinstance(op, ast.Lt | ast.LtE | ast.Gt | ast.GtE | ast.Eq | ast.NotEq)
+                    for op in node.ops
+                )
                 and any(_is_path(side) for side in [node.left, *node.comparators])
             ):
-                found.append(_where(source, node, "paths ordered"))
+                found.append(_where(source, node, "paths compared"))
     return _in_order(found)
 
 

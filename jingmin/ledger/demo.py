@@ -42,7 +42,7 @@ from jingmin.ledger.models import (
 )
 from jingmin.org.demo import DemoOrg
 from jingmin.org.models import Unit
-from jingmin.org.scope import Scope, common_path
+from jingmin.org.scope import Scope, common_path, same_node
 
 # Households per district: the small demo (16 districts) gets a realistic community each; the
 # city demo (480 districts) a sample, so that it still loads in a reasonable time.
@@ -418,8 +418,10 @@ def _widen(node: _Node) -> str:
         path = _widen(child)
         common = path if common is None else common_path(common, path)
     assert common is not None and node.row is not None  # a node with children, inserted
-    if common != node.row.district_path:
-        district = node.district if node.district is not None and node.district.path == common else None
+    if not same_node(common, node.row.district_path):
+        district = (
+            node.district if node.district is not None and same_node(node.district.path, common) else None
+        )
         Address.objects.filter(pk=node.row.pk).update(district_path=common, district=district)
         node.row.district_path, node.row.district = common, district
     return common

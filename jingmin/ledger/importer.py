@@ -62,7 +62,7 @@ from jingmin.ledger.models import (
 )
 from jingmin.ledger.services import masked_value
 from jingmin.org.models import Unit, User
-from jingmin.org.scope import Scope, common_path
+from jingmin.org.scope import Scope, common_path, same_node, widened
 
 M = TypeVar("M", bound=models.Model)
 Parts = tuple[tuple[str, str], ...]
@@ -269,17 +269,17 @@ class _Writer:
                     ):
                         by_key[(*parents[a.parent_id], (a.kind, a.name))] = a  # type: ignore[index]
         created: list[Address] = []
-        widened: list[Address] = []
+        spanning: list[Address] = []
         for key in keys:
             common = ""
             for i, path in enumerate(sorted(paths[key])):
                 common = path if i == 0 else common_path(common, path)
             node = by_key.get(key)
             if node is not None:
-                widened_path = common_path(node.district_path, common)
-                if widened_path != node.district_path:
+                widened_path = widened(node.district_path, common)
+                if widened_path is not None:
                     node.district_path, node.district = widened_path, None
-                    widened.append(node)
+                    spanning.append(node)
                 nodes[key] = node
                 continue
             parent = nodes.get(key[:-1]) if depth > 1 else None
@@ -317,8 +317,8 @@ class _Writer:
                     node.district_path,
                 )
             self.result.add(RecordType.ADDRESS, "created", len(created))
-        if widened:
-            Address.objects.bulk_update(widened, ["district_path", "district"], batch_size=1000)
+        if spanning:
+            Address.objects.bulk_update(spanning, ["district_path", "district"], batch_size=1000)
 
     def address_rows(self, rows: list[AddressRow], nodes: dict[Parts, Address]) -> None:
         moved: list[Address] = []
@@ -389,7 +389,7 @@ class _Writer:
                 out[row.row] = house
                 continue
             house = found
-            if house.district_path != row.ref.district.path:
+            if not same_node(house.district_path, row.ref.district.path):
                 self.reject(
                     sheet,
                     row.row,

@@ -62,7 +62,7 @@ from jingmin.ledger.models import (
 )
 from jingmin.org.models import Unit, UnitKind, User
 from jingmin.org.roles import Cap, can
-from jingmin.org.scope import Scope, chain_q, common_path, subtree_q
+from jingmin.org.scope import Scope, chain_q, subtree_q, widened
 
 M = TypeVar("M", bound=models.Model)
 
@@ -277,8 +277,8 @@ def widen_ancestors(parent: Address | None, district_path: str) -> None:
         return
     chain = Address.objects.select_for_update().filter(chain_q("path", parent.path, segment=ADDRESS_SEGMENT))
     for node in chain:
-        common = common_path(node.district_path, district_path)
-        if common != node.district_path:
+        common = widened(node.district_path, district_path)
+        if common is not None:
             Address.objects.filter(pk=node.pk).update(district_path=common, district=None)
 
 
@@ -428,10 +428,8 @@ def address_ensure(
                     district_path=node.district_path,
                     source=source,
                 )
-        elif common_path(node.district_path, district.path) != node.district_path:
-            Address.objects.filter(pk=node.pk).update(
-                district_path=common_path(node.district_path, district.path), district=None
-            )
+        elif (common := widened(node.district_path, district.path)) is not None:
+            Address.objects.filter(pk=node.pk).update(district_path=common, district=None)
         parent = node
     assert parent is not None  # parts is never empty
     return parent

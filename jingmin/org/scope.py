@@ -57,6 +57,18 @@ def common_path(a: str, b: str, segment: int = SEGMENT) -> str:
     return a[:n]
 
 
+def widened(path: str, other: str) -> str | None:
+    """The common path of `path` and `other` when it lies above `path` (a node that named one
+    district and now also holds `other` spans both), or None when `path` already covers `other`."""
+    common = common_path(path, other)
+    return None if common == path else common
+
+
+def same_node(a: str, b: str) -> bool:
+    """Whether two paths name the same node (a house's district and the row's district)."""
+    return a == b
+
+
 def subtree_q(field: str, path: str) -> Q:
     """The condition "the path in `field` lies at or below the node at `path`", for any tree of
     materialised paths (an address and everything beneath it). For people's scope use `Scope`."""

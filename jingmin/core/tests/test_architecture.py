@@ -89,7 +89,8 @@ def test_planted_path_comparisons_of_every_form_are_reported(tmp_path):
                     d = Q(**{"unit__path__startswith": unit.path})
                     e = unit_path < unit.path
                     g = User.objects.filter(unit__path__in=[unit.path[:7], unit.path])
-                    return a, b, c, d, e, g
+                    h = record.district_path != unit.path
+                    return a, b, c, d, e, g, h
             """,
             # The same in the scope module is its job, and a request's path is no unit's.
             "org/scope.py": """
@@ -103,7 +104,7 @@ def test_planted_path_comparisons_of_every_form_are_reported(tmp_path):
         },
     )
     found = arch.path_comparisons(root)
-    assert [line.split(":")[1] for line in found] == ["3", "4", "5", "6", "7", "8", "8"], found
+    assert [line.split(":")[1] for line in found] == ["3", "4", "5", "6", "7", "8", "8", "9"], found
     assert all(line.startswith("jingmin/visits/services.py:") for line in found)
 
 
