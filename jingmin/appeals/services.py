@@ -239,9 +239,14 @@ def appeal_register(
     if submission_key:
         # The same form was already merged into an earlier appeal ("merge into" at intake): no
         # insert would collide, so ask the events' key (a partial unique index) first.
-        merged = Appeal.objects.filter(events__submission_key=submission_key).first()
-        if merged is not None:
-            return merged, False
+        # One probe of the events' key index; the appeal is read only when the key was spent.
+        merged_id = (
+            AppealEvent.objects.filter(submission_key=submission_key)
+            .values_list("appeal_id", flat=True)
+            .first()
+        )
+        if merged_id is not None:
+            return Appeal.objects.get(pk=merged_id), False
     if submission_key and files:
         # Files are written to storage before the insert could collide: look for the repeat first.
         existing = Appeal.objects.filter(submission_key=submission_key).first()
