@@ -5,6 +5,7 @@ an illness, and is back on the coverage page, which now says 44%."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import PASSWORD
 from jingmin.core.browser import PHONE, chromium
@@ -64,7 +65,8 @@ def test_oliver_records_a_birth_on_his_phone_and_sees_the_coverage_rise(
     assert page.is_checked('input[name="kind"][value="household"]')
 
     page.click("button[data-locate]")
-    page.wait_for_function("document.getElementById('id_latitude').value !== ''")
+    # Waited for through the locator, not a script string: the page's policy forbids eval.
+    expect(page.locator("#id_latitude")).not_to_have_value("")
     page.fill("#id_summary", "入户走访，了解家庭近况，宣传反诈知识。")
     page.select_option("#id_items-0-kind", "birth")
     page.fill("#id_items-0-text", "家中添了一个女儿")
