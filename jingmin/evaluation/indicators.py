@@ -38,7 +38,12 @@ register_record_type(EVENT, _("Open-door event"), lambda pk: reverse("evaluation
 
 def _ratings(ctx: Context, source: str, record_type: str) -> Iterator[Rating]:
     # A rating is reached through the survey or the event it was given in: the record id is theirs.
-    for row in rating_rows(scope=ctx.scope, period=ctx.period.dates, officer_id=ctx.officer_id):
+    # Both sources come from one read of the rating store, shared by the figures of a request.
+    rows = ctx.cached(
+        "evaluation:rating_rows",
+        lambda: rating_rows(scope=ctx.scope, period=ctx.period.dates, officer_id=ctx.officer_id),
+    )
+    for row in rows:
         if row.source != source:
             continue
         yield Rating(

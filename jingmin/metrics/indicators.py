@@ -52,7 +52,9 @@ def satisfaction_of(ctx: Context, sources: list[RatingSource]) -> Measure:
         if source.counts is not None and (not ctx.detail or source.records is not None):
             tally: Counter[str] = Counter()
             excluded = 0
-            for (value, excluded_by, path), n in source.counts(ctx).items():
+            # The satisfaction rate and the source's own figure count the same rows: once a request.
+            counts = ctx.cached(f"rating_counts:{source.key}", lambda source=source: source.counts(ctx))
+            for (value, excluded_by, path), n in counts.items():
                 if excluded_by and excluded_by in ctx.settings.excludes:
                     excluded += n
                     continue

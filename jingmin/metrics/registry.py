@@ -345,8 +345,9 @@ class RecordList:
         assert self._fetch is not None
         return self._fetch(offset, limit)
 
-    def page(self, number: int = 1, size: int = PAGE_SIZE) -> RecordPage:
-        """Page `number` (from 1; one past the end gives the last page)."""
+    def page(self, number: int = 1, size: int | None = None) -> RecordPage:
+        """Page `number` (from 1; past the end gives the last page) of `size` (`PAGE_SIZE`)."""
+        size = size or PAGE_SIZE
         pages = max(1, -(-self.total // size))
         number = min(max(1, number), pages)
         return RecordPage(self.slice((number - 1) * size, size), number, size, self.total)

@@ -136,15 +136,15 @@ class HotRow:
 
 
 def hot_issues(
-    *, actor: User, unit: Unit, period: Period, limit: int = 10
+    *, actor: User, unit: Unit, period: Period, limit: int = 10, memo: Memo | None = None
 ) -> list[tuple[Breakdown, list[HotRow]]]:
     """The most frequent values of each registered breakdown (categories, places) in the period,
     against the period before."""
     require(actor, Cap.METRICS_VIEW)
     out = []
     for b in breakdowns():
-        now = b.counts(context(scope=Scope.under(unit), period=period))
-        before = b.counts(context(scope=Scope.under(unit), period=period.previous()))
+        now = b.counts(context(scope=Scope.under(unit), period=period, memo=memo))
+        before = b.counts(context(scope=Scope.under(unit), period=period.previous(), memo=memo))
         rows = [HotRow(k, n, before.get(k, 0)) for k, n in now.items()]
         rows.sort(key=lambda r: (-r.count, r.name))
         out.append((b, rows[:limit]))

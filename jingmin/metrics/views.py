@@ -165,7 +165,7 @@ def dashboard(request: StaffRequest) -> HttpResponse:
         "columns": [f.indicator for f in own],
         "rows": [(r, [(r.figures[f.key], figure_url(f.key, r.unit, period)) for f in own]) for r in rows],
         "grid": [(r, r.figures[key], bands[r.unit.pk], figure_url(key, r.unit, period)) for r in grid_rows],
-        "hot": selectors.hot_issues(actor=actor, unit=unit, period=period),
+        "hot": selectors.hot_issues(actor=actor, unit=unit, period=period, memo=memo),
         "indicators": list(registry.indicators()),
         "bar_json": json.dumps(bar, ensure_ascii=False),
         "deadline_json": json.dumps(deadline, ensure_ascii=False),
