@@ -8,6 +8,7 @@ sources the settings list; each source is also shown on its own as `satisfaction
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from decimal import Decimal
 
@@ -53,7 +54,9 @@ def satisfaction_of(ctx: Context, sources: list[RatingSource]) -> Measure:
             tally: Counter[str] = Counter()
             excluded = 0
             # The satisfaction rate and the source's own figure count the same rows: once a request.
-            counts = ctx.cached(f"rating_counts:{source.key}", lambda source=source: source.counts(ctx))
+            counts: dict[tuple[int | str, str, str], int] = ctx.cached(
+                f"rating_counts:{source.key}", functools.partial(source.counts, ctx)
+            )
             for (value, excluded_by, path), n in counts.items():
                 if excluded_by and excluded_by in ctx.settings.excludes:
                     excluded += n

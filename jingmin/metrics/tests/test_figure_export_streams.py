@@ -24,8 +24,9 @@ def test_the_export_of_a_figure_streams_every_record(station, monkeypatch):
     assert response.status_code == 200
     assert response.streaming
     assert 'filename="satisfaction-20260301-20260331.xlsx"' in response["Content-Disposition"]
-    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
-    sheets = [list(ws.iter_rows(values_only=True)) for ws in book.worksheets]
+    content = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    book = load_workbook(io.BytesIO(content), read_only=True)
+    sheets = [[[str(v) for v in row] for row in ws.iter_rows(values_only=True)] for ws in book.worksheets]
     numerator, counted, excluded = (rows[1:] for rows in sheets[1:])
     codes = {station.appeals[k].tracking_code for k in ("a1", "a2", "a3", "a7", "a10")}
     assert {row[0].split(" #")[0] for row in counted} == codes and len(counted) == 5
