@@ -87,13 +87,14 @@ def _appeals(ctx: Context, *, denominator: Q, numerator: Q, sum_field: str = "")
         label_field="tracking_code",
         date_field="received_at",
         sum_field=sum_field,
+        period_field="received_at",
     )
 
 
 def _judged(ctx: Context, deadline: str, done: str) -> Q:
     """The clock `deadline` ran and has stopped (`done` set) or run out by the period's end."""
     return Q(**{f"{deadline}__isnull": False}) & (
-        Q(**{f"{done}__isnull": False}) | Q(**{f"{deadline}__lt": ctx.as_of})
+        Q(**{f"{done}__isnull": False}) | Q(**{f"{deadline}__lt": ctx.clock_end("received_at")})
     )
 
 
@@ -244,6 +245,7 @@ def resolution(ctx: Context) -> Measure:
         label_field="appeal__tracking_code",
         date_field="answered_at",
         path_field="appeal__unit_path",
+        period_field="answered_at",
     )
 
 
@@ -259,10 +261,12 @@ def follow_up_exclusion(review: str, state: str) -> str:
 
 
 def follow_up_counts(ctx: Context) -> dict[tuple[int | str, str, str], int]:
+    # By unit path, or in a trend by the month of the answer (`Context.group_of`).
     rows = (
         answered_follow_ups(ctx)
         .filter(satisfaction__isnull=False)
-        .values_list("satisfaction", "review", "appeal__state", "appeal__unit_path")
+        .annotate(_group=ctx.group_of("appeal__unit_path", "answered_at"))
+        .values_list("satisfaction", "review", "appeal__state", "_group")
         .annotate(n=Count("pk"))
         .order_by()
     )

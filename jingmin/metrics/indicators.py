@@ -91,7 +91,8 @@ def satisfaction_of(ctx: Context, sources: list[RatingSource]) -> Measure:
                 continue
             levels[level] += 1
             if ctx.grouped:
-                by_path.setdefault(row.unit_path, Counter())[level] += 1
+                group = ctx.month_of(row.date) if ctx.months else row.unit_path
+                by_path.setdefault(group, Counter())[level] += 1
             if ctx.detail:
                 counted_refs.append(ref)
                 if level != Level.DISSATISFIED:

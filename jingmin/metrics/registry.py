@@ -85,7 +85,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Case, CharField, Count, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, CharField, Count, DateTimeField, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 if TYPE_CHECKING:
@@ -187,6 +187,11 @@ class Context:
     # adds them up per unit. One grouped query instead of one per unit; an indicator that ignores
     # this is computed unit by unit instead.
     grouped: bool = False
+    # Set by the trend, with `grouped`: the calendar months `period` is made of. A measure that
+    # can (`measure_of` given its `period_field`) then carries `groups` by month (`month_key`)
+    # instead of by unit path, each exactly the month's own figure: one grouped query for twelve
+    # months. One that cannot returns no groups, and the trend computes it month by month.
+    months: tuple[Period, ...] = ()
     # Shared by the indicators of one computation: a domain counts its rows once (one aggregate
     # query for all its appeal indicators) and each indicator reads its part (`cached`).
     memo: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
@@ -202,6 +207,42 @@ class Context:
         from django.utils import timezone
 
         return min(self.period.bounds[1], timezone.now())
+
+    def clock_end(self, period_field: str) -> Any:
+        """When the clocks of a record chosen by `period_field` are judged: `as_of`; in a trend,
+        the end of the record's own month (or now, if sooner), as its month's figure judges it."""
+        if not self.months:
+            return self.as_of
+        from django.utils import timezone
+
+        now = timezone.now()
+        return Case(
+            *(
+                When(**{f"{period_field}__range": m.bounds}, then=Value(min(m.bounds[1], now)))
+                for m in self.months
+            ),
+            default=Value(self.as_of),
+            output_field=DateTimeField(),
+        )
+
+    def group_of(self, path_field: str, period_field: str) -> Any:
+        """What a grouped count groups by: the records' unit path, or in a trend their month."""
+        if not self.months:
+            return F(path_field)
+        return Case(
+            *(When(**{f"{period_field}__range": m.bounds}, then=Value(month_key(m))) for m in self.months),
+            default=Value(""),
+            output_field=CharField(),
+        )
+
+    def month_of(self, day: dt.date) -> str:
+        """The trend's month holding `day` (a row read in Python), as `month_key` names it."""
+        return next((month_key(m) for m in self.months if m.start <= day <= m.end), "")
+
+
+def month_key(period: Period) -> str:
+    """How a trend's month is named in a measure's `groups`."""
+    return period.start.isoformat()
 
 
 @dataclass(frozen=True)
@@ -350,7 +391,9 @@ class RecordList:
         size = size or PAGE_SIZE
         pages = max(1, -(-self.total // size))
         number = min(max(1, number), pages)
-        return RecordPage(self.slice((number - 1) * size, size), number, size, self.total)
+        # An empty list (its count known from the figure) asks the database nothing.
+        records = self.slice((number - 1) * size, size) if self.total else []
+        return RecordPage(records, number, size, self.total)
 
     def __iter__(self) -> Iterator[RecordRef]:
         if self._stream is not None:
@@ -435,8 +478,12 @@ def measure_of(
     date_field: str,
     sum_field: str = "",
     path_field: str = "unit_path",
+    period_field: str = "",
 ) -> Measure:
     """A measure over the rows of `base`, in one aggregate query.
+
+    `period_field` names the timestamp by which `base` holds the period's records (when it does):
+    a trend then counts its months in one query grouped by month (`Context.months`).
 
     The denominator is the rows matching `denominator` that no exclusion switched on in the
     settings matches; those matched by one are excluded, with the first matching reason. The
@@ -454,7 +501,10 @@ def measure_of(
     else:
         aggregates["num"] = Count("pk", filter=counted & numerator)
     if ctx.grouped:
-        groups = _grouped(base, path_field, aggregates)
+        if ctx.months and not period_field:
+            # Not split by month: the trend computes this one month by month.
+            return Measure(numerator=Decimal(0), denominator=0)
+        groups = _grouped(base, ctx.group_of(path_field, period_field), aggregates)
         return Measure(
             numerator=sum((g.numerator for g in groups.values()), Decimal(0)),
             denominator=sum(g.denominator or 0 for g in groups.values()),
@@ -534,9 +584,9 @@ def exclusion_label(key: str) -> str:
     return str(_EXCLUSIONS[key].label) if key in _EXCLUSIONS else key
 
 
-def _grouped(base: QuerySet[Any], path_field: str, aggregates: dict[str, Any]) -> dict[str, Measure]:
-    rows = base.order_by().values(path_field).annotate(**aggregates)
-    return {r[path_field]: Measure(numerator=Decimal(r["num"]), denominator=r["den"]) for r in rows}
+def _grouped(base: QuerySet[Any], group: Any, aggregates: dict[str, Any]) -> dict[str, Measure]:
+    rows = base.order_by().annotate(_group=group).values("_group").annotate(**aggregates)
+    return {r["_group"]: Measure(numerator=Decimal(r["num"]), denominator=r["den"]) for r in rows}
 
 
 def _local_date(when: Any) -> dt.date | None:
@@ -585,7 +635,8 @@ class RatingSource:
     record_type: str
     rows: Callable[[Context], Iterable[Rating]]
     # Optional, for speed: the same rows counted in the database, as
-    # {(score or level, excluded_by, unit path): n}.
+    # {(score or level, excluded_by, group): n}, the group being `ctx.group_of(<unit path field>,
+    # <answer time field>)`: the unit path, or in a trend the month.
     counts: Callable[[Context], dict[tuple[int | str, str, str], int]] | None = None
     # Optional, with `counts`: the drill-down's lists read a page at a time (else `rows` are read).
     records: Callable[[Context], RatingRecords] | None = None

@@ -29,7 +29,7 @@ from jingmin.core.errors import ServiceError
 from jingmin.core.forms import form_add_service_error
 from jingmin.core.http import StaffRequest
 from jingmin.metrics import exports, registry, selectors, services
-from jingmin.metrics.compute import Figure, Memo, figure, figures, make_figure
+from jingmin.metrics.compute import Figure, Memo, figure, figures, figures_by_month, make_figure
 from jingmin.metrics.forms import SettingsForm, weighted_keys
 from jingmin.metrics.periods import Grain, months_back, parse_period, period_of, today
 from jingmin.metrics.registry import Period
@@ -190,8 +190,8 @@ def trend(request: StaffRequest) -> JsonResponse:
     months = months_back(period.end, TREND_MONTHS)
     series: dict[str, list[float | None]] = {k: [] for k in TREND_KEYS}
     labels: dict[str, str] = {}
-    for month in months:
-        for f in figures(scope=Scope.under(unit), period=month, keys=TREND_KEYS):
+    for month_figures in figures_by_month(scope=Scope.under(unit), months=months, keys=TREND_KEYS):
+        for f in month_figures:
             series[f.key].append(_js_number(f.value))
             labels[f.key] = str(f.indicator.label)
     response = JsonResponse(
