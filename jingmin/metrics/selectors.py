@@ -62,6 +62,7 @@ def officers_under(*, actor: User, unit: Unit) -> QuerySet[User]:
     return (
         Scope.under(unit)
         .filter(User.objects.filter(role=Role.OFFICER, is_active=True), "unit__path")
+        .select_related("unit")
         .order_by("full_name")
     )
 
