@@ -47,7 +47,7 @@ def audit_search(
         rows = rows.filter(at__gte=timezone.make_aware(datetime.combine(since, time.min)))
     if until:
         rows = rows.filter(at__lt=timezone.make_aware(datetime.combine(until + timedelta(days=1), time.min)))
-    return rows.order_by("-seq")
+    return rows.order_by("-id")
 
 
 def own_signins(*, actor: User) -> QuerySet[AuditEntry]:
@@ -60,7 +60,7 @@ def own_signins(*, actor: User) -> QuerySet[AuditEntry]:
             signed_in=ExpressionWrapper(signed_in, output_field=BooleanField()),
             locked=ExpressionWrapper(locked, output_field=BooleanField()),
         )
-        .order_by("-seq")
+        .order_by("-id")
     )
 
 
@@ -68,6 +68,6 @@ def previous_signin(*, actor: User) -> AuditEntry | None:
     """The sign-in before the current one (the home page shows when and from where)."""
     return (
         AuditEntry.objects.filter(action_q(SignIn.USER_SIGNIN), actor_id=actor.pk)
-        .order_by("-seq")[1:2]
+        .order_by("-id")[1:2]
         .first()
     )

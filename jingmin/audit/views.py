@@ -34,17 +34,18 @@ def audit_log(request: StaffRequest) -> HttpResponse:
     require(actor, Cap.VIEW_AUDIT)
     form = AuditFilterForm(request.GET or None)
     rows = audit_search(actor=actor, **_filters(form))
-    # Keyset paging by row number: the log only grows, and OFFSET would slow with its size.
+    # Keyset paging by the order rows were written in (rows not sealed yet have no number): the
+    # log only grows, and OFFSET would slow with its size.
     before = request.GET.get("before", "")
     if before.isdigit():
-        rows = rows.filter(seq__lt=int(before))
+        rows = rows.filter(pk__lt=int(before))
     page = list(rows[: PAGE_SIZE + 1])
     more = len(page) > PAGE_SIZE
     page = page[:PAGE_SIZE]
     context = {
         "form": form,
         "rows": [(row, action_label(row.action, row.target_type)) for row in page],
-        "next_before": page[-1].seq if more and page else None,
+        "next_before": page[-1].pk if more and page else None,
         "can_export": can(actor, Cap.EXPORT_AUDIT),
         "total": bounded_count(audit_search(actor=actor, **_filters(form))),
     }
