@@ -72,7 +72,7 @@ def test_export_is_a_workbook_and_is_recorded(persona):
 def test_nobody_can_edit_the_log_through_the_product(persona):
     from django.urls import get_resolver
 
-    names = {name for name in get_resolver("jingmin.audit.urls").reverse_dict if isinstance(name, str)}
+    names = {name for name in get_resolver("jingmin.auditor.urls").reverse_dict if isinstance(name, str)}
     assert names == {"log", "export"}
     client = signed_in(persona.audrey)
     before = AuditEntry.objects.count()

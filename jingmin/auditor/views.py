@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jingmin.audit.actions import action_label
-from jingmin.audit.exports import EXPORT_LIMIT, audit_export_xlsx
-from jingmin.audit.forms import AuditFilterForm
-from jingmin.audit.selectors import audit_search
+from jingmin.auditor.exports import EXPORT_LIMIT, audit_export_xlsx
+from jingmin.auditor.forms import AuditFilterForm
+from jingmin.auditor.selectors import audit_search
 from jingmin.core.http import StaffRequest
 from jingmin.core.paging import bounded_count
 from jingmin.org.roles import Cap, can
@@ -49,7 +49,7 @@ def audit_log(request: StaffRequest) -> HttpResponse:
         "can_export": can(actor, Cap.EXPORT_AUDIT),
         "total": bounded_count(audit_search(actor=actor, **_filters(form))),
     }
-    template = "audit/_rows.html" if request.headers.get("HX-Request") else "audit/log.html"
+    template = "auditor/_rows.html" if request.headers.get("HX-Request") else "auditor/log.html"
     return render(request, template, context)
 
 
