@@ -3,13 +3,14 @@
 Rows are written in chunks; each chunk looks up what already exists (an address by its chain of
 names, a house by its address, a household by house and number, a person by the keyed hash of the
 ID number or else by name, date of birth and house, an organisation by credit code or else by
-name and address), creates what is missing with `bulk_create`, updates what the row changes with
+name and address), creates what is missing with `insert_rows`, updates what the row changes with
 `bulk_update`, and appends a `LedgerChange` row for each record created or changed. Importing the
 same file again therefore finds every record and changes nothing.
 
-Modes: all-or-nothing runs every chunk in one transaction and rolls it all back if any row is
-rejected (while reading or while writing); valid-rows commits chunk by chunk and leaves the
-rejected rows out. What the writer itself may reject is a conflict with the ledger: a record that
+Both modes write in one transaction, so that an import failing part way leaves nothing behind:
+all-or-nothing rolls it all back if any row is rejected (while reading or while writing);
+valid-rows leaves the rejected rows out and keeps the rest. On PostgreSQL new rows go in by COPY
+(`bulk.insert_rows`), with the identifiers encrypted while the rows were checked. What the writer itself may reject is a conflict with the ledger: a record that
 exists in a district outside the importing unit, or a house the ledger places in another district.
 """
 
@@ -28,7 +29,7 @@ from django.utils.translation import gettext as _
 from jingmin.audit.services import audit_record
 from jingmin.core.crypto import lookup_hash
 from jingmin.core.search import index_text
-from jingmin.ledger.bulk import reserve_ids
+from jingmin.ledger.bulk import insert_rows, reserve_ids
 from jingmin.ledger.codes import AuditAction
 from jingmin.ledger.excel import (
     ADDRESS_SHEET,
@@ -131,6 +132,9 @@ def import_apply(
     work += [(PERSON_SHEET, chunk) for chunk in _chunks(parsed.persons, size)]
     work += [(ORGANISATION_SHEET, chunk) for chunk in _chunks(parsed.organisations, size)]
     writer = _Writer(unit=unit, actor=actor, run=run, result=result)
+    for rows in (parsed.addresses, parsed.persons, parsed.organisations):
+        for row in rows:
+            writer.sealed.update(row.sealed)
     done = 0
 
     def run_chunks() -> None:
@@ -142,14 +146,11 @@ def import_apply(
             if progress is not None:
                 progress(done)
 
-    if mode == ImportMode.ALL_OR_NOTHING:
-        with transaction.atomic():
-            run_chunks()
-            if result.rejected:
-                raise ImportRolledBack(result)
-            _audit(actor, run, result)
-    else:
+    # One transaction in either mode: an import that fails part way leaves nothing behind.
+    with transaction.atomic():
         run_chunks()
+        if result.rejected and mode == ImportMode.ALL_OR_NOTHING:
+            raise ImportRolledBack(result)
         _audit(actor, run, result)
     return result
 
@@ -173,6 +174,8 @@ class _Writer:
         self.run = run
         self.result = result
         self.changes: list[LedgerChange] = []
+        # Identifiers encrypted while the rows were checked (plain value to token).
+        self.sealed: dict[str, str] = {}
         self.now = timezone.now()
         # Addresses created for the current chunk: nothing can exist below them yet.
         self.created_ids: set[int] = set()
@@ -211,7 +214,7 @@ class _Writer:
             self.person_rows(rows, nodes)
         else:
             self.organisation_rows(rows, nodes)
-        LedgerChange.objects.bulk_create(self.changes, batch_size=1000)
+        insert_rows(LedgerChange, self.changes, with_ids=False)
 
     # -- addresses -------------------------------------------------------------------------
 
@@ -302,7 +305,7 @@ class _Writer:
             for node, pk in zip(created, reserve_ids(Address, len(created)), strict=True):
                 node.pk = pk
                 node.path = (node.parent.path if node.parent else "") + Address.path_segment(pk)
-            Address.objects.bulk_create(created, batch_size=1000)
+            insert_rows(Address, created)
             self.created_ids.update(node.pk for node in created)
             for node in created:
                 self.change(
@@ -415,7 +418,7 @@ class _Writer:
                 previous = updated.get(house.pk)
                 updated[house.pk] = (house, {**(previous[1] if previous else {}), **changes})
         if created:
-            House.objects.bulk_create(list(created.values()), batch_size=1000)
+            insert_rows(House, list(created.values()), sealed=self.sealed)
             for house in created.values():
                 self.change(
                     RecordType.HOUSE,
@@ -517,7 +520,7 @@ class _Writer:
             else:
                 unchanged += 1
         if created:
-            Person.objects.bulk_create([p for _r, p in created], batch_size=1000)
+            insert_rows(Person, [p for _r, p in created], sealed=self.sealed)
             for row, person in created:
                 self.change(
                     RecordType.PERSON,
@@ -639,7 +642,7 @@ class _Writer:
                 household.is_active, household.updated_at = True, self.now
                 revived.append(household)
         if created:
-            Household.objects.bulk_create(created, batch_size=1000)
+            insert_rows(Household, created)
             for household in created:
                 self.change(
                     RecordType.HOUSEHOLD,
@@ -756,7 +759,7 @@ class _Writer:
             else:
                 unchanged += 1
         if created:
-            Organisation.objects.bulk_create(created, batch_size=1000)
+            insert_rows(Organisation, created, sealed=self.sealed)
             for organisation in created:
                 self.change(
                     RecordType.ORGANISATION,
