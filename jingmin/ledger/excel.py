@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
-from django.db import connection
 from django.utils.translation import gettext as _
 
 from jingmin.core.codes import CommonError
@@ -35,6 +34,7 @@ from jingmin.core.errors import ServiceError
 from jingmin.core.sheets import Sheets, row_values
 from jingmin.core.text import clean_text
 from jingmin.ledger import services, xlsx
+from jingmin.ledger.bulk import by_copy
 from jingmin.ledger.codes import ErrorCode
 from jingmin.ledger.identifiers import normalise_phone
 from jingmin.ledger.models import (
@@ -490,7 +490,7 @@ def _read(
     parsed = ParsedWorkbook(sheets=present)
     context = _Context(unit=unit)
     context.load()
-    seal = connection.vendor == "postgresql"
+    seal = by_copy()
     for sheet in sheets:
         job = _Job(
             sheet=sheet.name,
@@ -565,8 +565,9 @@ def _sheet_rows(job: _Job) -> Iterator[tuple[int | None, Any]]:
 
 
 def _workers(job: _Job) -> int:
-    """Processes to check the pieces in: one (this one) for a small sheet, on SQLite, or where
-    processes cannot be forked; else as many as the setting allows and the machine has."""
+    """Processes to check the pieces in: one (this one) for a small sheet, without COPY (on
+    SQLite), or where processes cannot be forked; else as many as the setting allows and the
+    machine has."""
     size = sum(len(piece) for piece in job.pieces)
     if (
         not job.seal

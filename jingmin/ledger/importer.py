@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from jingmin.audit.services import audit_record
 from jingmin.core.crypto import lookup_hash
 from jingmin.core.search import index_text
-from jingmin.ledger.bulk import insert_rows, reserve_ids
+from jingmin.ledger.bulk import built, insert_rows, insert_values, reserve_ids
 from jingmin.ledger.codes import AuditAction
 from jingmin.ledger.excel import (
     ADDRESS_SHEET,
@@ -82,6 +82,21 @@ _ADDRESS_FIELDS = (
     "district_path",
     "latitude",
     "longitude",
+)
+
+
+# A history row as the writer collects it: many per person, so not a model instance each.
+_CHANGE_COLUMNS = (
+    "record_type",
+    "record_id",
+    "action",
+    "at",
+    "changes",
+    "district_path",
+    "source",
+    "actor_id",
+    "actor_name",
+    "import_run_id",
 )
 
 
@@ -173,7 +188,14 @@ class _Writer:
         self.actor = actor
         self.run = run
         self.result = result
-        self.changes: list[LedgerChange] = []
+        # The history rows of the current chunk, as values of _CHANGE_COLUMNS.
+        self.changes: list[tuple[Any, ...]] = []
+        self.change_by = (
+            ChangeSource.IMPORT,
+            self.actor.pk if self.actor is not None else None,
+            self.actor.full_name if self.actor is not None else "",
+            self.run.pk if self.run is not None else None,
+        )
         # Identifiers encrypted while the rows were checked (plain value to token).
         self.sealed: dict[str, str] = {}
         self.now = timezone.now()
@@ -185,20 +207,7 @@ class _Writer:
     def change(
         self, record_type: str, record: models.Model, action: str, changes: dict[str, Any], path: str
     ) -> None:
-        self.changes.append(
-            LedgerChange(
-                record_type=record_type,
-                record_id=record.pk,
-                action=action,
-                source=ChangeSource.IMPORT,
-                at=self.now,
-                actor=self.actor,
-                actor_name=self.actor.full_name if self.actor is not None else "",
-                changes=changes,
-                district_path=path,
-                import_run=self.run,
-            )
-        )
+        self.changes.append((record_type, record.pk, action, self.now, changes, path, *self.change_by))
 
     def reject(self, sheet: str, row: int, column_key: str, reason: str) -> None:
         self.result.rejected.append(Rejection(sheet, row, _headers(sheet)[column_key], "", reason))
@@ -214,7 +223,7 @@ class _Writer:
             self.person_rows(rows, nodes)
         else:
             self.organisation_rows(rows, nodes)
-        insert_rows(LedgerChange, self.changes, with_ids=False)
+        insert_values(LedgerChange, _CHANGE_COLUMNS, self.changes)
 
     # -- addresses -------------------------------------------------------------------------
 
@@ -272,6 +281,7 @@ class _Writer:
                     ):
                         by_key[(*parents[a.parent_id], (a.kind, a.name))] = a  # type: ignore[index]
         created: list[Address] = []
+        parent_paths: list[str] = []  # of each created node's parent
         spanning: list[Address] = []
         for key in keys:
             common = ""
@@ -287,24 +297,28 @@ class _Writer:
                 continue
             parent = nodes.get(key[:-1]) if depth > 1 else None
             full_name = ((parent.full_name if parent else "") + key[-1][1])[:300]
-            node = Address(
-                parent=parent,
+            district = districts.get(common)
+            node = built(
+                Address,
+                parent_id=parent.pk if parent else None,
                 kind=key[-1][0],
                 name=key[-1][1],
                 full_name=full_name,
                 depth=depth - 1,
-                district=districts.get(common),
+                district_id=district.pk if district else None,
                 district_path=common,
                 search_tokens=index_text(full_name),
                 created_at=self.now,
             )
             created.append(node)
+            parent_paths.append(parent.path if parent else "")
             nodes[key] = node
         if created:
             # The path ends with the node's own id: taken first, so that one insert writes it.
-            for node, pk in zip(created, reserve_ids(Address, len(created)), strict=True):
+            ids = reserve_ids(Address, len(created))
+            for node, parent_path, pk in zip(created, parent_paths, ids, strict=True):
                 node.pk = pk
-                node.path = (node.parent.path if node.parent else "") + Address.path_segment(pk)
+                node.path = parent_path + Address.path_segment(pk)
             insert_rows(Address, created)
             self.created_ids.update(node.pk for node in created)
             for node in created:
@@ -379,9 +393,10 @@ class _Writer:
                     "note": "",
                     **given,
                 }
-                house = House(
-                    address=node,
-                    district=row.ref.district,
+                house = built(
+                    House,
+                    address_id=node.pk,
+                    district_id=row.ref.district.pk,
                     district_path=row.ref.district.path,
                     owner_phone_hash=lookup_hash(values["owner_phone"]) if values["owner_phone"] else "",
                     created_at=self.now,
@@ -469,7 +484,8 @@ class _Writer:
                 else by_name.get((house.pk, row.fields["name"], row.fields.get("birth_date")))
             )
             if person is None:
-                person = Person(
+                person = built(
+                    Person,
                     name=row.fields["name"],
                     sex=row.fields.get("sex", Sex.UNKNOWN),
                     id_number=row.fields.get("id_number", ""),
@@ -481,7 +497,7 @@ class _Writer:
                     nationality=row.fields.get("nationality", ""),
                     relation=row.fields.get("relation", ""),
                     note=row.fields.get("note", ""),
-                    house=house,
+                    house_id=house.pk,
                     district_id=house.district_id,
                     district_path=house.district_path,
                     created_at=self.now,
@@ -627,8 +643,9 @@ class _Writer:
             household = existing.get((house_id, number))
             if household is None:
                 house = house_by_id[house_id]
-                household = Household(
-                    house=house,
+                household = built(
+                    Household,
+                    house_id=house.pk,
                     head_id=heads.get((house_id, number)),
                     number=number,
                     district_id=house.district_id,
