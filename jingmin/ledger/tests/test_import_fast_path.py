@@ -77,33 +77,17 @@ def _sheets() -> dict[str, list[dict[str, Any]]]:
     addresses = [{**address, "room": f"{r}01室"} for r in range(1, 5)]
     addresses.append({**address, "room": "101室"})  # repeats the first
     addresses.append({**address, "room": "601室", "latitude": 95})
+    shop = {"kind": "商铺", "district": "TA11", "division": "城关镇/幸福社区", "road": "幸福路"}
     organisations = [
         {
+            **shop,
             "name": "幸福路便民超市",
-            "kind": "商铺",
             "credit_code": "91350100M000100Y43",
             "contact_phone": "13600001111",
-            "district": "TA11",
-            "division": "城关镇/幸福社区",
-            "road": "幸福路",
             "number": "14号",
         },
-        {
-            "name": "老张修车铺",
-            "kind": "商铺",
-            "district": "TA11",
-            "division": "城关镇/幸福社区",
-            "road": "幸福路",
-            "number": "16号",
-        },
-        {
-            "name": "老张修车铺",
-            "kind": "商铺",
-            "district": "TA11",
-            "division": "城关镇/幸福社区",
-            "road": "幸福路",
-            "number": "16号",
-        },
+        {**shop, "name": "老张修车铺", "number": "16号"},
+        {**shop, "name": "老张修车铺", "number": "16号"},  # repeats the one before
     ]
     return {"地址房屋": addresses, "人口": persons, "单位": organisations}
 
