@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import PASSWORD
-from jingmin.core.browser import DESKTOP, chromium
+from jingmin.core.browser import chromium
 from jingmin.metrics import registry
-from jingmin.metrics.tests.conftest import build_station
+from jingmin.metrics.tests.conftest import build_station, signed_in_desktop_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,12 +22,7 @@ def test_chen_pages_through_the_follow_ups_counted(live_server, persona, monkeyp
     monkeypatch.setattr(registry, "PAGE_SIZE", 2)
     station = build_station(persona)
     with chromium() as browser:
-        page = browser.new_context(viewport=DESKTOP, locale="zh-CN").new_page()
-        page.goto(f"{live_server.url}/signin/")
-        page.fill("#id_username", "chen")
-        page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_selector("nav.mainnav", state="attached")
+        page = signed_in_desktop_page(browser, live_server.url, "chen")
 
         page.goto(f"{live_server.url}/metrics/figure/satisfaction/?from=2026-03-01&to=2026-03-31")
         counted = page.locator("#records-denominator")
