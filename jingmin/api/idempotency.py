@@ -27,6 +27,7 @@ from rest_framework.utils.encoders import JSONEncoder
 from jingmin.api.codes import ErrorCode
 from jingmin.api.errors import error_response
 from jingmin.api.models import IdempotentRequest
+from jingmin.core.writes import composing
 from jingmin.org.models import User
 
 HEADER = "Idempotency-Key"
@@ -101,7 +102,8 @@ def idempotent(request: Request, execute: Callable[[str | None], Response]) -> R
     if stored is not None:
         return _stored_answer(stored, fingerprint)
     try:
-        with transaction.atomic():
+        # The step's services run as savepoints of this one transaction, with the record.
+        with composing():
             # Taking the key first makes a concurrent twin wait on the unique constraint instead of
             # repeating the step; the placeholder answer is never visible outside this transaction.
             record = IdempotentRequest.objects.create(
