@@ -5,7 +5,7 @@ from jingmin.shell import urls as shell_urls
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
-    path("audit/", include("jingmin.audit.urls")),
+    path("audit/", include("jingmin.auditor.urls")),
     # The intake page composes appeals and routing, so the shell holds it under the appeals' name.
     path(
         "appeals/",

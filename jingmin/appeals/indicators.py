@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -24,15 +24,21 @@ from jingmin.appeals.models import Appeal, FollowUp, ReviewOutcome, State
 from jingmin.metrics.registry import (
     LOCAL_TZ,
     Context,
+    Level,
     Measure,
     MeasureUnit,
     Rating,
+    RatingRecords,
+    RecordList,
+    RecordRef,
     breakdown,
+    exclusion_label,
     indicator,
     measure_of,
     rating_source,
     register_exclusion,
     register_record_type,
+    weight_note,
 )
 
 register_exclusion("pending_review", _("Dissatisfied answer awaiting the reasonableness review"))
@@ -81,13 +87,14 @@ def _appeals(ctx: Context, *, denominator: Q, numerator: Q, sum_field: str = "")
         label_field="tracking_code",
         date_field="received_at",
         sum_field=sum_field,
+        period_field="received_at",
     )
 
 
 def _judged(ctx: Context, deadline: str, done: str) -> Q:
     """The clock `deadline` ran and has stopped (`done` set) or run out by the period's end."""
     return Q(**{f"{deadline}__isnull": False}) & (
-        Q(**{f"{done}__isnull": False}) | Q(**{f"{deadline}__lt": ctx.as_of})
+        Q(**{f"{done}__isnull": False}) | Q(**{f"{deadline}__lt": ctx.clock_end("received_at")})
     )
 
 
@@ -238,6 +245,7 @@ def resolution(ctx: Context) -> Measure:
         label_field="appeal__tracking_code",
         date_field="answered_at",
         path_field="appeal__unit_path",
+        period_field="answered_at",
     )
 
 
@@ -253,10 +261,12 @@ def follow_up_exclusion(review: str, state: str) -> str:
 
 
 def follow_up_counts(ctx: Context) -> dict[tuple[int | str, str, str], int]:
+    # By unit path, or in a trend by the month of the answer (`Context.group_of`).
     rows = (
         answered_follow_ups(ctx)
         .filter(satisfaction__isnull=False)
-        .values_list("satisfaction", "review", "appeal__state", "appeal__unit_path")
+        .annotate(_group=ctx.group_of("appeal__unit_path", "answered_at"))
+        .values_list("satisfaction", "review", "appeal__state", "_group")
         .annotate(n=Count("pk"))
         .order_by()
     )
@@ -266,8 +276,70 @@ def follow_up_counts(ctx: Context) -> dict[tuple[int | str, str, str], int]:
     return dict(counts)
 
 
+# Which exclusion applies to a follow-up, as `follow_up_exclusion` decides it, one condition each.
+FOLLOW_UP_EXCLUDED_BY = {
+    "unreasonable": Q(review=ReviewOutcome.UNREASONABLE),
+    "pending_review": Q(review=ReviewOutcome.PENDING),
+    "merged": Q(appeal__state=State.MERGED)
+    & ~Q(review__in=[ReviewOutcome.UNREASONABLE, ReviewOutcome.PENDING]),
+}
+
+
+def follow_up_records(ctx: Context) -> RatingRecords:
+    """The drill-down of the follow-ups' satisfaction, newest answer first, a page at a time: the
+    valid answers, those in the numerator (a fairly satisfied one noted with k) and those left
+    out with their reason. Their totals come from `follow_up_counts`."""
+    rated = answered_follow_ups(ctx).filter(satisfaction__isnull=False)
+    active = [(key, q) for key, q in FOLLOW_UP_EXCLUDED_BY.items() if key in ctx.settings.excludes]
+    left_out = Q(pk__in=[])
+    for _key, q in active:
+        left_out |= q
+    levels = {score: ctx.settings.level_of(score) for score in range(1, 6)}
+    positive = [score for score, level in levels.items() if level != Level.DISSATISFIED]
+    basic = [score for score, level in levels.items() if level == Level.BASIC]
+    note = Case(
+        When(satisfaction__in=basic, then=Value(weight_note(ctx.settings.k))),
+        default=Value(""),
+        output_field=CharField(),
+    )
+    reason = Case(
+        *(When(q, then=Value(key)) for key, q in active), default=Value(""), output_field=CharField()
+    )
+
+    def listed(qs: QuerySet[FollowUp], text: Case | Value, *, excluded: bool = False) -> RecordList:
+        rows = (
+            qs.annotate(_note=text)
+            .order_by("-answered_at", "-pk")
+            .values_list("appeal_id", "appeal__tracking_code", "round", "answered_at", "_note")
+        )
+
+        def make(row: tuple[Any, ...]) -> RecordRef:
+            appeal_id, code, round_no, answered, text = row
+            shown = exclusion_label(text) if excluded and text else text
+            return RecordRef(
+                "appeals.follow_up",
+                appeal_id,
+                f"{code} #{round_no}",
+                answered.astimezone(LOCAL_TZ).date(),
+                shown,
+            )
+
+        return RecordList.rows(rows, make)
+
+    counted = rated.exclude(left_out) if active else rated
+    return RatingRecords(
+        numerator=listed(counted.filter(satisfaction__in=positive), note),
+        counted=listed(counted, Value("", output_field=CharField())),
+        excluded=listed(rated.filter(left_out), reason, excluded=True) if active else RecordList.empty(),
+    )
+
+
 @rating_source(
-    key="follow_up", label=_("Appeal follow-ups"), record_type="appeals.follow_up", counts=follow_up_counts
+    key="follow_up",
+    label=_("Appeal follow-ups"),
+    record_type="appeals.follow_up",
+    counts=follow_up_counts,
+    records=follow_up_records,
 )
 def follow_up_ratings(ctx: Context) -> Iterator[Rating]:
     rows: Any = (
