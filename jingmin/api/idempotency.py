@@ -27,7 +27,7 @@ from rest_framework.utils.encoders import JSONEncoder
 from jingmin.api.codes import ErrorCode
 from jingmin.api.errors import error_response
 from jingmin.api.models import IdempotentRequest
-from jingmin.core.writes import composing
+from jingmin.core.writes import composing, write_service
 from jingmin.org.models import User
 
 HEADER = "Idempotency-Key"
@@ -124,6 +124,14 @@ def idempotent(request: Request, execute: Callable[[str | None], Response]) -> R
         return _stored_answer(stored, fingerprint)
 
 
+@write_service
+def _answer_keep(*, user: User, key: str, fingerprint: str, response: Response) -> None:
+    """The answer of a durable service, kept in a durable transaction of its own after it."""
+    IdempotentRequest.objects.create(
+        user=user, key=key, fingerprint=fingerprint, status=response.status_code, body=_as_json(response.data)
+    )
+
+
 def idempotent_durable(request: Request, execute: Callable[[str | None], Response]) -> Response:
     """`idempotent` for a service that runs its own durable transaction and is itself idempotent
     by the key (a domain submission key): the step runs outside any transaction of ours, and its
@@ -143,14 +151,7 @@ def idempotent_durable(request: Request, execute: Callable[[str | None], Respons
     response = execute(key)
     if status.is_success(response.status_code):
         try:
-            with transaction.atomic():
-                IdempotentRequest.objects.create(
-                    user=user,
-                    key=key,
-                    fingerprint=fingerprint,
-                    status=response.status_code,
-                    body=_as_json(response.data),
-                )
+            _answer_keep(user=user, key=key, fingerprint=fingerprint, response=response)
         except IntegrityError:
             stored = IdempotentRequest.objects.filter(user=user, key=key).first()
             if stored is not None:
