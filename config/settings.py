@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "jingmin.core",
     "jingmin.org",
     "jingmin.audit",
+    "jingmin.auditor",
     "jingmin.worktime",
     "jingmin.notify",
     "jingmin.appeals",
