@@ -125,6 +125,12 @@ class UnitListView(StaffAPIView):
 # Appeals
 
 
+# Made once per process: DRF would otherwise build (deep-copy) every input field anew for each
+# registration, and for each item of a batch. Parsing keeps no state on the serializer.
+REGISTRATION_PARSER = s.AppealCreateSerializer()
+BATCH_ITEM_PARSER = s.BatchAppealSerializer()
+
+
 class AppealPagination(CursorPagination):
     # Newest received first, like the pages' lists; the cursor keeps pages stable while new
     # appeals arrive.
@@ -175,12 +181,11 @@ class AppealListView(GenericAPIView, AppealAPIView):
         require(user, Cap.APPEAL_INTAKE)
 
         def register(key: str | None) -> Response:
-            data = s.AppealCreateSerializer(data=request.data)
-            data.is_valid(raise_exception=True)
+            validated = s.parse_with(REGISTRATION_PARSER, request.data)
             appeal, created = services.appeal_register_and_dispatch(
                 actor=user,
-                data=data.to_input(),
-                dispatch_to=data.validated_data["dispatch_to"],
+                data=s.appeal_input(validated),
+                dispatch_to=validated["dispatch_to"],
                 # The domain's own guard against a double registration, per person.
                 submission_key=f"{user.pk}:{key}" if key else None,
             )
@@ -225,16 +230,15 @@ class AppealBatchView(AppealAPIView):
         results: list[dict[str, Any] | None] = [None] * len(items)
         accepted: list[tuple[int, str, AppealInput]] = []
         for index, item in enumerate(items):
-            parsed = s.BatchAppealSerializer(data=item)
             try:
-                parsed.is_valid(raise_exception=True)
+                validated = s.parse_with(BATCH_ITEM_PARSER, item)
             except serializers.ValidationError as exc:
                 key = item.get("key") if isinstance(item, dict) and isinstance(item.get("key"), str) else None
                 results[index] = _batch_result(
                     index, key, BatchOutcome.REFUSED, error=validation_error_body(exc)
                 )
                 continue
-            accepted.append((index, parsed.validated_data["key"], parsed.to_input()))
+            accepted.append((index, validated["key"], s.appeal_input(validated)))
         outcomes = services.appeal_register_batch(
             actor=user,
             # Under the same per-person key as a single registration's Idempotency-Key.

@@ -59,11 +59,11 @@ from jingmin.core.dates import spoken_datetime
 from jingmin.core.errors import ServiceError
 from jingmin.core.search import index_text
 from jingmin.core.uploads import CheckedUpload, check_upload, store_upload
+from jingmin.core.writes import write_service, write_steps
 from jingmin.org.models import Unit, UnitKind, User
 from jingmin.org.roles import Cap, can
 from jingmin.org.scope import Scope, scope_tokens
 from jingmin.org.selectors import intake_desk
-from jingmin.routing.services import Shown, suggestion_record
 
 
 class TransitionNotAllowed(ServiceError):
@@ -207,6 +207,7 @@ def receiving_unit(unit: Unit | None) -> Unit | None:
     return intake_desk() or unit
 
 
+@write_service
 def appeal_register(
     *,
     actor: User | None,
@@ -263,28 +264,10 @@ def appeal_register(
         )
     try:
         with transaction.atomic():
-            appeal = Appeal(
-                **fields,
-                submission_key=submission_key or None,
-                created_at=now,
-                created_by=actor,
-                intake_unit=intake_unit,
-                intake_unit_path=intake_unit.path,
-                accountable_unit=intake_unit,
-                unit=intake_unit,
-                unit_path=intake_unit.path,
-                scope_tokens=" ".join(scope_tokens(intake_unit.path)),
-                state=State.SUBMITTED,
-            )
-            policy = clocks.policy_for(appeal.type, appeal.urgency)
-            if appeal.citizen_phone:
-                appeal.contact_by = clocks.deadline(appeal.received_at, policy, "contact")
-            appeal.conclude_by = clocks.deadline(appeal.received_at, policy, "conclude")
-            clocks.refresh(appeal, before=(None, None, None), now=now)
+            appeal = _new_appeal(fields, actor, intake_unit, submission_key, now)
             appeal.save(force_insert=True)
-            event = _event(
-                appeal, Action.REGISTER, "", actor, now=now, data={"channel": appeal.channel}, seq=1
-            )
+            event = _registered_event(appeal, actor, now)
+            event.save(force_insert=True)
             for checked in checked_files:
                 _store_file(appeal, event, checked, actor, now)
             # Early warning reads every new appeal (repeats, risk words, spikes) once it is committed.
@@ -309,6 +292,39 @@ def appeal_register(
     return appeal, True
 
 
+def _new_appeal(
+    fields: dict[str, Any], actor: User | None, intake_unit: Unit, submission_key: str | None, now: datetime
+) -> Appeal:
+    """A registered appeal, not yet saved, from `_validate_input`'s fields: at its intake unit,
+    with its clocks."""
+    appeal = Appeal(
+        **fields,
+        submission_key=submission_key or None,
+        created_at=now,
+        created_by=actor,
+        intake_unit=intake_unit,
+        intake_unit_path=intake_unit.path,
+        accountable_unit=intake_unit,
+        unit=intake_unit,
+        unit_path=intake_unit.path,
+        scope_tokens=" ".join(scope_tokens(intake_unit.path)),
+        state=State.SUBMITTED,
+    )
+    policy = clocks.policy_for(appeal.type, appeal.urgency)
+    if appeal.citizen_phone:
+        appeal.contact_by = clocks.deadline(appeal.received_at, policy, "contact")
+    appeal.conclude_by = clocks.deadline(appeal.received_at, policy, "conclude")
+    clocks.refresh(appeal, before=(None, None, None), now=now)
+    return appeal
+
+
+def _registered_event(appeal: Appeal, actor: User | None, now: datetime) -> AppealEvent:
+    """A new appeal's first event, not yet saved."""
+    return _event(
+        appeal, Action.REGISTER, "", actor, now=now, data={"channel": appeal.channel}, seq=1, insert=False
+    )
+
+
 @dataclass(frozen=True)
 class IntakeOutcome:
     """One appeal of a batch: registered now, found under its key (a repeat), or refused."""
@@ -331,30 +347,41 @@ def batch_size_check(count: int) -> None:
         )
 
 
+@write_service
 def appeal_register_batch(*, actor: User, items: Sequence[tuple[str, AppealInput]]) -> list[IntakeOutcome]:
     """Register several appeals, each under its own submission key, in one transaction.
 
-    For partners and the hotline, who send what they took in by the dozen. Each appeal goes
-    through `appeal_register` (its own savepoint), so one refused (a bad category, a time received
-    in the future) is answered as refused and the others are registered; a key registered before,
-    in an earlier batch or alone, answers with its appeal and registers nothing twice. The outcomes
-    are in the order given.
+    For partners and the hotline, who send what they took in by the dozen. Each appeal is checked
+    as `appeal_register` checks it, so one refused (a bad category, a time received in the future)
+    is answered as refused and the others are registered; a key registered before, in an earlier
+    batch, earlier in this one or alone, answers with its appeal and registers nothing twice. The
+    outcomes are in the order given.
+
+    The batch is written set-wise: the spent keys asked once, the appeals and their first events
+    inserted in one statement each, the audit rows chained in one. Should a key be taken by a
+    registration running at the same moment (the unique key refuses the insert), the batch is
+    registered again one appeal at a time, each in its own savepoint, as `appeal_register` does.
     """
     if not can(actor, Cap.APPEAL_INTAKE):
         raise PermissionDenied
     batch_size_check(len(items))
-    outcomes: list[IntakeOutcome] = []
-    audit_rows: list[dict[str, Any]] = []
     with transaction.atomic():
-        for key, data in items:
-            try:
-                appeal, created = appeal_register(
-                    actor=actor, data=data, submission_key=key, audit_rows=audit_rows
-                )
-            except ServiceError as exc:
-                outcomes.append(IntakeOutcome(None, error=exc))
-            else:
-                outcomes.append(IntakeOutcome(appeal, created=created))
+        audit_rows: list[dict[str, Any]] = []
+        try:
+            with transaction.atomic():
+                outcomes = _register_set_wise(actor, items, audit_rows)
+        except IntegrityError:
+            audit_rows.clear()
+            outcomes = []
+            for key, data in items:
+                try:
+                    appeal, created = appeal_register(
+                        actor=actor, data=data, submission_key=key, audit_rows=audit_rows
+                    )
+                except ServiceError as exc:
+                    outcomes.append(IntakeOutcome(None, error=exc))
+                else:
+                    outcomes.append(IntakeOutcome(appeal, created=created))
         # The audit head is locked once, just before the commit: batches sent at once wait for
         # each other only for their last statements, not for the whole of each batch.
         if audit_rows:
@@ -362,6 +389,63 @@ def appeal_register_batch(*, actor: User, items: Sequence[tuple[str, AppealInput
     return outcomes
 
 
+def _registered_under(keys: Sequence[str]) -> dict[str, Appeal]:
+    """The appeals already registered under these submission keys, by key."""
+    return {str(a.submission_key): a for a in Appeal.objects.filter(submission_key__in=keys)}
+
+
+def _register_set_wise(
+    actor: User, items: Sequence[tuple[str, AppealInput]], audit_rows: list[dict[str, Any]]
+) -> list[IntakeOutcome]:
+    """The batch's appeals checked one by one and written together (see `appeal_register_batch`)."""
+    intake_unit = receiving_unit(actor.unit)
+    if intake_unit is None:
+        refusal = ServiceError(_("No unit receives this appeal."), code=ErrorCode.NO_UNIT)
+        return [IntakeOutcome(None, error=refusal) for _item in items]
+    keys = [key for key, _data in items]
+    # A key spent on a "merge into" at intake answers first, as in `appeal_register`; then a key
+    # an appeal already holds.
+    merged = dict(
+        AppealEvent.objects.filter(submission_key__in=keys).values_list("submission_key", "appeal_id")
+    )
+    merged_appeals = Appeal.objects.in_bulk(set(merged.values()))
+    registered = _registered_under(keys)
+    outcomes: list[IntakeOutcome] = []
+    new: list[Appeal] = []
+    for key, data in items:
+        if key in merged:
+            outcomes.append(IntakeOutcome(merged_appeals[merged[key]]))
+            continue
+        if key in registered:
+            # Registered before, or earlier in this batch (then it is that new appeal).
+            outcomes.append(IntakeOutcome(registered[key]))
+            continue
+        now = timezone.now()
+        try:
+            fields = _validate_input(data, now)
+        except ServiceError as exc:
+            outcomes.append(IntakeOutcome(None, error=exc))
+            continue
+        appeal = _new_appeal(fields, actor, intake_unit, key, now)
+        registered[key] = appeal
+        new.append(appeal)
+        outcomes.append(IntakeOutcome(appeal, created=True))
+    if not new:
+        return outcomes
+    Appeal.objects.bulk_create(new)
+    AppealEvent.objects.bulk_create([_registered_event(a, actor, a.created_at) for a in new])
+    # Early warning reads every new appeal once it is committed (one task for the batch).
+    hooks.written_many("appeal", [appeal.pk for appeal in new])
+    for appeal in new:
+        audit_rows.append(
+            audit_entry(
+                actor=actor, action=AuditAction.APPEAL_REGISTER, target=appeal, actor_username="citizen"
+            )
+        )
+    return outcomes
+
+
+@write_service
 def appeal_register_and_dispatch(
     *,
     actor: User,
@@ -369,7 +453,6 @@ def appeal_register_and_dispatch(
     dispatch_to: Unit | int | None = None,
     submission_key: str | None = None,
     files: Sequence[UploadedFile] = (),
-    shown: Shown | None = None,
 ) -> tuple[Appeal, bool]:
     """The clerk's intake: register an appeal and, when a unit is chosen, accept it and dispatch
     it there; returns the appeal and whether it was created now.
@@ -377,24 +460,21 @@ def appeal_register_and_dispatch(
     One durable transaction, so a dispatch refused (a closed unit) leaves no half-done appeal
     behind and the clerk sends the same form again, and so no caller wraps it in a transaction of
     its own by accident. A repeated `submission_key` returns the first appeal and takes no step.
-    What the routing suggestion showed (`shown`, from the intake page) is recorded beside a new
-    appeal with whether the clerk took it.
+    The intake page calls it through `shell.services.intake_register`, which records what the
+    routing suggestion showed in the same transaction.
     """
-    with transaction.atomic(durable=True):
-        appeal, created = appeal_register(actor=actor, data=data, submission_key=submission_key, files=files)
-        if not created:
-            return appeal, False
-        if dispatch_to is not None:
-            appeal_accept(actor=actor, appeal_id=appeal.pk)
-            try:
-                appeal = appeal_dispatch(actor=actor, appeal_id=appeal.pk, unit=dispatch_to)
-            except ServiceError as exc:
-                # The intake form names the unit to dispatch to `dispatch_to`.
-                if exc.field == "unit":
-                    exc.field = "dispatch_to"
-                raise
-        dispatched = appeal.unit if dispatch_to is not None else None
-        suggestion_record(actor=actor, appeal=appeal, shown=shown, dispatched_to=dispatched)
+    appeal, created = appeal_register(actor=actor, data=data, submission_key=submission_key, files=files)
+    if not created:
+        return appeal, False
+    if dispatch_to is not None:
+        appeal_accept(actor=actor, appeal_id=appeal.pk)
+        try:
+            appeal = appeal_dispatch(actor=actor, appeal_id=appeal.pk, unit=dispatch_to)
+        except ServiceError as exc:
+            # The intake form names the unit to dispatch to `dispatch_to`.
+            if exc.field == "unit":
+                exc.field = "dispatch_to"
+            raise
     return appeal, True
 
 
@@ -410,6 +490,7 @@ def _store_file(
     )
 
 
+@write_service
 def appeal_attach(*, actor: User, appeal_id: int, files: Sequence[UploadedFile], note: str = "") -> Appeal:
     checked = [check_upload(f) for f in files]
     if not checked:
@@ -542,13 +623,15 @@ def _event(
     to_state: str | None = None,
     submission_key: str | None = None,
     seq: int | None = None,
+    insert: bool = True,
 ) -> AppealEvent:
+    """The appeal's next event, inserted (or, with `insert=False`, left for a bulk insert)."""
     if seq is None:
         last = (
             AppealEvent.objects.filter(appeal=appeal).order_by("-seq").values_list("seq", flat=True).first()
         )
         seq = (last or 0) + 1
-    return AppealEvent.objects.create(
+    event = AppealEvent(
         submission_key=submission_key or None,
         appeal=appeal,
         seq=seq,
@@ -563,6 +646,9 @@ def _event(
         note=note,
         data=data or {},
     )
+    if insert:
+        event.save(force_insert=True)
+    return event
 
 
 def _required(value: str, field: str, message: str) -> str:
@@ -610,15 +696,18 @@ def _rescope(appeal: Appeal) -> None:
 # The steps
 
 
+@write_service
 def appeal_accept(*, actor: User, appeal_id: int, note: str = "") -> Appeal:
     return _apply(actor=actor, appeal_id=appeal_id, action=Action.ACCEPT, note=note)
 
 
+@write_service
 def appeal_reject(*, actor: User, appeal_id: int, reason: str) -> Appeal:
     reason = _required(reason, "reason", _("Say why the appeal is not accepted."))
     return _apply(actor=actor, appeal_id=appeal_id, action=Action.REJECT, note=reason)
 
 
+@write_service
 def appeal_dispatch(
     *,
     actor: User,
@@ -651,6 +740,7 @@ def appeal_dispatch(
     return _apply(actor=actor, appeal_id=appeal_id, action=Action.DISPATCH, note=note, change=change)
 
 
+@write_service
 def appeal_sign(*, actor: User, appeal_id: int, submission_key: str | None = None) -> Appeal:
     def change(step: _Step) -> None:
         appeal = step.appeal
@@ -665,6 +755,7 @@ def appeal_sign(*, actor: User, appeal_id: int, submission_key: str | None = Non
     )
 
 
+@write_service
 def appeal_contact(*, actor: User, appeal_id: int, note: str, submission_key: str | None = None) -> Appeal:
     note = _required(note, "note", _("Write down what was said with the citizen."))
 
@@ -687,6 +778,7 @@ def appeal_contact(*, actor: User, appeal_id: int, note: str, submission_key: st
     )
 
 
+@write_service
 def appeal_transfer(*, actor: User, appeal_id: int, unit: Unit | int | None, reason: str) -> Appeal:
     target = _target_unit(unit)
     reason = _required(reason, "reason", _("Say why the appeal is transferred."))
@@ -709,6 +801,7 @@ def appeal_transfer(*, actor: User, appeal_id: int, unit: Unit | int | None, rea
     )
 
 
+@write_service
 def appeal_return(*, actor: User, appeal_id: int, reason: str) -> Appeal:
     reason = _required(reason, "reason", _("Say why the appeal is returned."))
 
@@ -723,6 +816,7 @@ def appeal_return(*, actor: User, appeal_id: int, reason: str) -> Appeal:
     return _apply(actor=actor, appeal_id=appeal_id, action=Action.RETURN, note=reason, change=change)
 
 
+@write_service
 def appeal_conclude(
     *,
     actor: User,
@@ -848,6 +942,7 @@ def _follow_up(
     )
 
 
+@write_service
 def appeal_follow_up(
     *, actor: User, appeal_id: int, resolved: Any, satisfaction: Any, note: str = ""
 ) -> Appeal:
@@ -871,6 +966,7 @@ def follow_up_by_token(token: str) -> FollowUp | None:
     )
 
 
+@write_service
 def appeal_follow_up_by_citizen(*, token: str, resolved: Any, satisfaction: Any, note: str = "") -> Appeal:
     """The citizen answers through the link of the SMS; the token is their only credential."""
     follow_up = follow_up_by_token(token)
@@ -891,6 +987,7 @@ def appeal_follow_up_by_citizen(*, token: str, resolved: Any, satisfaction: Any,
     )
 
 
+@write_service
 def appeal_follow_up_by_tracking_code(
     *, code: str, resolved: Any, satisfaction: Any, note: str = ""
 ) -> Appeal:
@@ -924,6 +1021,7 @@ def _reopen(step: _Step, reason: str) -> None:
     step.data["conclude_by"] = appeal.conclude_by.isoformat()
 
 
+@write_service
 def appeal_review(*, actor: User, appeal_id: int, reasonable: Any, note: str) -> Appeal:
     """The reasonableness review (合理性审核) of a dissatisfied answer; a reasonable one reopens."""
     if not isinstance(reasonable, bool):
@@ -958,6 +1056,7 @@ def appeal_review(*, actor: User, appeal_id: int, reasonable: Any, note: str) ->
     return appeal
 
 
+@write_service
 def appeal_reopen(*, actor: User, appeal_id: int, reason: str) -> Appeal:
     reason = _required(reason, "reason", _("Say why the appeal is reopened."))
 
@@ -972,6 +1071,7 @@ def appeal_reopen(*, actor: User, appeal_id: int, reason: str) -> Appeal:
     )
 
 
+@write_service
 def appeal_urgency_decide(*, actor: User, appeal_id: int, confirm: Any, note: str = "") -> Appeal:
     """The clerk confirms the suggested urgency (its clocks then run at that urgency, counted from
     the time received) or keeps the one registered; either way the suggestion is settled."""
@@ -1012,6 +1112,7 @@ def appeal_urgency_decide(*, actor: User, appeal_id: int, confirm: Any, note: st
     )
 
 
+@write_service
 def appeal_supervise(*, actor: User, appeal_id: int, note: str) -> Appeal:
     note = _required(note, "note", _("Say what the supervision asks for."))
 
@@ -1021,6 +1122,7 @@ def appeal_supervise(*, actor: User, appeal_id: int, note: str) -> Appeal:
     return _apply(actor=actor, appeal_id=appeal_id, action=Action.SUPERVISE, note=note, change=change)
 
 
+@write_service
 def appeal_merge(*, actor: User, appeal_id: int, into: Appeal | int | None, note: str = "") -> Appeal:
     """Merge a duplicate into another appeal; both stay visible and both tracking codes work."""
     into_id = into.pk if isinstance(into, Appeal) else into
@@ -1087,6 +1189,7 @@ class RepeatContact:
     address: str = ""
 
 
+@write_service
 def appeal_merge_contact(
     *, actor: User, appeal_id: int, contact: RepeatContact, submission_key: str | None = None
 ) -> Appeal:
@@ -1162,6 +1265,7 @@ def appeal_merge_contact(
     return appeal
 
 
+@write_service
 def appeal_archive(*, actor: User, appeal_id: int, note: str = "") -> Appeal:
     def guard(appeal: Appeal) -> None:
         _refuse_by_follow_up_rules(Action.ARCHIVE, appeal, _latest_follow_up(appeal))
@@ -1173,6 +1277,7 @@ def appeal_archive(*, actor: User, appeal_id: int, note: str = "") -> Appeal:
 # Steps the system takes when a clock runs
 
 
+@write_steps
 def appeal_clocks_sweep(*, now: datetime | None = None, batch: int = 200) -> int:
     """Send every reminder and escalation that has come due; returns how many were sent.
 
@@ -1237,6 +1342,7 @@ class BatchResult:
     appeal: Appeal | None = None
 
 
+@write_steps
 def appeal_batch(
     *, actor: User, action: str, appeal_ids: Sequence[int], unit: Unit | int | None = None, note: str = ""
 ) -> list[BatchResult]:
