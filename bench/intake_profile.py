@@ -115,14 +115,15 @@ def _measure(
     print(f"\n=== {label}: {requests} requests, {appeals} appeals", file=sys.stderr)
     print(f"CPU per appeal without the profiler: {cpu_ms:.2f} ms", file=sys.stderr)
     print(f"SQL statements per request: {sorted(set(statements))}", file=sys.stderr)
+    measured = {
+        "name": label,
+        "requests": requests,
+        "appeals": appeals,
+        "cpu_ms_per_appeal": round(cpu_ms, 2),
+        "statements_per_request": max(statements),
+    }
     if args.cpu_only:
-        return {
-            "name": label,
-            "requests": requests,
-            "appeals": appeals,
-            "cpu_ms_per_appeal": round(cpu_ms, 2),
-            "statements_per_request": max(statements),
-        }
+        return measured
     if args.sampler:
         # pyinstrument (when installed) samples the stack: little overhead, a tree by call path.
         # Not among the project's dependencies: installed by whoever profiles.
@@ -132,13 +133,7 @@ def _measure(
             run(i)
         sampled.stop()
         print(sampled.output_text(unicode=False, color=False, show_all=False), file=sys.stderr)
-        return {
-            "name": label,
-            "requests": requests,
-            "appeals": appeals,
-            "cpu_ms_per_appeal": round(cpu_ms, 2),
-            "statements_per_request": max(statements),
-        }
+        return measured
     # CPU time, not wall time: waiting on PostgreSQL is not the web worker's cost.
     profile = cProfile.Profile(time.process_time)
     profile.enable()
@@ -153,14 +148,7 @@ def _measure(
         pstats.Stats(profile, stream=out).sort_stats(order).print_stats(args.top)
         print(f"--- by {order} (times for all {appeals} appeals)\n{out.getvalue()}", file=sys.stderr)
     total = sum(row[2] for row in stats.stats.values())  # type: ignore[attr-defined]
-    return {
-        "name": label,
-        "requests": requests,
-        "appeals": appeals,
-        "cpu_ms_per_appeal": round(cpu_ms, 2),
-        "profiled_ms_per_appeal": round(1000 * total / appeals, 2),
-        "statements_per_request": max(statements),
-    }
+    return {**measured, "profiled_ms_per_appeal": round(1000 * total / appeals, 2)}
 
 
 def main() -> None:
