@@ -23,7 +23,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jingmin.appeals import clocks, notifications, urgency
+from jingmin.appeals import clocks, notifications, tallies, urgency
 from jingmin.appeals.codes import AuditAction, ErrorCode, step_action
 from jingmin.appeals.models import (
     OPEN_STATES,
@@ -59,6 +59,7 @@ from jingmin.core.dates import spoken_datetime
 from jingmin.core.errors import ServiceError
 from jingmin.core.search import index_text
 from jingmin.core.uploads import CheckedUpload, check_upload, store_upload
+from jingmin.metrics import rollup
 from jingmin.org.models import Unit, UnitKind, User
 from jingmin.org.roles import Cap, can
 from jingmin.org.scope import Scope, scope_tokens
@@ -282,6 +283,7 @@ def appeal_register(
             appeal.conclude_by = clocks.deadline(appeal.received_at, policy, "conclude")
             clocks.refresh(appeal, before=(None, None, None), now=now)
             appeal.save(force_insert=True)
+            tallies.appeal_registered(appeal)
             event = _event(
                 appeal, Action.REGISTER, "", actor, now=now, data={"channel": appeal.channel}, seq=1
             )
@@ -493,6 +495,9 @@ def _apply(
             guard(appeal)
         before_state = appeal.state
         before_clocks = (appeal.sign_by, appeal.contact_by, appeal.conclude_by)
+        # What the appeal counts for in the roll-ups, read under its lock: the step's change is
+        # added to them in this transaction.
+        before_facts = tallies.appeal_facts(appeal.pk)
         step = _Step(appeal=appeal, actor=actor, now=timezone.now(), data={})
         if change is not None:
             change(step)
@@ -514,6 +519,7 @@ def _apply(
         )
         for fn in step.after or []:
             fn(event)
+        rollup.apply(before_facts, tallies.appeal_facts(appeal.pk))
         audit_record(
             actor=actor,
             actor_username="" if actor is not None else "citizen",

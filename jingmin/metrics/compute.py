@@ -50,9 +50,16 @@ def is_small(indicator: Indicator, m: Measure) -> bool:
     return m.denominator is not None and m.denominator < SMALL_NUMBER
 
 
-def context(*, scope: Scope, period: Period, officer_id: int | None = None, detail: bool = False) -> Context:
+def context(
+    *, scope: Scope, period: Period, officer_id: int | None = None, detail: bool = False, fresh: bool = False
+) -> Context:
     return Context(
-        scope=scope, period=period, settings=settings_for(period.end), officer_id=officer_id, detail=detail
+        scope=scope,
+        period=period,
+        settings=settings_for(period.end),
+        officer_id=officer_id,
+        detail=detail,
+        fresh=fresh,
     )
 
 
@@ -63,8 +70,9 @@ def figures(
     officer_id: int | None = None,
     keys: Iterable[str] | None = None,
     detail: bool = False,
+    fresh: bool = False,
 ) -> list[Figure]:
-    ctx = context(scope=scope, period=period, officer_id=officer_id, detail=detail)
+    ctx = context(scope=scope, period=period, officer_id=officer_id, detail=detail, fresh=fresh)
     wanted = set(keys) if keys is not None else None
     chosen = [
         i
@@ -100,7 +108,12 @@ def figure(
 
 
 def figures_by_unit(
-    *, top: Unit, units: Sequence[Unit], period: Period, keys: Iterable[str] | None = None
+    *,
+    top: Unit,
+    units: Sequence[Unit],
+    period: Period,
+    keys: Iterable[str] | None = None,
+    fresh: bool = False,
 ) -> dict[int, list[Figure]]:
     """The figures of many units under `top` at once: each indicator is computed once over the
     whole scope grouped by the unit path of its records, and the groups are added up per unit
@@ -108,7 +121,7 @@ def figures_by_unit(
     unit; a composite is made per unit from its added-up parts."""
     from jingmin.metrics.indicators import composite_of
 
-    ctx = context(scope=Scope.under(top), period=period)
+    ctx = context(scope=Scope.under(top), period=period, fresh=fresh)
     ctx = replace(ctx, grouped=True)
     wanted = set(keys) if keys is not None else None
     chosen = [i for i in registry.indicators() if wanted is None or i.key in wanted]
@@ -119,7 +132,9 @@ def figures_by_unit(
         m: Measure = ctx.cached(f"measure:{ind.key}", lambda: ind.compute(ctx))
         if m.groups is None:
             for u in units:
-                per_unit[u.pk][ind.key] = figure(scope=scopes[u.pk], period=period, key=ind.key).measure
+                per_unit[u.pk][ind.key] = figures(
+                    scope=scopes[u.pk], period=period, keys=[ind.key], fresh=fresh
+                )[0].measure
             return
         numerators = dict.fromkeys(per_unit, Decimal(0))
         denominators = dict.fromkeys(per_unit, 0)

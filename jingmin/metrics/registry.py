@@ -181,6 +181,8 @@ class Context:
     # adds them up per unit. One grouped query instead of one per unit; an indicator that ignores
     # this is computed unit by unit instead.
     grouped: bool = False
+    # Count from the records even where a roll-up holds the counts (`metrics_rollup --verify`).
+    fresh: bool = False
     # Shared by the indicators of one computation: a domain counts its rows once (one aggregate
     # query for all its appeal indicators) and each indicator reads its part (`cached`).
     memo: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
