@@ -33,12 +33,13 @@ demo: setup
 	$(DEMO_ENV) $(PY) manage.py migrate --no-input -v 0
 	$(DEMO_ENV) $(PY) manage.py seed_demo --if-empty
 	$(DEMO_ENV) $(PY) manage.py demo_banner --url http://127.0.0.1:8000/
-	@# The tasks worker (e-mail, SMS, imports) and the minutely clock sweep (reminders and
-	@# escalations, as jingmin-minutely.timer runs it in production) run beside the web server
-	@# and stop with it.
+	@# The tasks worker (e-mail, SMS, imports) and the minutely work of jingmin-minutely.timer in
+	@# production (the clock sweep's reminders and escalations, the heartbeat, the sealing of audit
+	@# rows) run beside the web server and stop with it.
 	$(DEMO_ENV) $(PY) manage.py db_worker --queue-name '*' --no-reload --verbosity 0 & worker=$$!; \
 	while :; do $(DEMO_ENV) $(PY) manage.py appeals_clock_sweep >/dev/null; \
-	  $(DEMO_ENV) $(PY) manage.py tasks_heartbeat >/dev/null; sleep 60; done & clock=$$!; \
+	  $(DEMO_ENV) $(PY) manage.py tasks_heartbeat >/dev/null; \
+	  $(DEMO_ENV) $(PY) manage.py audit_seal >/dev/null; sleep 60; done & clock=$$!; \
 	trap 'kill $$worker $$clock 2>/dev/null' EXIT INT TERM; \
 	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000 --noreload
 

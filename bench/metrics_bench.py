@@ -13,7 +13,8 @@ What it does:
    whole view: selectors, figures, template) as the bureau leader and as a station chief: the
    dashboards of the bureau, a station and a police district for the last full month, the
    bureau's year, the trend, the wall screen, the officer's explanation, the Excel export, and
-   the drill-down of every registered indicator. Each page is asked `--runs` times (fewer when a
+   the drill-down of every registered indicator (and a later page of the longest list, and that
+   list exported whole). Each page is asked `--runs` times (fewer when a
    request takes long: within `--budget` seconds a page, but at least three, two when a request
    takes over ten seconds, one over a minute), after one untimed
    request of the home page by each person to warm the process.
@@ -103,6 +104,21 @@ def cases(city: Any) -> list[tuple[str, Any, str]]:
         out.append(
             (f"drill-down, {ind.key}, own station, a month", chief, f"/metrics/figure/{ind.key}/?{month}")
         )
+    # A later page of the longest list, and the whole of it exported (streamed, every record).
+    out.append(
+        (
+            "drill-down, satisfaction, bureau, a month, page 20 of the follow-ups",
+            leader,
+            f"/metrics/figure/satisfaction/?unit={bureau.pk}&{month}&denominator=20",
+        )
+    )
+    out.append(
+        (
+            "export of a drill-down to Excel, satisfaction, bureau, a month (every follow-up)",
+            leader,
+            f"/metrics/export/?unit={bureau.pk}&key=satisfaction&{month}",
+        )
+    )
     # The whole city's pages last: they take the longest.
     return [c for c in out if "bureau" not in c[0]] + [c for c in out if "bureau" in c[0]] + slow
 

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "jingmin.core",
     "jingmin.org",
     "jingmin.audit",
+    "jingmin.auditor",
     "jingmin.worktime",
     "jingmin.notify",
     "jingmin.appeals",
@@ -550,6 +551,13 @@ LEDGER_IMPORT_MAX_UNPACKED_BYTES = env_int("JINGMIN_LEDGER_IMPORT_MAX_UNPACKED_M
 LEDGER_IMPORT_MAX_ROWS = env_int("JINGMIN_LEDGER_IMPORT_MAX_ROWS", 200_000)
 # Rows written per statement: large enough to amortise the round trip, small enough for SQLite.
 LEDGER_IMPORT_BATCH = env_int("JINGMIN_LEDGER_IMPORT_BATCH", 2000)
+# A sheet is read in pieces of about this many bytes of its XML; on PostgreSQL a sheet past the
+# second figure is checked (and its identifiers encrypted) in that many forked processes.
+LEDGER_IMPORT_PIECE_BYTES = 1024 * 1024
+LEDGER_IMPORT_PARALLEL_BYTES = env_int("JINGMIN_LEDGER_IMPORT_PARALLEL_KB", 2048) * 1024
+LEDGER_IMPORT_WORKERS = env_int("JINGMIN_LEDGER_IMPORT_WORKERS", 4)
+# New rows by COPY on PostgreSQL (off: the same rows through bulk_create, as on SQLite).
+LEDGER_IMPORT_COPY = env_bool("JINGMIN_LEDGER_IMPORT_COPY", True)
 # Rejected rows kept on the import's page (all of them are in the report workbook).
 LEDGER_IMPORT_REJECTED_SHOWN = 500
 # The most rows one Excel export holds; past it, narrow the search.

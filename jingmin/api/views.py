@@ -224,17 +224,18 @@ class AppealBatchView(AppealAPIView):
         services.batch_size_check(len(items))
         results: list[dict[str, Any] | None] = [None] * len(items)
         accepted: list[tuple[int, str, AppealInput]] = []
+        # One set of fields parses every item: DRF would build them anew for each.
+        parser = s.BatchAppealSerializer()
         for index, item in enumerate(items):
-            parsed = s.BatchAppealSerializer(data=item)
             try:
-                parsed.is_valid(raise_exception=True)
+                validated = s.parse_with(parser, item)
             except serializers.ValidationError as exc:
                 key = item.get("key") if isinstance(item, dict) and isinstance(item.get("key"), str) else None
                 results[index] = _batch_result(
                     index, key, BatchOutcome.REFUSED, error=validation_error_body(exc)
                 )
                 continue
-            accepted.append((index, parsed.validated_data["key"], parsed.to_input()))
+            accepted.append((index, validated["key"], s.appeal_input(validated)))
         outcomes = services.appeal_register_batch(
             actor=user,
             # Under the same per-person key as a single registration's Idempotency-Key.

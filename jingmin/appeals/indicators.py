@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -27,15 +27,22 @@ from jingmin.appeals.models import Appeal, Category, FollowUp, ReviewOutcome, St
 from jingmin.metrics.registry import (
     LOCAL_TZ,
     Context,
+    Level,
     Measure,
     MeasureUnit,
     Rating,
+    RatingRecords,
+    RecordList,
+    RecordRef,
     breakdown,
+    exclusion_label,
     indicator,
     measure_of,
+    month_key,
     rating_source,
     register_exclusion,
     register_record_type,
+    weight_note,
 )
 from jingmin.metrics.rollup import judged_on, read, use_rollup
 
@@ -85,6 +92,7 @@ def _appeals(ctx: Context, *, denominator: Q, numerator: Q, sum_field: str = "")
         label_field="tracking_code",
         date_field="received_at",
         sum_field=sum_field,
+        period_field="received_at",
     )
 
 
@@ -106,11 +114,13 @@ def _tallied(ctx: Context) -> list[dict[str, Any]]:
 
 
 def _due_today(ctx: Context) -> list[dict[str, Any]]:
-    """A clock running out today is judged as of now: the few appeals of the period with such a
-    clock, read from the records. Each comes back as a row "judged" (its deadline has passed)."""
+    """A clock running out today is judged as of now: the few appeals of the period (in a trend,
+    of the month holding today) with such a clock, read from the records. Each comes back as a
+    row "judged" (its deadline has passed)."""
     now = timezone.now()
     today = now.astimezone(LOCAL_TZ).date()
-    if not ctx.period.start <= today <= ctx.period.end:
+    period = next((m for m in ctx.months if m.start <= today <= m.end), None) if ctx.months else ctx.period
+    if period is None or not period.start <= today <= period.end:
         return []
     first = datetime.combine(today, datetime.min.time(), tzinfo=LOCAL_TZ) - timedelta(microseconds=1)
     last = first + timedelta(days=1)
@@ -119,8 +129,10 @@ def _due_today(ctx: Context) -> list[dict[str, Any]]:
         running |= Q(
             **{f"{done_field}__isnull": True, f"{deadline_field}__gte": first, f"{deadline_field}__lt": last}
         )
+    appeals = received(ctx).filter(running, received_at__range=period.bounds)
+    group = month_key(period) if ctx.months else None
     out = []
-    for row in tallies.rows_of(Q(pk__in=received(ctx).filter(running).values("pk"))):
+    for row in tallies.rows_of(Q(pk__in=appeals.values("pk"))):
         for kind, status, deadline in tallies.clock_statuses(row):
             if status == "open" and deadline is not None and judged_on(deadline) == today and deadline < now:
                 out.append(
@@ -129,20 +141,25 @@ def _due_today(ctx: Context) -> list[dict[str, Any]]:
                         "part": "judged",
                         "excluded_by": tallies.appeal_exclusion(row["state"]),
                         "due": tallies.NO_DUE,
-                        "unit_path": row["unit_path"],
+                        "group": group if group is not None else (row["unit_path"] if ctx.grouped else ""),
                         "total": 1,
                     }
                 )
     return out
 
 
-def _judged_by(ctx: Context) -> Callable[[Any], bool]:
-    """Whether a running clock judged on a day is judged by the period's end (or, for a period
-    holding today, by now: the days before today; today's are the live rows)."""
+def _judged_by(ctx: Context) -> Callable[[dict[str, Any]], bool]:
+    """Whether a row's running clock, judged on its day, is judged by the period's end (in a
+    trend, by the end of the row's month); for a period holding today, by now: the days before
+    today (today's are the live rows)."""
     today = timezone.now().astimezone(LOCAL_TZ).date()
-    if ctx.period.end < today:
-        return lambda due: bool(due <= ctx.period.end)
-    return lambda due: bool(due < today)
+    ends = {month_key(m): m.end for m in ctx.months}
+
+    def judged(row: dict[str, Any]) -> bool:
+        end = ends.get(row["group"], ctx.period.end) if ctx.months else ctx.period.end
+        return bool(row["due"] <= end) if end < today else bool(row["due"] < today)
+
+    return judged
 
 
 def _tally_measure(ctx: Context, rows: list[dict[str, Any]], weigh: Weigh, *, count: bool = False) -> Measure:
@@ -151,7 +168,7 @@ def _tally_measure(ctx: Context, rows: list[dict[str, Any]], weigh: Weigh, *, co
     for row in rows:
         num, den = weigh(row)
         if num or den:
-            sums = by_path.setdefault(row.get("unit_path", ""), [0, 0])
+            sums = by_path.setdefault(row["group"], [0, 0])
             sums[0] += num
             sums[1] += den
 
@@ -186,7 +203,7 @@ def _clock_tallies(ctx: Context, kind: str) -> Measure:
         n = row["total"]
         if row["part"] == "kept":
             return n, n
-        if row["part"] in ("missed", "judged") or (row["part"] == "open" and judged(row["due"])):
+        if row["part"] in ("missed", "judged") or (row["part"] == "open" and judged(row)):
             return 0, n
         return 0, 0
 
@@ -205,7 +222,7 @@ def _follow_up_excluded(ctx: Context, reasons: str, *, first_only: bool = False)
 def _judged(ctx: Context, deadline: str, done: str) -> Q:
     """The clock `deadline` ran and has stopped (`done` set) or run out by the period's end."""
     return Q(**{f"{deadline}__isnull": False}) & (
-        Q(**{f"{done}__isnull": False}) | Q(**{f"{deadline}__lt": ctx.as_of})
+        Q(**{f"{done}__isnull": False}) | Q(**{f"{deadline}__lt": ctx.clock_end("received_at")})
     )
 
 
@@ -384,6 +401,7 @@ def resolution(ctx: Context) -> Measure:
         label_field="appeal__tracking_code",
         date_field="answered_at",
         path_field="appeal__unit_path",
+        period_field="answered_at",
     )
 
 
@@ -404,12 +422,14 @@ def follow_up_counts(ctx: Context) -> dict[tuple[int | str, str, str], int]:
         for r in _tallied(ctx):
             if r["kind"] == "satisfaction":
                 first = r["excluded_by"].split(",")[0]
-                tallied[(int(r["part"]), first, r.get("unit_path", ""))] += r["total"]
+                tallied[(int(r["part"]), first, r["group"])] += r["total"]
         return dict(tallied)
+    # By unit path, or in a trend by the month of the answer (`Context.group_of`).
     rows = (
         answered_follow_ups(ctx)
         .filter(satisfaction__isnull=False)
-        .values_list("satisfaction", "review", "appeal__state", "appeal__unit_path")
+        .annotate(_group=ctx.group_of("appeal__unit_path", "answered_at"))
+        .values_list("satisfaction", "review", "appeal__state", "_group")
         .annotate(n=Count("pk"))
         .order_by()
     )
@@ -419,8 +439,70 @@ def follow_up_counts(ctx: Context) -> dict[tuple[int | str, str, str], int]:
     return dict(counts)
 
 
+# Which exclusion applies to a follow-up, as `follow_up_exclusion` decides it, one condition each.
+FOLLOW_UP_EXCLUDED_BY = {
+    "unreasonable": Q(review=ReviewOutcome.UNREASONABLE),
+    "pending_review": Q(review=ReviewOutcome.PENDING),
+    "merged": Q(appeal__state=State.MERGED)
+    & ~Q(review__in=[ReviewOutcome.UNREASONABLE, ReviewOutcome.PENDING]),
+}
+
+
+def follow_up_records(ctx: Context) -> RatingRecords:
+    """The drill-down of the follow-ups' satisfaction, newest answer first, a page at a time: the
+    valid answers, those in the numerator (a fairly satisfied one noted with k) and those left
+    out with their reason. Their totals come from `follow_up_counts`."""
+    rated = answered_follow_ups(ctx).filter(satisfaction__isnull=False)
+    active = [(key, q) for key, q in FOLLOW_UP_EXCLUDED_BY.items() if key in ctx.settings.excludes]
+    left_out = Q(pk__in=[])
+    for _key, q in active:
+        left_out |= q
+    levels = {score: ctx.settings.level_of(score) for score in range(1, 6)}
+    positive = [score for score, level in levels.items() if level != Level.DISSATISFIED]
+    basic = [score for score, level in levels.items() if level == Level.BASIC]
+    note = Case(
+        When(satisfaction__in=basic, then=Value(weight_note(ctx.settings.k))),
+        default=Value(""),
+        output_field=CharField(),
+    )
+    reason = Case(
+        *(When(q, then=Value(key)) for key, q in active), default=Value(""), output_field=CharField()
+    )
+
+    def listed(qs: QuerySet[FollowUp], text: Case | Value, *, excluded: bool = False) -> RecordList:
+        rows = (
+            qs.annotate(_note=text)
+            .order_by("-answered_at", "-pk")
+            .values_list("appeal_id", "appeal__tracking_code", "round", "answered_at", "_note")
+        )
+
+        def make(row: tuple[Any, ...]) -> RecordRef:
+            appeal_id, code, round_no, answered, text = row
+            shown = exclusion_label(text) if excluded and text else text
+            return RecordRef(
+                "appeals.follow_up",
+                appeal_id,
+                f"{code} #{round_no}",
+                answered.astimezone(LOCAL_TZ).date(),
+                shown,
+            )
+
+        return RecordList.rows(rows, make)
+
+    counted = rated.exclude(left_out) if active else rated
+    return RatingRecords(
+        numerator=listed(counted.filter(satisfaction__in=positive), note),
+        counted=listed(counted, Value("", output_field=CharField())),
+        excluded=listed(rated.filter(left_out), reason, excluded=True) if active else RecordList.empty(),
+    )
+
+
 @rating_source(
-    key="follow_up", label=_("Appeal follow-ups"), record_type="appeals.follow_up", counts=follow_up_counts
+    key="follow_up",
+    label=_("Appeal follow-ups"),
+    record_type="appeals.follow_up",
+    counts=follow_up_counts,
+    records=follow_up_records,
 )
 def follow_up_ratings(ctx: Context) -> Iterator[Rating]:
     rows: Any = (

@@ -550,6 +550,12 @@ class FollowUp(models.Model):
         indexes = [
             models.Index(fields=["due_at"], condition=Q(answered_at__isnull=True), name="follow_up_pending"),
             models.Index(fields=["review"], condition=Q(review="pending"), name="follow_up_review_pending"),
+            # The drill-downs of resolution and satisfaction: the period's answers, newest first.
+            models.Index(
+                fields=["answered_at", "id"],
+                condition=Q(answered_at__isnull=False),
+                name="follow_up_answered",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -264,29 +264,11 @@ def appeal_register(
         )
     try:
         with transaction.atomic():
-            appeal = Appeal(
-                **fields,
-                submission_key=submission_key or None,
-                created_at=now,
-                created_by=actor,
-                intake_unit=intake_unit,
-                intake_unit_path=intake_unit.path,
-                accountable_unit=intake_unit,
-                unit=intake_unit,
-                unit_path=intake_unit.path,
-                scope_tokens=" ".join(scope_tokens(intake_unit.path)),
-                state=State.SUBMITTED,
-            )
-            policy = clocks.policy_for(appeal.type, appeal.urgency)
-            if appeal.citizen_phone:
-                appeal.contact_by = clocks.deadline(appeal.received_at, policy, "contact")
-            appeal.conclude_by = clocks.deadline(appeal.received_at, policy, "conclude")
-            clocks.refresh(appeal, before=(None, None, None), now=now)
+            appeal = _new_appeal(fields, actor, intake_unit, submission_key, now)
             appeal.save(force_insert=True)
-            tallies.appeal_registered(appeal)
-            event = _event(
-                appeal, Action.REGISTER, "", actor, now=now, data={"channel": appeal.channel}, seq=1
-            )
+            tallies.appeals_registered([appeal])
+            event = _registered_event(appeal, actor, now)
+            event.save(force_insert=True)
             for checked in checked_files:
                 _store_file(appeal, event, checked, actor, now)
             # Early warning reads every new appeal (repeats, risk words, spikes) once it is committed.
@@ -309,6 +291,39 @@ def appeal_register(
                 return existing, False
         raise
     return appeal, True
+
+
+def _new_appeal(
+    fields: dict[str, Any], actor: User | None, intake_unit: Unit, submission_key: str | None, now: datetime
+) -> Appeal:
+    """A registered appeal, not yet saved, from `_validate_input`'s fields: at its intake unit,
+    with its clocks."""
+    appeal = Appeal(
+        **fields,
+        submission_key=submission_key or None,
+        created_at=now,
+        created_by=actor,
+        intake_unit=intake_unit,
+        intake_unit_path=intake_unit.path,
+        accountable_unit=intake_unit,
+        unit=intake_unit,
+        unit_path=intake_unit.path,
+        scope_tokens=" ".join(scope_tokens(intake_unit.path)),
+        state=State.SUBMITTED,
+    )
+    policy = clocks.policy_for(appeal.type, appeal.urgency)
+    if appeal.citizen_phone:
+        appeal.contact_by = clocks.deadline(appeal.received_at, policy, "contact")
+    appeal.conclude_by = clocks.deadline(appeal.received_at, policy, "conclude")
+    clocks.refresh(appeal, before=(None, None, None), now=now)
+    return appeal
+
+
+def _registered_event(appeal: Appeal, actor: User | None, now: datetime) -> AppealEvent:
+    """A new appeal's first event, not yet saved."""
+    return _event(
+        appeal, Action.REGISTER, "", actor, now=now, data={"channel": appeal.channel}, seq=1, insert=False
+    )
 
 
 @dataclass(frozen=True)
@@ -336,31 +351,98 @@ def batch_size_check(count: int) -> None:
 def appeal_register_batch(*, actor: User, items: Sequence[tuple[str, AppealInput]]) -> list[IntakeOutcome]:
     """Register several appeals, each under its own submission key, in one transaction.
 
-    For partners and the hotline, who send what they took in by the dozen. Each appeal goes
-    through `appeal_register` (its own savepoint), so one refused (a bad category, a time received
-    in the future) is answered as refused and the others are registered; a key registered before,
-    in an earlier batch or alone, answers with its appeal and registers nothing twice. The outcomes
-    are in the order given.
+    For partners and the hotline, who send what they took in by the dozen. Each appeal is checked
+    as `appeal_register` checks it, so one refused (a bad category, a time received in the future)
+    is answered as refused and the others are registered; a key registered before, in an earlier
+    batch, earlier in this one or alone, answers with its appeal and registers nothing twice. The
+    outcomes are in the order given.
+
+    The batch is written set-wise: the spent keys asked once, the appeals and their first events
+    inserted in one statement each, the audit rows chained in one. Should a key be taken by a
+    registration running at the same moment (the unique key refuses the insert), the batch is
+    registered again one appeal at a time, each in its own savepoint, as `appeal_register` does.
     """
     if not can(actor, Cap.APPEAL_INTAKE):
         raise PermissionDenied
     batch_size_check(len(items))
-    outcomes: list[IntakeOutcome] = []
-    audit_rows: list[dict[str, Any]] = []
     with transaction.atomic():
-        for key, data in items:
-            try:
-                appeal, created = appeal_register(
-                    actor=actor, data=data, submission_key=key, audit_rows=audit_rows
-                )
-            except ServiceError as exc:
-                outcomes.append(IntakeOutcome(None, error=exc))
-            else:
-                outcomes.append(IntakeOutcome(appeal, created=created))
+        audit_rows: list[dict[str, Any]] = []
+        try:
+            with transaction.atomic():
+                outcomes = _register_set_wise(actor, items, audit_rows)
+        except IntegrityError:
+            audit_rows.clear()
+            outcomes = []
+            for key, data in items:
+                try:
+                    appeal, created = appeal_register(
+                        actor=actor, data=data, submission_key=key, audit_rows=audit_rows
+                    )
+                except ServiceError as exc:
+                    outcomes.append(IntakeOutcome(None, error=exc))
+                else:
+                    outcomes.append(IntakeOutcome(appeal, created=created))
         # The audit head is locked once, just before the commit: batches sent at once wait for
         # each other only for their last statements, not for the whole of each batch.
         if audit_rows:
             audit_append(audit_rows)
+    return outcomes
+
+
+def _registered_under(keys: Sequence[str]) -> dict[str, Appeal]:
+    """The appeals already registered under these submission keys, by key."""
+    return {str(a.submission_key): a for a in Appeal.objects.filter(submission_key__in=keys)}
+
+
+def _register_set_wise(
+    actor: User, items: Sequence[tuple[str, AppealInput]], audit_rows: list[dict[str, Any]]
+) -> list[IntakeOutcome]:
+    """The batch's appeals checked one by one and written together (see `appeal_register_batch`)."""
+    intake_unit = receiving_unit(actor.unit)
+    if intake_unit is None:
+        refusal = ServiceError(_("No unit receives this appeal."), code=ErrorCode.NO_UNIT)
+        return [IntakeOutcome(None, error=refusal) for _item in items]
+    keys = [key for key, _data in items]
+    # A key spent on a "merge into" at intake answers first, as in `appeal_register`; then a key
+    # an appeal already holds.
+    merged = dict(
+        AppealEvent.objects.filter(submission_key__in=keys).values_list("submission_key", "appeal_id")
+    )
+    merged_appeals = Appeal.objects.in_bulk(set(merged.values()))
+    registered = _registered_under(keys)
+    outcomes: list[IntakeOutcome] = []
+    new: list[Appeal] = []
+    for key, data in items:
+        if key in merged:
+            outcomes.append(IntakeOutcome(merged_appeals[merged[key]]))
+            continue
+        if key in registered:
+            # Registered before, or earlier in this batch (then it is that new appeal).
+            outcomes.append(IntakeOutcome(registered[key]))
+            continue
+        now = timezone.now()
+        try:
+            fields = _validate_input(data, now)
+        except ServiceError as exc:
+            outcomes.append(IntakeOutcome(None, error=exc))
+            continue
+        appeal = _new_appeal(fields, actor, intake_unit, key, now)
+        registered[key] = appeal
+        new.append(appeal)
+        outcomes.append(IntakeOutcome(appeal, created=True))
+    if not new:
+        return outcomes
+    Appeal.objects.bulk_create(new)
+    tallies.appeals_registered(new)
+    AppealEvent.objects.bulk_create([_registered_event(a, actor, a.created_at) for a in new])
+    # Early warning reads every new appeal once it is committed (one task for the batch).
+    hooks.written_many("appeal", [appeal.pk for appeal in new])
+    for appeal in new:
+        audit_rows.append(
+            audit_entry(
+                actor=actor, action=AuditAction.APPEAL_REGISTER, target=appeal, actor_username="citizen"
+            )
+        )
     return outcomes
 
 
@@ -548,13 +630,15 @@ def _event(
     to_state: str | None = None,
     submission_key: str | None = None,
     seq: int | None = None,
+    insert: bool = True,
 ) -> AppealEvent:
+    """The appeal's next event, inserted (or, with `insert=False`, left for a bulk insert)."""
     if seq is None:
         last = (
             AppealEvent.objects.filter(appeal=appeal).order_by("-seq").values_list("seq", flat=True).first()
         )
         seq = (last or 0) + 1
-    return AppealEvent.objects.create(
+    event = AppealEvent(
         submission_key=submission_key or None,
         appeal=appeal,
         seq=seq,
@@ -569,6 +653,9 @@ def _event(
         note=note,
         data=data or {},
     )
+    if insert:
+        event.save(force_insert=True)
+    return event
 
 
 def _required(value: str, field: str, message: str) -> str:

@@ -20,7 +20,7 @@ appeal, on the day it was received, in the district that holds it now, for its h
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -65,17 +65,18 @@ _FIELDS = (
 _FOLLOW_UP_FIELDS = ("appeal_id", "answered_at", "resolved", "satisfaction", "review")
 
 
-def repeat_q(window_days: int, *, ignoring: int | None = None) -> Q:
+def repeat_q(window_days: int, *, ignoring: Sequence[int] = ()) -> Q:
     """An earlier appeal of the same category from the same citizen (phone) or address within
-    `window_days` before this one was received (`ignoring` one appeal, as if it did not exist)."""
+    `window_days` before this one was received (`ignoring` some appeals, as if they did not
+    exist)."""
     window = timedelta(days=window_days)
     earlier = Appeal.objects.filter(
         category_id=OuterRef("category_id"),
         received_at__lt=OuterRef("received_at"),
         received_at__gte=OuterRef("received_at") - window,
     )
-    if ignoring is not None:
-        earlier = earlier.exclude(pk=ignoring)
+    if ignoring:
+        earlier = earlier.exclude(pk__in=list(ignoring))
     same_citizen = earlier.filter(citizen_phone_hash=OuterRef("citizen_phone_hash")).exclude(
         citizen_phone_hash=""
     )
@@ -171,9 +172,9 @@ def rows_of(appeals: Q) -> list[dict[str, Any]]:
     return list(Appeal.objects.filter(appeals).order_by().values(*_FIELDS))
 
 
-def facts_of(appeals: Q, *, windows: list[int] | None = None, ignoring: int | None = None) -> Facts:
-    """The facts of the appeals matching `appeals` (with `ignoring`, as if that appeal did not
-    exist: what the roll-up held before it was registered)."""
+def facts_of(appeals: Q, *, windows: list[int] | None = None, ignoring: Sequence[int] = ()) -> Facts:
+    """The facts of the appeals matching `appeals` (with `ignoring`, as if those appeals did not
+    exist: what the roll-up held before they were registered)."""
     rows = rows_of(appeals)
     out: Facts = Counter()
     if not rows:
@@ -216,17 +217,23 @@ def later_repeats(appeal: Appeal) -> Q:
         Q(category_id=appeal.category_id, received_at__gt=appeal.received_at)
         & Q(received_at__lte=appeal.received_at + longest)
         & same
-        & ~Q(pk=appeal.pk)
     )
 
 
-def appeal_registered(appeal: Appeal) -> None:
-    """A new appeal: its own facts, and the repeat flags it gives appeals received after it (one
-    registered up to 30 days late comes before appeals already counted)."""
-    rollup.apply(Counter(), appeal_facts(appeal.pk))
-    later = later_repeats(appeal)
+def appeals_registered(appeals: Sequence[Appeal]) -> None:
+    """New appeals: their own facts, and the repeat flags they give appeals received after them
+    (one registered up to 30 days late comes before appeals already counted): those appeals'
+    facts as they were without the new ones, and with them."""
+    ids = [a.pk for a in appeals]
+    if not ids:
+        return
+    rollup.apply(Counter(), facts_of(Q(pk__in=ids)))
+    later = Q(pk__in=[])
+    for appeal in appeals:
+        later |= later_repeats(appeal)
+    later &= ~Q(pk__in=ids)
     if Appeal.objects.filter(later).exists():
-        rollup.apply(facts_of(later, ignoring=appeal.pk), facts_of(later))
+        rollup.apply(facts_of(later, ignoring=ids), facts_of(later))
 
 
 @tally_source(key="appeals", kinds=KINDS)

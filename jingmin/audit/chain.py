@@ -1,4 +1,4 @@
-"""How a row's hash is computed. One function, used when writing and when verifying."""
+"""How a row's hash is computed. One function, used when sealing and when verifying."""
 
 from __future__ import annotations
 
@@ -50,3 +50,23 @@ def row_hash(
         separators=(",", ":"),
     )
     return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
+
+
+def entry_hash(entry: Any, *, seq: int, prev_hash: str) -> str:
+    """The hash of a stored row (an `AuditEntry`) at place `seq` after `prev_hash`: what the sealer
+    writes and the verifier recomputes, from the row as the database holds it."""
+    return row_hash(
+        prev_hash=prev_hash,
+        seq=seq,
+        at=entry.at,
+        actor_id=entry.actor_id,
+        actor_username=entry.actor_username,
+        unit_id=entry.unit_id,
+        unit_path=entry.unit_path,
+        action=entry.action,
+        target_type=entry.target_type,
+        target_id=entry.target_id,
+        target_repr=entry.target_repr,
+        detail=entry.detail,
+        ip=entry.ip,
+    )

@@ -12,7 +12,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jingmin.audit.chain import GENESIS_HASH, row_hash
+from jingmin.audit.chain import GENESIS_HASH, entry_hash
 from jingmin.audit.codes import AuditAction
 from jingmin.audit.context import client_ip
 from jingmin.audit.models import AuditCheckpoint, AuditEntry, AuditHead
@@ -26,14 +26,21 @@ class AuditPurgeRefused(Exception):
     pass
 
 
-def _head_for_update() -> AuditHead:
-    # The head row serialises writers: each takes the lock, appends one row and moves the head.
-    # It is held only until the surrounding transaction commits, which is why services write
-    # their audit row last.
-    head = AuditHead.objects.select_for_update().filter(pk=1).first()
+# Rows sealed per transaction: the sweep catching up after a pause seals in steps of this size, so
+# the head is never held for long; right after a commit there are a handful.
+SEAL_BATCH = 500
+
+
+def _head_for_update(*, wait: bool = True) -> AuditHead | None:
+    """The chain's head, locked until the transaction ends. Only the sealer and the purge take it,
+    never a writer. With `wait` false, None when another transaction holds it (SKIP LOCKED)."""
+    heads = AuditHead.objects.select_for_update(skip_locked=not wait).filter(pk=1)
+    head = heads.first()
     if head is None:
+        if AuditHead.objects.filter(pk=1).exists():
+            return None
         AuditHead.objects.get_or_create(pk=1, defaults={"seq": 0, "hash": GENESIS_HASH})
-        head = AuditHead.objects.select_for_update().get(pk=1)
+        head = heads.first()
     return head
 
 
@@ -48,7 +55,7 @@ def audit_entry(
     target_id: str = "",
     target_repr: str = "",
 ) -> dict[str, Any]:
-    """One row's content, before the chain gives it its place (`audit_append`)."""
+    """One row's content, for `audit_append` to write; the sealer gives it its place in the chain."""
     if target is not None:
         target_type = target._meta.label_lower
         target_id = str(target.pk)
@@ -70,24 +77,63 @@ def audit_entry(
 
 
 def audit_append(entries: Sequence[dict[str, Any]]) -> list[AuditEntry]:
-    """Chain rows made by `audit_entry`, in order, under one lock of the head: a batch of changes
-    (the batch intake) takes the lock once, at its end, and writes its rows in one statement."""
+    """Write rows made by `audit_entry`, in order and in one statement (the batch intake writes
+    all of its rows at once). They are written unsealed: no lock is taken, so writers never queue
+    on one another; the sealer gives them their place in the chain once this transaction commits
+    (`audit_seal`, tried right after the commit and run every minute)."""
     # No savepoint of its own: an audit row that cannot be written must undo the whole change it
-    # records, never leave it committed unaudited; and the savepoint was two statements per write.
-    with transaction.atomic(savepoint=False):
-        head = _head_for_update()
-        rows: list[AuditEntry] = []
-        seq, prev_hash = head.seq, head.hash
-        for content in entries:
-            seq += 1
-            fields = {"seq": seq, **content}
-            entry_hash = row_hash(prev_hash=prev_hash, **fields)
-            rows.append(AuditEntry(prev_hash=prev_hash, hash=entry_hash, **fields))
-            prev_hash = entry_hash
-        AuditEntry.objects.bulk_create(rows)
-        head.seq, head.hash = seq, prev_hash
-        head.save(update_fields=["seq", "hash"])
+    # records, never leave it committed unaudited.
+    rows = AuditEntry.objects.bulk_create([AuditEntry(**content) for content in entries])
+    _seal_after_commit()
     return rows
+
+
+def _seal_after_commit() -> None:
+    # Once per transaction: a callback already queued where no savepoint can drop it will seal
+    # these rows too. (Django keeps each callback with the savepoints open when it was queued.)
+    connection = transaction.get_connection()
+    open_now = set(connection.savepoint_ids)
+    if any(func is _seal_soon and sids <= open_now for sids, func, _robust in connection.run_on_commit):
+        return
+    transaction.on_commit(_seal_soon, robust=True)
+
+
+def _seal_soon() -> None:
+    # Never waits: if the head is taken, another transaction is sealing, and what it misses the
+    # next sealer takes. A failure here is logged (robust) and leaves the rows to the sweep: the
+    # writer's change is committed and its row with it.
+    audit_seal(wait=False)
+
+
+def audit_seal(*, wait: bool = True, batch_size: int = SEAL_BATCH) -> int:
+    """Give the committed unsealed rows their number and hash, oldest id first, each linked to the
+    row sealed before it; returns how many were sealed.
+
+    The head is locked for each sealing transaction alone (durable: never inside a writer's
+    transaction). The chain's order is the order of sealing: a row whose transaction commits
+    after a later-written one's is sealed in a later batch, after it. Sealing twice is impossible:
+    a sealer reads the unsealed rows only once it holds the head, and the database refuses to
+    update a sealed row. With `wait` false a sealer that finds the head taken returns at once."""
+    sealed = 0
+    while True:
+        with transaction.atomic(durable=True):
+            head = _head_for_update(wait=wait)
+            if head is None:
+                return sealed
+            batch = list(AuditEntry.objects.filter(seq__isnull=True).order_by("id")[:batch_size])
+            if not batch:
+                return sealed
+            seq, prev_hash = head.seq, head.hash
+            for entry in batch:
+                seq += 1
+                entry.seq, entry.prev_hash = seq, prev_hash
+                entry.hash = prev_hash = entry_hash(entry, seq=seq, prev_hash=prev_hash)
+            AuditEntry.objects.bulk_update(batch, ["seq", "prev_hash", "hash"])
+            head.seq, head.hash = seq, prev_hash
+            head.save(update_fields=["seq", "hash"])
+        sealed += len(batch)
+        if len(batch) < batch_size:
+            return sealed
 
 
 def audit_record(
@@ -101,7 +147,7 @@ def audit_record(
     target_id: str = "",
     target_repr: str = "",
 ) -> AuditEntry:
-    """Append one row. Call it inside the transaction of the change it records."""
+    """Write one row. Call it inside the transaction of the change it records, last."""
     [entry] = audit_append(
         [
             audit_entry(
@@ -169,24 +215,28 @@ def audit_purge(*, actor_username: str, before: datetime) -> PurgeResult:
             }
         )
     with transaction.atomic():
+        # The head, so that no sealer moves the chain while its prefix is cut.
         _head_for_update()
-        first_young = (
-            AuditEntry.objects.filter(at__gte=before).order_by("seq").values_list("seq", flat=True).first()
-        )
-        old = AuditEntry.objects.filter(at__lt=before)
+        sealed = AuditEntry.objects.filter(seq__isnull=False)
+        first_young = sealed.filter(at__gte=before).order_by("seq").values_list("seq", flat=True).first()
+        old = sealed.filter(at__lt=before)
         if first_young is not None:
             old = old.filter(seq__lt=first_young)
-        last = old.order_by("-seq").first()
-        if last is None:
+        last = old.order_by("-seq").values_list("seq", "hash").first()
+        through_seq, through_hash = last if last is not None else (None, "")
+        if through_seq is None:
             return PurgeResult(deleted=0, through_seq=0)
         AuditCheckpoint.objects.create(
-            through_seq=last.seq, through_hash=last.hash, at=timezone.now(), actor_username=actor_username
+            through_seq=through_seq,
+            through_hash=through_hash,
+            at=timezone.now(),
+            actor_username=actor_username,
         )
-        deleted, _counts = AuditEntry.objects.filter(seq__lte=last.seq).delete()
+        deleted, _counts = AuditEntry.objects.filter(seq__lte=through_seq).delete()
         audit_record(
             actor=None,
             actor_username=actor_username,
             action=AuditAction.LOG_PURGE,
-            detail={"through_seq": last.seq, "deleted": deleted, "before": before.isoformat()},
+            detail={"through_seq": through_seq, "deleted": deleted, "before": before.isoformat()},
         )
-    return PurgeResult(deleted=deleted, through_seq=last.seq)
+    return PurgeResult(deleted=deleted, through_seq=through_seq)

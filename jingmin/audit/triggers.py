@@ -1,16 +1,38 @@
 """The database triggers that make the audit log append-only.
 
-UPDATE is refused always; DELETE only for rows older than 180 days (the purge command's job).
-The application never needs more, so nobody can edit the log through the product, and the hash
-chain shows anything done around these triggers. Migration 0002 installs them.
+UPDATE is refused always but for one: the sealing of an unsealed row, which sets its number and
+hashes (`seq`, `prev_hash`, `hash`) once and changes nothing else. DELETE is refused for rows
+younger than 180 days (the purge command's job). The application never needs more, so nobody can
+edit the log through the product, and the hash chain shows anything done around these triggers.
+Migration 0002 installed the first version; 0003 replaced it with this one.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+# What a row says, which sealing may not change (the number and hashes are what it sets).
+CONTENT = (
+    "id",
+    "at",
+    "actor_id",
+    "actor_username",
+    "unit_id",
+    "unit_path",
+    "action",
+    "target_type",
+    "target_id",
+    "target_repr",
+    "detail",
+    "ip",
+)
+
+_SQLITE_CHANGED = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in CONTENT)
+_POSTGRES_KEPT = " AND ".join(f"NEW.{c} IS NOT DISTINCT FROM OLD.{c}" for c in CONTENT)
+
 SQLITE = [
-    """CREATE TRIGGER audit_entry_no_update BEFORE UPDATE ON audit_auditentry
+    f"""CREATE TRIGGER audit_entry_no_update BEFORE UPDATE ON audit_auditentry
+       WHEN OLD.seq IS NOT NULL OR NEW.seq IS NULL OR {_SQLITE_CHANGED}
        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;""",
     """CREATE TRIGGER audit_entry_no_young_delete BEFORE DELETE ON audit_auditentry
        WHEN OLD.at > strftime('%Y-%m-%d %H:%M:%f', 'now', '-180 days')
@@ -22,9 +44,15 @@ SQLITE_REVERSE = [
 ]
 
 POSTGRES = [
-    """CREATE OR REPLACE FUNCTION audit_entry_guard() RETURNS trigger AS $$
+    f"""CREATE OR REPLACE FUNCTION audit_entry_guard() RETURNS trigger AS $$
        BEGIN
-         IF TG_OP IN ('UPDATE', 'TRUNCATE') THEN
+         IF TG_OP = 'UPDATE' THEN
+           IF OLD.seq IS NULL AND NEW.seq IS NOT NULL AND {_POSTGRES_KEPT} THEN
+             RETURN NEW;
+           END IF;
+           RAISE EXCEPTION 'the audit log is append-only';
+         END IF;
+         IF TG_OP = 'TRUNCATE' THEN
            RAISE EXCEPTION 'the audit log is append-only';
          END IF;
          IF OLD.at > now() - interval '180 days' THEN

@@ -232,17 +232,12 @@ def dependencies(root: Path = ROOT) -> dict[str, set[str]]:
 
 # Imports that close a cycle today, each to be removed (the test fails when one is gone and still
 # listed, so the list only shrinks):
-# - audit -> org: the audit log's pages scope their reads through `org` (Scope, the auditor's
-#   capability), while every service of `org` writes audit rows. Splitting the pages from the
-#   log (so that `audit` is the hash chain alone) is the way out; the pages are the auditor's and
-#   moving them means moving their URLs, templates and tests with them.
 # - appeals -> routing: the clerk's intake (page and `appeal_register_and_dispatch`) shows
 #   routing's suggestions and duplicates and records what was suggested, while routing learns
 #   from concluded appeals' rows. Routing reading appeals through a source the appeals domain
 #   registers (as metrics reads the domains' indicators) would turn the edge round.
 KNOWN_BACK_EDGES = frozenset(
     {
-        ("audit", "org"),
         ("appeals", "routing"),
     }
 )

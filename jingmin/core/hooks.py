@@ -9,12 +9,13 @@ queue a task.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import partial
 
 from django.db import transaction
 
-Listener = Callable[[str, int], None]
+# Called with the record type and the ids written (one, or a batch's).
+Listener = Callable[[str, list[int]], None]
 
 _listeners: dict[str, list[Listener]] = {}
 
@@ -27,5 +28,14 @@ def listen(record_type: str, listener: Listener) -> None:
 
 def written(record_type: str, pk: int) -> None:
     """Call inside the transaction that wrote the record."""
+    written_many(record_type, [pk])
+
+
+def written_many(record_type: str, pks: Iterable[int]) -> None:
+    """Call inside the transaction that wrote these records (a batch): each listener is told once,
+    of all of them, so that a batch of a hundred queues one task, not a hundred."""
+    ids = list(pks)
+    if not ids:
+        return
     for listener in _listeners.get(record_type, ()):
-        transaction.on_commit(partial(listener, record_type, pk))
+        transaction.on_commit(partial(listener, record_type, ids))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -22,8 +23,8 @@ from jingmin.metrics.registry import (
     Measure,
     MeasureUnit,
     Rating,
-    RecordRef,
     indicator,
+    measure_of,
     rating_source,
     register_record_type,
 )
@@ -37,7 +38,12 @@ register_record_type(EVENT, _("Open-door event"), lambda pk: reverse("evaluation
 
 def _ratings(ctx: Context, source: str, record_type: str) -> Iterator[Rating]:
     # A rating is reached through the survey or the event it was given in: the record id is theirs.
-    for row in rating_rows(scope=ctx.scope, period=ctx.period.dates, officer_id=ctx.officer_id):
+    # Both sources come from one read of the rating store, shared by the figures of a request.
+    rows = ctx.cached(
+        "evaluation:rating_rows",
+        lambda: rating_rows(scope=ctx.scope, period=ctx.period.dates, officer_id=ctx.officer_id),
+    )
+    for row in rows:
         if row.source != source:
             continue
         yield Rating(
@@ -71,10 +77,14 @@ def open_door_ratings(ctx: Context) -> Iterator[Rating]:
     for_officers=False,
 )
 def open_door_events(ctx: Context) -> Measure:
-    held = events_held(scope=ctx.scope, bounds=ctx.period.bounds)
-    return Measure.from_querysets(
+    m = measure_of(
         ctx,
-        numerator=held,
-        denominator=None,
-        describe=lambda e: RecordRef(EVENT, e.pk, e.title, e.starts_at.date()),
+        events_held(scope=ctx.scope, bounds=ctx.period.bounds),
+        denominator=Q(),
+        numerator=Q(),
+        record_type=EVENT,
+        label_field="title",
+        date_field="starts_at",
     )
+    m.denominator = None
+    return m

@@ -13,9 +13,12 @@ reason, and the other rows go on.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
 import zipfile
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -26,11 +29,12 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from jingmin.core.codes import CommonError
-from jingmin.core.crypto import lookup_hash, mask
+from jingmin.core.crypto import encrypt, lookup_hash, mask
 from jingmin.core.errors import ServiceError
 from jingmin.core.sheets import Sheets, row_values
 from jingmin.core.text import clean_text
-from jingmin.ledger import services
+from jingmin.ledger import services, xlsx
+from jingmin.ledger.bulk import by_copy
 from jingmin.ledger.codes import ErrorCode
 from jingmin.ledger.identifiers import normalise_phone
 from jingmin.ledger.models import (
@@ -283,6 +287,7 @@ class AddressRow:
     house: dict[str, Any]  # the house fields given in the row
     latitude: Decimal | None
     longitude: Decimal | None
+    sealed: dict[str, str] = field(default_factory=dict)  # identifiers encrypted, by plain value
 
 
 @dataclass
@@ -294,6 +299,7 @@ class PersonRow:
     phone_hash: str
     household_number: str | None  # None: the row puts the person in no household
     tags: list[Tag]
+    sealed: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -301,6 +307,7 @@ class OrganisationRow:
     row: int
     ref: AddressRef
     fields: dict[str, Any]
+    sealed: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -428,12 +435,10 @@ def read_workbook(
 ) -> ParsedWorkbook:
     """Check a workbook and every row of it. Rows are accepted only for police districts under
     `unit`. `progress(done, total)` is called now and then."""
-    from openpyxl import load_workbook
-
     check_file(path)
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        workbook = xlsx.Workbook(path)
+    except Exception as exc:  # a damaged package fails in many ways
         raise WorkbookError(
             _(
                 "The workbook is damaged and cannot be read (%(error)s). Open it in Excel, save it again and retry."
@@ -445,7 +450,7 @@ def read_workbook(
         return _read(workbook, unit=unit, progress=progress)
     except WorkbookError:
         raise
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as exc:
+    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, SyntaxError, IndexError) as exc:
         raise WorkbookError(
             _(
                 "The workbook is damaged and cannot be read (%(error)s). Open it in Excel, save it again and retry."
@@ -457,7 +462,9 @@ def read_workbook(
         workbook.close()
 
 
-def _read(workbook: Any, *, unit: Unit, progress: Callable[[int, int], None] | None) -> ParsedWorkbook:
+def _read(
+    workbook: xlsx.Workbook, *, unit: Unit, progress: Callable[[int, int], None] | None
+) -> ParsedWorkbook:
     present = [name for name in SHEETS if name in workbook.sheetnames]
     if not present:
         raise WorkbookError(
@@ -469,10 +476,8 @@ def _read(workbook: Any, *, unit: Unit, progress: Callable[[int, int], None] | N
             code=ErrorCode.WRONG_SHEETS,
         )
     # The declared sizes first: a sheet claiming a million rows is refused before any is read.
-    declared = 0
-    for name in present:
-        max_row = workbook[name].max_row
-        declared += max(0, (max_row or 1) - 1)
+    sheets = [workbook.sheet(name) for name in present]
+    declared = sum(max(0, (sheet.max_row or 1) - 1) for sheet in sheets)
     limit = settings.LEDGER_IMPORT_MAX_ROWS
     if declared > limit:
         raise WorkbookError(
@@ -484,13 +489,21 @@ def _read(workbook: Any, *, unit: Unit, progress: Callable[[int, int], None] | N
         )
     parsed = ParsedWorkbook(sheets=present)
     context = _Context(unit=unit)
-    for name in present:
-        sheet = workbook[name]
-        rows = sheet.iter_rows(values_only=True)
-        header = next(rows, None)
-        columns = _match_header(name, header)
-        for number, values in enumerate(rows, start=2):
-            if values is None or all(_blank(v) for v in values):
+    context.load()
+    seal = by_copy()
+    for sheet in sheets:
+        job = _Job(
+            sheet=sheet.name,
+            pieces=xlsx.pieces(sheet, settings.LEDGER_IMPORT_PIECE_BYTES),
+            cells=workbook.cells(sheet),
+            context=context,
+            seal=seal,
+        )
+        rows = xlsx.numbered(_sheet_rows(job), max_row=sheet.max_row)
+        first = next(rows, None)
+        job.columns = _match_header(sheet.name, first[1] if first else None)
+        for number, checked in rows:
+            if checked is None:
                 continue
             parsed.rows_total += 1
             if parsed.rows_total > limit:
@@ -499,8 +512,7 @@ def _read(workbook: Any, *, unit: Unit, progress: Callable[[int, int], None] | N
                     % {"limit": limit},
                     code=ErrorCode.TOO_MANY_ROWS,
                 )
-            cells = {key: values[i] if i < len(values) else None for key, i in columns.items()}
-            _read_row(parsed, context, name, number, cells)
+            _accept(parsed, context, sheet.name, number, checked)
             if progress is not None and parsed.rows_total % 2000 == 0:
                 progress(parsed.rows_total, declared)
     if parsed.rows_total == 0:
@@ -511,6 +523,91 @@ def _read(workbook: Any, *, unit: Unit, progress: Callable[[int, int], None] | N
     if progress is not None:
         progress(parsed.rows_total, parsed.rows_total)
     return parsed
+
+
+@dataclass
+class _Job:
+    """One sheet's reading: its pieces of XML, and what checking a row needs. The header comes
+    first, from the first piece, read here; the columns it names are set before the other
+    pieces are checked."""
+
+    sheet: str
+    pieces: list[bytes]
+    cells: xlsx.Cells
+    context: _Context
+    seal: bool
+    columns: dict[str, int] = field(default_factory=dict)
+
+
+# The job of the sheet being read, for the worker processes forked to check its pieces.
+_FORKED_JOB: _Job | None = None
+
+
+def _sheet_rows(job: _Job) -> Iterator[tuple[int | None, Any]]:
+    """The header row's values, then each other row checked (None for a blank row), in order."""
+    if not job.pieces:
+        return
+    yield from xlsx.parse_piece(job.pieces[0], job.cells)
+    rest = range(1, len(job.pieces))
+    workers = _workers(job)
+    if workers <= 1:
+        for index in rest:
+            yield from _check_piece(job, index)
+        return
+    global _FORKED_JOB
+    _FORKED_JOB = job
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            for checked in pool.map(_check_forked_piece, rest):
+                yield from checked
+    finally:
+        _FORKED_JOB = None
+
+
+def _workers(job: _Job) -> int:
+    """Processes to check the pieces in: one (this one) for a small sheet, without COPY (on
+    SQLite), or where processes cannot be forked; else as many as the setting allows and the
+    machine has."""
+    size = sum(len(piece) for piece in job.pieces)
+    if (
+        not job.seal
+        or size < settings.LEDGER_IMPORT_PARALLEL_BYTES
+        or len(job.pieces) < 3
+        or "fork" not in multiprocessing.get_all_start_methods()
+    ):
+        return 1
+    return max(1, min(settings.LEDGER_IMPORT_WORKERS, os.cpu_count() or 1))
+
+
+def _check_forked_piece(index: int) -> list[tuple[int | None, _Checked | None]]:
+    assert _FORKED_JOB is not None  # set before the pool forked
+    return _check_piece(_FORKED_JOB, index)
+
+
+def _check_piece(job: _Job, index: int) -> list[tuple[int | None, _Checked | None]]:
+    headers = {c.key: c.header for c in SHEETS[job.sheet]}
+    check = _CHECKS[job.sheet]
+    out: list[tuple[int | None, _Checked | None]] = []
+    for number, values in xlsx.parse_piece(job.pieces[index], job.cells):
+        if all(_blank(v) for v in values):
+            out.append((number, None))
+            continue
+        cells = {key: values[i] if i < len(values) else None for key, i in job.columns.items()}
+        repeats: list[_Repeat] = []
+        try:
+            row = check(job.context, cells, headers, repeats)
+        except _RowRejected as rejected:
+            out.append((number, _Checked(repeats, None, _rejection_parts(headers, rejected))))
+            continue
+        if job.seal:
+            row.sealed = {value: encrypt(value) for value in _sensitive_values(row)}
+        out.append((number, _Checked(repeats, row, None)))
+    return out
+
+
+def _sensitive_values(row: AddressRow | PersonRow | OrganisationRow) -> list[str]:
+    given = row.house if isinstance(row, AddressRow) else row.fields
+    return [given[key] for key in SENSITIVE_KEYS if given.get(key)]
 
 
 def _match_header(sheet: str, header: tuple[Any, ...] | None) -> dict[str, int]:
@@ -543,31 +640,54 @@ def _blank(value: Any) -> bool:
 @dataclass
 class _Context:
     """What the rows of one workbook share: the units and tags looked up once, and the natural
-    keys seen so far, to reject a row that repeats an earlier one."""
+    keys seen so far, to reject a row that repeats an earlier one. `load` reads the units and
+    tags before any row is checked, so that checking needs no database (nor its connection, in
+    a forked process)."""
 
     unit: Unit
-    districts: dict[str, Unit | None] = field(default_factory=dict)
-    tags: dict[str, Tag] | None = None
+    districts: dict[str, Unit] = field(default_factory=dict)
+    tags: dict[str, Tag] = field(default_factory=dict)
     addresses_seen: dict[tuple[tuple[str, str], ...], int] = field(default_factory=dict)
     ids_seen: dict[str, int] = field(default_factory=dict)
     credit_codes_seen: dict[str, int] = field(default_factory=dict)
     organisations_seen: dict[tuple[str, tuple[tuple[str, str], ...]], int] = field(default_factory=dict)
     unnumbered_seen: dict[tuple[Any, ...], int] = field(default_factory=dict)
 
+    def load(self) -> None:
+        ordering = Unit._meta.ordering or ["pk"]
+        for unit in Unit.objects.filter(kind=UnitKind.DISTRICT, is_active=True).order_by(*ordering):
+            self.districts.setdefault(unit.code, unit)
+        for tag in Tag.objects.filter(is_active=True):
+            self.tags[tag.code] = tag
+            self.tags[tag.name] = tag
+
     def district(self, code: str) -> Unit | None:
-        if code not in self.districts:
-            self.districts[code] = Unit.objects.filter(
-                code=code, kind=UnitKind.DISTRICT, is_active=True
-            ).first()
-        return self.districts[code]
+        return self.districts.get(code)
 
     def tag(self, word: str) -> Tag | None:
-        if self.tags is None:
-            self.tags = {}
-            for tag in Tag.objects.filter(is_active=True):
-                self.tags[tag.code] = tag
-                self.tags[tag.name] = tag
         return self.tags.get(word)
+
+
+@dataclass(frozen=True)
+class _Repeat:
+    """A natural key that must not repeat an earlier row's (in `seen`, a dict of the context):
+    tested in row order after the row is checked on its own, in the place of the check where it
+    stands, so that a row is rejected for exactly what the first failing check says."""
+
+    seen: str
+    key: Any
+    column: str
+    value: Any
+    reason: str  # with %(row)d, the earlier row
+
+
+@dataclass
+class _Checked:
+    """One row checked on its own: the repeats to test in order, then the row or why not."""
+
+    repeats: list[_Repeat]
+    row: AddressRow | PersonRow | OrganisationRow | None
+    rejected: tuple[str, str, str] | None  # column, value as shown, reason
 
 
 class _RowRejected(Exception):
@@ -579,23 +699,39 @@ class _RowRejected(Exception):
 SENSITIVE_KEYS = {"id_number", "phone", "owner_phone", "contact_phone"}
 
 
-def _read_row(
-    parsed: ParsedWorkbook, context: _Context, sheet: str, number: int, cells: dict[str, Any]
-) -> None:
-    headers = {c.key: c.header for c in SHEETS[sheet]}
-    try:
-        if sheet == ADDRESS_SHEET:
-            parsed.addresses.append(_address_row(context, number, cells, headers))
-        elif sheet == PERSON_SHEET:
-            parsed.persons.append(_person_row(context, number, cells, headers))
-        else:
-            parsed.organisations.append(_organisation_row(context, number, cells, headers))
-    except _RowRejected as rejected:
-        value = _text(rejected.value)
-        key = next((k for k, h in headers.items() if h == rejected.column), "")
-        if key in SENSITIVE_KEYS:
-            value = mask(value)
-        parsed.rejected.append(Rejection(sheet, number, rejected.column, value[:60], rejected.reason))
+def _rejection_parts(headers: dict[str, str], rejected: _RowRejected) -> tuple[str, str, str]:
+    """The column, the value as the report shows it (masked where it is an identifier) and the reason."""
+    value = _text(rejected.value)
+    key = next((k for k, h in headers.items() if h == rejected.column), "")
+    if key in SENSITIVE_KEYS:
+        value = mask(value)
+    return rejected.column, value[:60], rejected.reason
+
+
+def _accept(parsed: ParsedWorkbook, context: _Context, sheet: str, number: int, checked: _Checked) -> None:
+    """Test a checked row's repeats against the rows before it, and keep it or its rejection."""
+    rejected = checked.rejected
+    for repeat in checked.repeats:
+        seen: dict[Any, int] = getattr(context, repeat.seen)
+        first = seen.setdefault(repeat.key, number)
+        if first != number:
+            headers = {c.key: c.header for c in SHEETS[sheet]}
+            rejected = _rejection_parts(
+                headers, _RowRejected(repeat.column, repeat.value, repeat.reason % {"row": first})
+            )
+            break
+    if rejected is not None:
+        parsed.rejected.append(Rejection(sheet, number, *rejected))
+        return
+    row = checked.row
+    assert row is not None  # a row is kept or rejected
+    row.row = number
+    if isinstance(row, AddressRow):
+        parsed.addresses.append(row)
+    elif isinstance(row, PersonRow):
+        parsed.persons.append(row)
+    else:
+        parsed.organisations.append(row)
 
 
 def _text(value: Any) -> str:
@@ -709,14 +845,18 @@ def _position(cells: dict[str, Any], headers: dict[str, str]) -> tuple[Decimal |
 
 
 def _address_row(
-    context: _Context, number: int, cells: dict[str, Any], headers: dict[str, str]
+    context: _Context, cells: dict[str, Any], headers: dict[str, str], repeats: list[_Repeat]
 ) -> AddressRow:
     ref = _address_ref(context, cells, headers)
-    first = context.addresses_seen.setdefault(ref.parts, number)
-    if first != number:
-        raise _RowRejected(
-            headers["number"], "", _("The same address as row %(row)d of this sheet.") % {"row": first}
+    repeats.append(
+        _Repeat(
+            "addresses_seen",
+            ref.parts,
+            headers["number"],
+            "",
+            _("The same address as row %(row)d of this sheet."),
         )
+    )
     house: dict[str, Any] = {}
     use = _choice(cells, headers, "use", USE_WORDS, services.VALUES[HouseUse])
     if use:
@@ -749,7 +889,7 @@ def _address_row(
     if note:
         house["note"] = note
     latitude, longitude = _position(cells, headers)
-    return AddressRow(row=number, ref=ref, house=house, latitude=latitude, longitude=longitude)
+    return AddressRow(row=0, ref=ref, house=house, latitude=latitude, longitude=longitude)
 
 
 def _phone(cells: dict[str, Any], headers: dict[str, str], key: str) -> str:
@@ -780,7 +920,9 @@ def _date(cells: dict[str, Any], headers: dict[str, str], key: str) -> date | No
     raise _RowRejected(headers[key], raw, _("Enter a date such as 1980-01-31."))
 
 
-def _person_row(context: _Context, number: int, cells: dict[str, Any], headers: dict[str, str]) -> PersonRow:
+def _person_row(
+    context: _Context, cells: dict[str, Any], headers: dict[str, str], repeats: list[_Repeat]
+) -> PersonRow:
     raw_id = cells.get("id_number")
     if isinstance(raw_id, int | float) and not isinstance(raw_id, bool):
         raise _RowRejected(
@@ -825,26 +967,27 @@ def _person_row(context: _Context, number: int, cells: dict[str, Any], headers: 
         fields["residence"] = residence
     id_hash = lookup_hash(checked["id_number"]) if checked["id_number"] else ""
     if id_hash:
-        first = context.ids_seen.setdefault(id_hash, number)
-        if first != number:
-            raise _RowRejected(
+        repeats.append(
+            _Repeat(
+                "ids_seen",
+                id_hash,
                 headers["id_number"],
                 raw_id,
-                _("The same ID number as row %(row)d of this sheet.") % {"row": first},
+                _("The same ID number as row %(row)d of this sheet."),
             )
+        )
     ref = _address_ref(context, cells, headers)
     if not id_hash:
         # Without an ID number a person is known by name, date of birth and house.
-        first = context.unnumbered_seen.setdefault(
-            (fields["name"], fields.get("birth_date"), ref.parts), number
-        )
-        if first != number:
-            raise _RowRejected(
+        repeats.append(
+            _Repeat(
+                "unnumbered_seen",
+                (fields["name"], fields.get("birth_date"), ref.parts),
                 headers["name"],
                 name,
-                _("The same person (name, date of birth, address) as row %(row)d of this sheet.")
-                % {"row": first},
+                _("The same person (name, date of birth, address) as row %(row)d of this sheet."),
             )
+        )
     tags: list[Tag] = []
     for word in re.split(r"[、,，;；\s]+", _text(cells.get("tags"))):
         if not word:
@@ -860,7 +1003,7 @@ def _person_row(context: _Context, number: int, cells: dict[str, Any], headers: 
         )
     household_number = household_raw if household_raw or relation else None
     return PersonRow(
-        row=number,
+        row=0,
         ref=ref,
         fields=fields,
         id_hash=id_hash,
@@ -871,7 +1014,7 @@ def _person_row(context: _Context, number: int, cells: dict[str, Any], headers: 
 
 
 def _organisation_row(
-    context: _Context, number: int, cells: dict[str, Any], headers: dict[str, str]
+    context: _Context, cells: dict[str, Any], headers: dict[str, str], repeats: list[_Repeat]
 ) -> OrganisationRow:
     kind = _choice(cells, headers, "kind", ORGANISATION_WORDS, services.VALUES[OrganisationKind])
     employees_raw = cells.get("employees")
@@ -893,21 +1036,25 @@ def _organisation_row(
     checked = _service_check(headers, cells, lambda: services.check_organisation(data))
     ref = _address_ref(context, cells, headers)
     if checked["credit_code"]:
-        first = context.credit_codes_seen.setdefault(checked["credit_code"], number)
-        if first != number:
-            raise _RowRejected(
+        repeats.append(
+            _Repeat(
+                "credit_codes_seen",
+                checked["credit_code"],
                 headers["credit_code"],
                 checked["credit_code"],
-                _("The same credit code as row %(row)d of this sheet.") % {"row": first},
+                _("The same credit code as row %(row)d of this sheet."),
             )
+        )
     else:
-        first = context.organisations_seen.setdefault((checked["name"], ref.parts), number)
-        if first != number:
-            raise _RowRejected(
+        repeats.append(
+            _Repeat(
+                "organisations_seen",
+                (checked["name"], ref.parts),
                 headers["name"],
                 checked["name"],
-                _("The same organisation at the same address as row %(row)d of this sheet.") % {"row": first},
+                _("The same organisation at the same address as row %(row)d of this sheet."),
             )
+        )
     fields = {"name": checked["name"]}
     if kind:
         fields["kind"] = kind
@@ -916,7 +1063,14 @@ def _organisation_row(
             fields[key] = checked[key]
     if employees is not None:
         fields["employees"] = employees
-    return OrganisationRow(row=number, ref=ref, fields=fields)
+    return OrganisationRow(row=0, ref=ref, fields=fields)
+
+
+_CHECKS: dict[str, Callable[[_Context, dict[str, Any], dict[str, str], list[_Repeat]], Any]] = {
+    ADDRESS_SHEET: _address_row,
+    PERSON_SHEET: _person_row,
+    ORGANISATION_SHEET: _organisation_row,
+}
 
 
 def iter_rejections(rejections: list[Rejection]) -> Iterator[list[Any]]:

@@ -3,13 +3,14 @@
 Rows are written in chunks; each chunk looks up what already exists (an address by its chain of
 names, a house by its address, a household by house and number, a person by the keyed hash of the
 ID number or else by name, date of birth and house, an organisation by credit code or else by
-name and address), creates what is missing with `bulk_create`, updates what the row changes with
+name and address), creates what is missing with `insert_rows`, updates what the row changes with
 `bulk_update`, and appends a `LedgerChange` row for each record created or changed. Importing the
 same file again therefore finds every record and changes nothing.
 
-Modes: all-or-nothing runs every chunk in one transaction and rolls it all back if any row is
-rejected (while reading or while writing); valid-rows commits chunk by chunk and leaves the
-rejected rows out. What the writer itself may reject is a conflict with the ledger: a record that
+Both modes write in one transaction, so that an import failing part way leaves nothing behind:
+all-or-nothing rolls it all back if any row is rejected (while reading or while writing);
+valid-rows leaves the rejected rows out and keeps the rest. On PostgreSQL new rows go in by COPY
+(`bulk.insert_rows`), with the identifiers encrypted while the rows were checked. What the writer itself may reject is a conflict with the ledger: a record that
 exists in a district outside the importing unit, or a house the ledger places in another district.
 """
 
@@ -28,7 +29,7 @@ from django.utils.translation import gettext as _
 from jingmin.audit.services import audit_record
 from jingmin.core.crypto import lookup_hash
 from jingmin.core.search import index_text
-from jingmin.ledger.bulk import reserve_ids
+from jingmin.ledger.bulk import built, insert_rows, insert_values, reserve_ids
 from jingmin.ledger.codes import AuditAction
 from jingmin.ledger.excel import (
     ADDRESS_SHEET,
@@ -84,6 +85,21 @@ _ADDRESS_FIELDS = (
 )
 
 
+# A history row as the writer collects it: many per person, so not a model instance each.
+_CHANGE_COLUMNS = (
+    "record_type",
+    "record_id",
+    "action",
+    "at",
+    "changes",
+    "district_path",
+    "source",
+    "actor_id",
+    "actor_name",
+    "import_run_id",
+)
+
+
 class ImportRolledBack(Exception):
     """All-or-nothing: a row was rejected while writing, so nothing is kept."""
 
@@ -131,6 +147,9 @@ def import_apply(
     work += [(PERSON_SHEET, chunk) for chunk in _chunks(parsed.persons, size)]
     work += [(ORGANISATION_SHEET, chunk) for chunk in _chunks(parsed.organisations, size)]
     writer = _Writer(unit=unit, actor=actor, run=run, result=result)
+    for rows in (parsed.addresses, parsed.persons, parsed.organisations):
+        for row in rows:
+            writer.sealed.update(row.sealed)
     done = 0
 
     def run_chunks() -> None:
@@ -142,14 +161,11 @@ def import_apply(
             if progress is not None:
                 progress(done)
 
-    if mode == ImportMode.ALL_OR_NOTHING:
-        with transaction.atomic():
-            run_chunks()
-            if result.rejected:
-                raise ImportRolledBack(result)
-            _audit(actor, run, result)
-    else:
+    # One transaction in either mode: an import that fails part way leaves nothing behind.
+    with transaction.atomic():
         run_chunks()
+        if result.rejected and mode == ImportMode.ALL_OR_NOTHING:
+            raise ImportRolledBack(result)
         _audit(actor, run, result)
     return result
 
@@ -172,7 +188,16 @@ class _Writer:
         self.actor = actor
         self.run = run
         self.result = result
-        self.changes: list[LedgerChange] = []
+        # The history rows of the current chunk, as values of _CHANGE_COLUMNS.
+        self.changes: list[tuple[Any, ...]] = []
+        self.change_by = (
+            ChangeSource.IMPORT,
+            self.actor.pk if self.actor is not None else None,
+            self.actor.full_name if self.actor is not None else "",
+            self.run.pk if self.run is not None else None,
+        )
+        # Identifiers encrypted while the rows were checked (plain value to token).
+        self.sealed: dict[str, str] = {}
         self.now = timezone.now()
         # Addresses created for the current chunk: nothing can exist below them yet.
         self.created_ids: set[int] = set()
@@ -182,20 +207,7 @@ class _Writer:
     def change(
         self, record_type: str, record: models.Model, action: str, changes: dict[str, Any], path: str
     ) -> None:
-        self.changes.append(
-            LedgerChange(
-                record_type=record_type,
-                record_id=record.pk,
-                action=action,
-                source=ChangeSource.IMPORT,
-                at=self.now,
-                actor=self.actor,
-                actor_name=self.actor.full_name if self.actor is not None else "",
-                changes=changes,
-                district_path=path,
-                import_run=self.run,
-            )
-        )
+        self.changes.append((record_type, record.pk, action, self.now, changes, path, *self.change_by))
 
     def reject(self, sheet: str, row: int, column_key: str, reason: str) -> None:
         self.result.rejected.append(Rejection(sheet, row, _headers(sheet)[column_key], "", reason))
@@ -211,7 +223,7 @@ class _Writer:
             self.person_rows(rows, nodes)
         else:
             self.organisation_rows(rows, nodes)
-        LedgerChange.objects.bulk_create(self.changes, batch_size=1000)
+        insert_values(LedgerChange, _CHANGE_COLUMNS, self.changes)
 
     # -- addresses -------------------------------------------------------------------------
 
@@ -269,6 +281,7 @@ class _Writer:
                     ):
                         by_key[(*parents[a.parent_id], (a.kind, a.name))] = a  # type: ignore[index]
         created: list[Address] = []
+        parent_paths: list[str] = []  # of each created node's parent
         spanning: list[Address] = []
         for key in keys:
             common = ""
@@ -284,25 +297,29 @@ class _Writer:
                 continue
             parent = nodes.get(key[:-1]) if depth > 1 else None
             full_name = ((parent.full_name if parent else "") + key[-1][1])[:300]
-            node = Address(
-                parent=parent,
+            district = districts.get(common)
+            node = built(
+                Address,
+                parent_id=parent.pk if parent else None,
                 kind=key[-1][0],
                 name=key[-1][1],
                 full_name=full_name,
                 depth=depth - 1,
-                district=districts.get(common),
+                district_id=district.pk if district else None,
                 district_path=common,
                 search_tokens=index_text(full_name),
                 created_at=self.now,
             )
             created.append(node)
+            parent_paths.append(parent.path if parent else "")
             nodes[key] = node
         if created:
             # The path ends with the node's own id: taken first, so that one insert writes it.
-            for node, pk in zip(created, reserve_ids(Address, len(created)), strict=True):
+            ids = reserve_ids(Address, len(created))
+            for node, parent_path, pk in zip(created, parent_paths, ids, strict=True):
                 node.pk = pk
-                node.path = (node.parent.path if node.parent else "") + Address.path_segment(pk)
-            Address.objects.bulk_create(created, batch_size=1000)
+                node.path = parent_path + Address.path_segment(pk)
+            insert_rows(Address, created)
             self.created_ids.update(node.pk for node in created)
             for node in created:
                 self.change(
@@ -376,9 +393,10 @@ class _Writer:
                     "note": "",
                     **given,
                 }
-                house = House(
-                    address=node,
-                    district=row.ref.district,
+                house = built(
+                    House,
+                    address_id=node.pk,
+                    district_id=row.ref.district.pk,
                     district_path=row.ref.district.path,
                     owner_phone_hash=lookup_hash(values["owner_phone"]) if values["owner_phone"] else "",
                     created_at=self.now,
@@ -415,7 +433,7 @@ class _Writer:
                 previous = updated.get(house.pk)
                 updated[house.pk] = (house, {**(previous[1] if previous else {}), **changes})
         if created:
-            House.objects.bulk_create(list(created.values()), batch_size=1000)
+            insert_rows(House, list(created.values()), sealed=self.sealed)
             for house in created.values():
                 self.change(
                     RecordType.HOUSE,
@@ -466,7 +484,8 @@ class _Writer:
                 else by_name.get((house.pk, row.fields["name"], row.fields.get("birth_date")))
             )
             if person is None:
-                person = Person(
+                person = built(
+                    Person,
                     name=row.fields["name"],
                     sex=row.fields.get("sex", Sex.UNKNOWN),
                     id_number=row.fields.get("id_number", ""),
@@ -478,7 +497,7 @@ class _Writer:
                     nationality=row.fields.get("nationality", ""),
                     relation=row.fields.get("relation", ""),
                     note=row.fields.get("note", ""),
-                    house=house,
+                    house_id=house.pk,
                     district_id=house.district_id,
                     district_path=house.district_path,
                     created_at=self.now,
@@ -517,7 +536,7 @@ class _Writer:
             else:
                 unchanged += 1
         if created:
-            Person.objects.bulk_create([p for _r, p in created], batch_size=1000)
+            insert_rows(Person, [p for _r, p in created], sealed=self.sealed)
             for row, person in created:
                 self.change(
                     RecordType.PERSON,
@@ -624,8 +643,9 @@ class _Writer:
             household = existing.get((house_id, number))
             if household is None:
                 house = house_by_id[house_id]
-                household = Household(
-                    house=house,
+                household = built(
+                    Household,
+                    house_id=house.pk,
                     head_id=heads.get((house_id, number)),
                     number=number,
                     district_id=house.district_id,
@@ -639,7 +659,7 @@ class _Writer:
                 household.is_active, household.updated_at = True, self.now
                 revived.append(household)
         if created:
-            Household.objects.bulk_create(created, batch_size=1000)
+            insert_rows(Household, created)
             for household in created:
                 self.change(
                     RecordType.HOUSEHOLD,
@@ -756,7 +776,7 @@ class _Writer:
             else:
                 unchanged += 1
         if created:
-            Organisation.objects.bulk_create(created, batch_size=1000)
+            insert_rows(Organisation, created, sealed=self.sealed)
             for organisation in created:
                 self.change(
                     RecordType.ORGANISATION,

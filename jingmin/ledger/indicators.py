@@ -4,11 +4,23 @@ active persons of the real-population ledger (实有人口) whose district lies 
 
 from __future__ import annotations
 
+from django.db.models import Count, QuerySet
+
 from jingmin.ledger.models import Person
-from jingmin.metrics.registry import population
+from jingmin.metrics.registry import population, population_by_path
 from jingmin.org.scope import Scope
+
+
+def _living(scope: Scope) -> QuerySet[Person]:
+    return scope.filter(Person.objects.filter(is_active=True), "district_path")
 
 
 @population
 def residents(scope: Scope) -> int:
-    return scope.filter(Person.objects.filter(is_active=True), "district_path").count()
+    return _living(scope).count()
+
+
+@population_by_path
+def residents_by_path(scope: Scope) -> dict[str, int]:
+    rows = _living(scope).order_by().values_list("district_path").annotate(n=Count("pk"))
+    return dict(rows)

@@ -195,6 +195,10 @@ class Household(models.Model):
             models.Index(
                 fields=["district", "id"], condition=Q(is_active=True), name="household_active_district"
             ),
+            # The drill-down of visit coverage: the scope's households, newest first.
+            models.Index(
+                fields=["created_at", "id"], condition=Q(is_active=True), name="household_active_created"
+            ),
         ]
 
     def __str__(self) -> str:

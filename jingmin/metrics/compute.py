@@ -7,9 +7,12 @@ counts, the rate per 1,000 residents.
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from jingmin.metrics import registry
 from jingmin.metrics.registry import SMALL_NUMBER, Context, Indicator, Measure, MeasureUnit, Period, Settings
@@ -50,17 +53,77 @@ def is_small(indicator: Indicator, m: Measure) -> bool:
     return m.denominator is not None and m.denominator < SMALL_NUMBER
 
 
+@dataclass
+class Memo:
+    """What one request has computed, shared by every part of its page: a dashboard's own figures,
+    its table of units, the district grid and the cards ask for the same aggregates, and each is
+    computed once. One `Context` per (scope, period, officer, detail, grouped), whose own memo
+    keeps the measures; the settings in force per day; the residents by unit path per scope."""
+
+    contexts: dict[tuple[Any, ...], Context] = field(default_factory=dict)
+    settings: dict[dt.date, Settings] = field(default_factory=dict)
+    residents: dict[Scope, dict[str, int] | None] = field(default_factory=dict)
+
+    def settings_for(self, day: dt.date) -> Settings:
+        if day not in self.settings:
+            self.settings[day] = settings_for(day)
+        return self.settings[day]
+
+
 def context(
-    *, scope: Scope, period: Period, officer_id: int | None = None, detail: bool = False, fresh: bool = False
+    *,
+    scope: Scope,
+    period: Period,
+    officer_id: int | None = None,
+    detail: bool = False,
+    grouped: bool = False,
+    memo: Memo | None = None,
+    fresh: bool = False,
 ) -> Context:
-    return Context(
-        scope=scope,
-        period=period,
-        settings=settings_for(period.end),
-        officer_id=officer_id,
-        detail=detail,
-        fresh=fresh,
-    )
+    """The context of a computation; with `memo`, the same one for the same question in a request.
+    With `fresh`, counted from the records even where the roll-ups hold the counts."""
+    if memo is None:
+        return Context(
+            scope=scope,
+            period=period,
+            settings=settings_for(period.end),
+            officer_id=officer_id,
+            detail=detail,
+            grouped=grouped,
+            fresh=fresh,
+        )
+    key = (scope, period, officer_id, detail, grouped, fresh)
+    if key not in memo.contexts:
+        memo.contexts[key] = Context(
+            scope=scope,
+            period=period,
+            settings=memo.settings_for(period.end),
+            officer_id=officer_id,
+            detail=detail,
+            grouped=grouped,
+            fresh=fresh,
+        )
+    return memo.contexts[key]
+
+
+def residents_by_unit(*, top: Unit, units: Sequence[Unit], memo: Memo | None = None) -> dict[int, int | None]:
+    """The residents of each of `units` (all under `top`): one grouped count added up per unit
+    where the population counts by unit path, else one count per unit."""
+    scope = Scope.under(top)
+    if memo is not None and scope in memo.residents:
+        by_path = memo.residents[scope]
+    else:
+        by_path = registry.residents_by_path(scope)
+        if memo is not None:
+            memo.residents[scope] = by_path
+    if by_path is None:
+        return {u.pk: registry.residents(Scope.under(u)) for u in units}
+    out: dict[int, int | None] = {u.pk: 0 for u in units}
+    for group, holders in units_holding(by_path, units).items():
+        living = by_path.get(group, 0)
+        for pk in holders:
+            out[pk] = (out[pk] or 0) + living
+    return out
 
 
 def figures(
@@ -70,9 +133,10 @@ def figures(
     officer_id: int | None = None,
     keys: Iterable[str] | None = None,
     detail: bool = False,
+    memo: Memo | None = None,
     fresh: bool = False,
 ) -> list[Figure]:
-    ctx = context(scope=scope, period=period, officer_id=officer_id, detail=detail, fresh=fresh)
+    ctx = context(scope=scope, period=period, officer_id=officer_id, detail=detail, memo=memo, fresh=fresh)
     wanted = set(keys) if keys is not None else None
     chosen = [
         i
@@ -85,23 +149,32 @@ def figures(
     out = []
     for ind in chosen:
         m: Measure = ctx.cached(f"measure:{ind.key}", lambda ind=ind: ind.compute(ctx))  # type: ignore[misc]
-        out.append(
-            Figure(
-                indicator=ind,
-                measure=m,
-                value=registry.measure_value(ind.unit, m),
-                settings=ctx.settings,
-                small=is_small(ind, m),
-                residents=residents,
-            )
-        )
+        out.append(make_figure(ind, m, ctx.settings, residents))
     return out
 
 
+def make_figure(ind: Indicator, m: Measure, settings: Settings, residents: int | None = None) -> Figure:
+    """The figure of a measure already computed (a unit's row, a composite's parts)."""
+    return Figure(
+        indicator=ind,
+        measure=m,
+        value=registry.measure_value(ind.unit, m),
+        settings=settings,
+        small=is_small(ind, m),
+        residents=residents,
+    )
+
+
 def figure(
-    *, scope: Scope, period: Period, key: str, officer_id: int | None = None, detail: bool = False
+    *,
+    scope: Scope,
+    period: Period,
+    key: str,
+    officer_id: int | None = None,
+    detail: bool = False,
+    memo: Memo | None = None,
 ) -> Figure:
-    found = figures(scope=scope, period=period, officer_id=officer_id, keys=[key], detail=detail)
+    found = figures(scope=scope, period=period, officer_id=officer_id, keys=[key], detail=detail, memo=memo)
     if not found:
         raise KeyError(key)
     return found[0]
@@ -113,6 +186,7 @@ def figures_by_unit(
     units: Sequence[Unit],
     period: Period,
     keys: Iterable[str] | None = None,
+    memo: Memo | None = None,
     fresh: bool = False,
 ) -> dict[int, list[Figure]]:
     """The figures of many units under `top` at once: each indicator is computed once over the
@@ -121,8 +195,7 @@ def figures_by_unit(
     unit; a composite is made per unit from its added-up parts."""
     from jingmin.metrics.indicators import composite_of
 
-    ctx = context(scope=Scope.under(top), period=period, fresh=fresh)
-    ctx = replace(ctx, grouped=True)
+    ctx = context(scope=Scope.under(top), period=period, grouped=True, memo=memo, fresh=fresh)
     wanted = set(keys) if keys is not None else None
     chosen = [i for i in registry.indicators() if wanted is None or i.key in wanted]
     scopes = {u.pk: Scope.under(u) for u in units}
@@ -133,7 +206,7 @@ def figures_by_unit(
         if m.groups is None:
             for u in units:
                 per_unit[u.pk][ind.key] = figures(
-                    scope=scopes[u.pk], period=period, keys=[ind.key], fresh=fresh
+                    scope=scopes[u.pk], period=period, keys=[ind.key], memo=memo, fresh=fresh
                 )[0].measure
             return
         numerators = dict.fromkeys(per_unit, Decimal(0))
@@ -161,9 +234,10 @@ def figures_by_unit(
             continue
         add_up(ind)
     needs_residents = any(i.per_residents for i in chosen)
+    residents_of = residents_by_unit(top=top, units=units, memo=memo) if needs_residents else {}
     out: dict[int, list[Figure]] = {}
     for u in units:
-        residents = registry.residents(scopes[u.pk]) if needs_residents else None
+        residents = residents_of.get(u.pk)
         row = []
         for ind in chosen:
             if ind.unit == MeasureUnit.SCORE:
@@ -171,15 +245,71 @@ def figures_by_unit(
                 m = composite_of(ctx.settings, parts)
             else:
                 m = per_unit[u.pk][ind.key]
-            row.append(
-                Figure(
-                    indicator=ind,
-                    measure=m,
-                    value=registry.measure_value(ind.unit, m),
-                    settings=ctx.settings,
-                    small=is_small(ind, m),
-                    residents=residents,
-                )
-            )
+            row.append(make_figure(ind, m, ctx.settings, residents))
         out[u.pk] = row
+    return out
+
+
+def figures_by_month(*, scope: Scope, months: Sequence[Period], keys: Iterable[str]) -> list[list[Figure]]:
+    """The figures of each of `months` (consecutive calendar months, oldest first), for the trend.
+
+    Each run of months under the same settings is one computation over the run, grouped by month:
+    one query per domain instead of one per month. An indicator that cannot split by month is
+    computed month by month; a composite is made per month from its parts."""
+    from jingmin.metrics.indicators import composite_of
+
+    memo = Memo()
+    wanted = set(keys)
+    chosen = [i for i in registry.indicators() if i.key in wanted]
+    runs: list[tuple[Settings, list[int]]] = []
+    for n, month in enumerate(months):
+        in_force = memo.settings_for(month.end)
+        if runs and runs[-1][0] == in_force:
+            runs[-1][1].append(n)
+        else:
+            runs.append((in_force, [n]))
+    measures: list[dict[str, Measure]] = [{} for _ in months]
+    settings_of: list[Settings] = [memo.settings_for(m.end) for m in months]
+    for in_force, held in runs:
+        span = tuple(months[n] for n in held)
+        ctx = Context(
+            scope=scope,
+            period=Period(span[0].start, span[-1].end),
+            settings=in_force,
+            grouped=True,
+            months=span,
+        )
+        needed = {i.key: i for i in chosen if i.unit != MeasureUnit.SCORE}
+        for ind in chosen:
+            if ind.unit == MeasureUnit.SCORE:
+                needed.update(
+                    {k: part for k in in_force.weights if (part := registry.get_indicator(k)) is not None}
+                )
+        for ind in needed.values():
+            if ind.unit == MeasureUnit.SCORE:
+                continue
+            m: Measure = ctx.cached(f"measure:{ind.key}", functools.partial(ind.compute, ctx))
+            for n in held:
+                if m.groups is None:
+                    measures[n][ind.key] = figure(
+                        scope=scope, period=months[n], key=ind.key, memo=memo
+                    ).measure
+                    continue
+                g = m.groups.get(registry.month_key(months[n]))
+                numerator = g.numerator if g is not None else Decimal(0)
+                denominator = (g.denominator or 0) if g is not None else 0
+                measures[n][ind.key] = Measure(
+                    numerator=numerator, denominator=None if ind.unit == MeasureUnit.COUNT else denominator
+                )
+    out = []
+    for n in range(len(months)):
+        row = []
+        for ind in chosen:
+            if ind.unit == MeasureUnit.SCORE:
+                parts = {k: measures[n][k] for k in settings_of[n].weights if k in measures[n]}
+                m = composite_of(settings_of[n], parts)
+            else:
+                m = measures[n][ind.key]
+            row.append(make_figure(ind, m, settings_of[n]))
+        out.append(row)
     return out

@@ -7,9 +7,10 @@ writes a string starting with "=" as a formula, so such strings are prefixed wit
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+import tempfile
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
-from typing import Any
+from typing import IO, Any
 
 from django.utils.translation import gettext as _
 
@@ -30,8 +31,9 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def _save(sheets: Iterable[tuple[str, list[list[Any]]]]) -> bytes:
-    # openpyxl is imported when someone exports, not by every worker at start-up.
+def _write(sheets: Iterable[tuple[str, Iterable[list[Any]]]], out: IO[bytes]) -> None:
+    # openpyxl is imported when someone exports, not by every worker at start-up. Write-only: each
+    # row goes to the sheet's file as it is appended, none is kept.
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
@@ -39,8 +41,12 @@ def _save(sheets: Iterable[tuple[str, list[list[Any]]]]) -> bytes:
         sheet = workbook.create_sheet(title[:31])
         for row in rows:
             sheet.append([_cell(v) for v in row])
-    out = io.BytesIO()
     workbook.save(out)
+
+
+def _save(sheets: Iterable[tuple[str, Iterable[list[Any]]]]) -> bytes:
+    out = io.BytesIO()
+    _write(sheets, out)
     return out.getvalue()
 
 
@@ -81,7 +87,10 @@ def units_workbook(*, actor: User, unit: Unit, period: Period, rows: list[UnitRo
     return _save([(_("Indicators"), table)])
 
 
-def figure_workbook(*, actor: User, unit: Unit, period: Period, fig: Figure) -> bytes:
+def figure_workbook(*, actor: User, unit: Unit, period: Period, fig: Figure) -> IO[bytes]:
+    """The figure and every record of its three lists, read from the database in chunks and
+    written row by row into a temporary file (rewound, deleted once closed): the response sends
+    the file in pieces, so a list of a hundred thousand records is never held in memory."""
     m = fig.measure
     summary = [
         *_head(unit, period, fig.settings.version),
@@ -93,10 +102,10 @@ def figure_workbook(*, actor: User, unit: Unit, period: Period, fig: Figure) -> 
         [_("Fewer than 20 cases"), _("Yes") if fig.small else ""],
     ]
 
-    def listing(refs: list[registry.RecordRef]) -> list[list[Any]]:
-        return [[_("Record"), _("Date"), _("Note")]] + [
-            [r.label, r.date.isoformat() if r.date else "", r.reason] for r in refs
-        ]
+    def listing(refs: registry.RecordList) -> Iterator[list[Any]]:
+        yield [_("Record"), _("Date"), _("Note")]
+        for r in refs:
+            yield [r.label, r.date.isoformat() if r.date else "", r.reason]
 
     audit_record(
         actor=actor,
@@ -104,11 +113,15 @@ def figure_workbook(*, actor: User, unit: Unit, period: Period, fig: Figure) -> 
         target=unit,
         detail={"key": fig.key, "from": period.start.isoformat(), "to": period.end.isoformat()},
     )
-    return _save(
+    out = tempfile.TemporaryFile()  # noqa: SIM115 -- closed by the response that sends it
+    _write(
         [
             (_("Figure"), summary),
             (_("Numerator"), listing(m.numerator_records)),
             (_("Denominator"), listing(m.denominator_records)),
             (_("Excluded"), listing(m.excluded)),
-        ]
+        ],
+        out,
     )
+    out.seek(0)
+    return out

@@ -8,25 +8,27 @@ sources the settings list; each source is also shown on its own as `satisfaction
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
 from jingmin.metrics.registry import (
-    DETAIL_LIMIT,
     Context,
     Level,
     Measure,
     MeasureUnit,
     RatingSource,
+    RecordList,
     RecordRef,
     Settings,
-    exclusions,
+    exclusion_label,
     get_indicator,
     get_rating_source,
     indicator,
     measure_value,
+    weight_note,
 )
 
 SATISFACTION_FORMULA = _("(very satisfied + satisfied + k × fairly satisfied) / valid ratings")
@@ -37,43 +39,78 @@ def _level(ctx: Context, score_or_level: int | str) -> str:
 
 
 def satisfaction_of(ctx: Context, sources: list[RatingSource]) -> Measure:
+    """The rate over `sources`. A source that counts in the database (`counts`) is counted there,
+    on a drill-down too, and lists its records a page at a time (`records`) with those counts as
+    the lists' totals; a source that only yields rows (a small register) is read row by row, and
+    grouped by the unit path of each row when a dashboard compares units."""
     k = ctx.settings.k
     levels: Counter[str] = Counter()
-    excluded_labels = {e.key: str(e.label) for e in exclusions()}
-    measure = Measure(numerator=Decimal(0), denominator=0)
     by_path: dict[str, Counter[str]] = {}
+    numerators: list[RecordList] = []
+    counted: list[RecordList] = []
+    left_out: list[RecordList] = []
     for source in sources:
-        if source.counts is not None and not ctx.detail:
-            for (value, excluded_by, path), n in source.counts(ctx).items():
+        if source.counts is not None and (not ctx.detail or source.records is not None):
+            tally: Counter[str] = Counter()
+            excluded = 0
+            # The satisfaction rate and the source's own figure count the same rows: once a request.
+            counts: dict[tuple[int | str, str, str], int] = ctx.cached(
+                f"rating_counts:{source.key}", functools.partial(source.counts, ctx)
+            )
+            for (value, excluded_by, path), n in counts.items():
                 if excluded_by and excluded_by in ctx.settings.excludes:
+                    excluded += n
                     continue
                 level = _level(ctx, value)
-                levels[level] += n
+                tally[level] += n
                 by_path.setdefault(path, Counter())[level] += n
+            levels.update(tally)
+            if ctx.detail and source.records is not None:
+                lists = source.records(ctx)
+                numerators.append(lists.numerator.with_total(tally[Level.SATISFIED] + tally[Level.BASIC]))
+                counted.append(lists.counted.with_total(sum(tally.values())))
+                left_out.append(lists.excluded.with_total(excluded))
             continue
-        if ctx.grouped:
-            # A source without counts cannot be split by unit here: the units are computed one by one.
-            return Measure(numerator=Decimal(0), denominator=0)
+        numerator_refs: list[RecordRef] = []
+        counted_refs: list[RecordRef] = []
+        excluded_refs: list[RecordRef] = []
         for row in source.rows(ctx):
             level = row.level or ctx.settings.level_of(row.score or 0)
             ref = RecordRef(row.record_type, row.record_id, row.label, row.date)
             if row.excluded_by and row.excluded_by in ctx.settings.excludes:
-                if len(measure.excluded) < DETAIL_LIMIT:
-                    reason = excluded_labels.get(row.excluded_by, row.excluded_by)
-                    measure.excluded.append(
-                        RecordRef(ref.record_type, ref.record_id, ref.label, ref.date, reason)
+                if ctx.detail:
+                    excluded_refs.append(
+                        RecordRef(
+                            ref.record_type,
+                            ref.record_id,
+                            ref.label,
+                            ref.date,
+                            exclusion_label(row.excluded_by),
+                        )
                     )
                 continue
             levels[level] += 1
-            if ctx.detail and len(measure.denominator_records) < DETAIL_LIMIT:
-                measure.denominator_records.append(ref)
+            if ctx.grouped:
+                group = ctx.month_of(row.date) if ctx.months else row.unit_path
+                by_path.setdefault(group, Counter())[level] += 1
+            if ctx.detail:
+                counted_refs.append(ref)
                 if level != Level.DISSATISFIED:
-                    weight = "" if level == Level.SATISFIED else f"× {k}"
-                    measure.numerator_records.append(
-                        RecordRef(ref.record_type, ref.record_id, ref.label, ref.date, weight)
+                    note = weight_note(k) if level == Level.BASIC else ""
+                    numerator_refs.append(
+                        RecordRef(ref.record_type, ref.record_id, ref.label, ref.date, note)
                     )
-    measure.numerator = Decimal(levels[Level.SATISFIED]) + k * levels[Level.BASIC]
-    measure.denominator = sum(levels.values())
+        if ctx.detail:
+            numerators.append(RecordList.of(numerator_refs))
+            counted.append(RecordList.of(counted_refs))
+            left_out.append(RecordList.of(excluded_refs))
+    measure = Measure(
+        numerator=Decimal(levels[Level.SATISFIED]) + k * levels[Level.BASIC], denominator=sum(levels.values())
+    )
+    if ctx.detail and sources:
+        measure.numerator_records = RecordList.chain(numerators)
+        measure.denominator_records = RecordList.chain(counted)
+        measure.excluded = RecordList.chain(left_out)
     if ctx.grouped:
         measure.groups = {
             path: Measure(Decimal(c[Level.SATISFIED]) + k * c[Level.BASIC], sum(c.values()))

@@ -40,9 +40,12 @@ An **indicator** is a function of a `Context` returning a `Measure`::
   on, free parameters for domains through `settings.param("key", default)`); the figure reports
   its `version`.
 - `ctx.detail` is true when the reader opened the figure: the measure must then carry its
-  records (`numerator_records`, `denominator_records`, `excluded` with a reason each). When false
-  only the counts are needed (dashboards at city size): `Measure.from_querysets` does the right
-  thing for both, counting in the database and listing only on detail.
+  records (`numerator_records`, `denominator_records`, `excluded` with a reason each), each a
+  `RecordList`: a lazy list that knows how many records it holds (the figure's own counts where
+  they say it) and reads one page of them (newest first) when shown, or streams them all for the
+  export; never a Python list of tens of thousands of records. When false only the counts are
+  needed (dashboards at city size): `measure_of` and `Measure.from_querysets` do the right thing
+  for both, counting in the database and listing only on detail.
 - A COUNT indicator (visits, families helped) leaves `denominator` as None.
 
 A **rating source** feeds the satisfaction rate: a function of a `Context` yielding `Rating`
@@ -54,7 +57,10 @@ after review ...) or empty::
     @rating_source(key="open_door", label=_("Open-door evaluation ratings"), record_type="evaluation.rating")
     def open_door_ratings(ctx: Context) -> Iterable[Rating]: ...
 
-Appeal follow-ups are the first source (`jingmin/appeals/indicators.py`). Every source is also
+A source with many rows also gives `counts` (the same rows counted in the database, grouped) and
+`records` (its drill-down lists as `RatingRecords`): the figure then counts with `counts` and
+lists a page with `records`, never reading every row. Appeal follow-ups are the first source
+(`jingmin/appeals/indicators.py`). Every source is also
 an indicator of its own (`satisfaction_<key>`); the satisfaction rate itself counts the sources
 listed in the settings (follow-ups by default).
 
@@ -72,14 +78,14 @@ switched on is a setting with history; excluded records are listed with their re
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Case, CharField, Count, DateTimeField, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 if TYPE_CHECKING:
@@ -183,6 +189,11 @@ class Context:
     grouped: bool = False
     # Count from the records even where a roll-up holds the counts (`metrics_rollup --verify`).
     fresh: bool = False
+    # Set by the trend, with `grouped`: the calendar months `period` is made of. A measure that
+    # can (`measure_of` given its `period_field`) then carries `groups` by month (`month_key`)
+    # instead of by unit path, each exactly the month's own figure: one grouped query for twelve
+    # months. One that cannot returns no groups, and the trend computes it month by month.
+    months: tuple[Period, ...] = ()
     # Shared by the indicators of one computation: a domain counts its rows once (one aggregate
     # query for all its appeal indicators) and each indicator reads its part (`cached`).
     memo: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
@@ -199,6 +210,42 @@ class Context:
 
         return min(self.period.bounds[1], timezone.now())
 
+    def clock_end(self, period_field: str) -> Any:
+        """When the clocks of a record chosen by `period_field` are judged: `as_of`; in a trend,
+        the end of the record's own month (or now, if sooner), as its month's figure judges it."""
+        if not self.months:
+            return self.as_of
+        from django.utils import timezone
+
+        now = timezone.now()
+        return Case(
+            *(
+                When(**{f"{period_field}__range": m.bounds}, then=Value(min(m.bounds[1], now)))
+                for m in self.months
+            ),
+            default=Value(self.as_of),
+            output_field=DateTimeField(),
+        )
+
+    def group_of(self, path_field: str, period_field: str) -> Any:
+        """What a grouped count groups by: the records' unit path, or in a trend their month."""
+        if not self.months:
+            return F(path_field)
+        return Case(
+            *(When(**{f"{period_field}__range": m.bounds}, then=Value(month_key(m))) for m in self.months),
+            default=Value(""),
+            output_field=CharField(),
+        )
+
+    def month_of(self, day: dt.date) -> str:
+        """The trend's month holding `day` (a row read in Python), as `month_key` names it."""
+        return next((month_key(m) for m in self.months if m.start <= day <= m.end), "")
+
+
+def month_key(period: Period) -> str:
+    """How a trend's month is named in a measure's `groups`."""
+    return period.start.isoformat()
+
 
 @dataclass(frozen=True)
 class RecordRef:
@@ -211,13 +258,171 @@ class RecordRef:
     reason: str = ""
 
 
+# A drill-down shows this many records of a list at a time.
+PAGE_SIZE = 50
+# The export reads a list from the database in chunks of this many rows.
+STREAM_CHUNK = 2000
+
+
+@dataclass(frozen=True)
+class RecordPage:
+    """One page of a `RecordList`: its records, its number (from 1) and where it lies in the whole."""
+
+    records: list[RecordRef]
+    number: int
+    size: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
+
+    @property
+    def first_index(self) -> int:
+        """The position (from 1) of the page's first record in the whole list."""
+        return (self.number - 1) * self.size + 1 if self.records else 0
+
+    @property
+    def last_index(self) -> int:
+        return (self.number - 1) * self.size + len(self.records)
+
+
+class RecordList:
+    """The records behind one list of a figure (numerator, denominator or excluded), read lazily.
+
+    It holds how to read a slice (`fetch(offset, limit)`) and, for the export, how to read them all
+    (`stream()`, in chunks); its `total` is given by the figure's own counts where they say it, or
+    counted once when first asked. Iterating reads every record (the export, tests): a page shows
+    `page(number)`.
+    """
+
+    def __init__(
+        self,
+        *,
+        fetch: Callable[[int, int], list[RecordRef]] | None,
+        total: int | Callable[[], int],
+        stream: Callable[[], Iterator[RecordRef]] | None = None,
+        held: list[RecordRef] | None = None,
+    ) -> None:
+        self._fetch = fetch
+        self._total = total
+        self._stream = stream
+        self._held = held
+
+    @classmethod
+    def of(cls, refs: Iterable[RecordRef]) -> RecordList:
+        """A list already in memory (a small register's ratings, a test's records); it pickles,
+        as the measures kept in the cache do."""
+        held = list(refs)
+        return cls(fetch=None, total=len(held), held=held)
+
+    @classmethod
+    def empty(cls) -> RecordList:
+        return cls.of(())
+
+    @classmethod
+    def chain(cls, lists: Sequence[RecordList]) -> RecordList:
+        """The lists one after another (the ratings of several sources)."""
+        if len(lists) == 1:
+            return lists[0]
+
+        def fetch(offset: int, limit: int) -> list[RecordRef]:
+            out: list[RecordRef] = []
+            for part in lists:
+                if len(out) >= limit:
+                    break
+                if offset >= part.total:
+                    offset -= part.total
+                    continue
+                out += part.slice(offset, limit - len(out))
+                offset = 0
+            return out
+
+        def stream() -> Iterator[RecordRef]:
+            for part in lists:
+                yield from part
+
+        return cls(fetch=fetch, total=lambda: sum(part.total for part in lists), stream=stream)
+
+    @classmethod
+    def rows(
+        cls,
+        rows: QuerySet[Any],
+        make: Callable[[tuple[Any, ...]], RecordRef],
+        *,
+        total: int | None = None,
+    ) -> RecordList:
+        """The rows of an ordered `values_list` queryset, each made into a record by `make`."""
+
+        def fetch(offset: int, limit: int) -> list[RecordRef]:
+            return [make(row) for row in rows[offset : offset + limit]]
+
+        def stream() -> Iterator[RecordRef]:
+            return (make(row) for row in rows.iterator(chunk_size=STREAM_CHUNK))
+
+        return cls(fetch=fetch, total=rows.count if total is None else total, stream=stream)
+
+    @property
+    def total(self) -> int:
+        if callable(self._total):
+            self._total = self._total()
+        return self._total
+
+    def with_total(self, total: int) -> RecordList:
+        """The same records, their number known from the figure's counts."""
+        return RecordList(fetch=self._fetch, total=total, stream=self._stream, held=self._held)
+
+    def slice(self, offset: int, limit: int) -> list[RecordRef]:
+        if limit <= 0:
+            return []
+        if self._held is not None:
+            return self._held[offset : offset + limit]
+        assert self._fetch is not None
+        return self._fetch(offset, limit)
+
+    def page(self, number: int = 1, size: int | None = None) -> RecordPage:
+        """Page `number` (from 1; past the end gives the last page) of `size` (`PAGE_SIZE`)."""
+        size = size or PAGE_SIZE
+        pages = max(1, -(-self.total // size))
+        number = min(max(1, number), pages)
+        # An empty list (its count known from the figure) asks the database nothing.
+        records = self.slice((number - 1) * size, size) if self.total else []
+        return RecordPage(records, number, size, self.total)
+
+    def __iter__(self) -> Iterator[RecordRef]:
+        if self._stream is not None:
+            yield from self._stream()
+            return
+        offset = 0
+        while True:
+            chunk = self.slice(offset, STREAM_CHUNK)
+            yield from chunk
+            if len(chunk) < STREAM_CHUNK:
+                return
+            offset += STREAM_CHUNK
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __bool__(self) -> bool:
+        return self.total > 0
+
+
 @dataclass
 class Measure:
     numerator: Decimal
     denominator: int | None = None
-    numerator_records: list[RecordRef] = field(default_factory=list)
-    denominator_records: list[RecordRef] = field(default_factory=list)
-    excluded: list[RecordRef] = field(default_factory=list)
+    numerator_records: RecordList = field(default_factory=RecordList.empty)
+    denominator_records: RecordList = field(default_factory=RecordList.empty)
+    excluded: RecordList = field(default_factory=RecordList.empty)
     # For a composite: the measures it was made of, by key.
     parts: dict[str, Measure] = field(default_factory=dict)
     # With `ctx.grouped`: the same measure by the unit path of its records (see `Context.grouped`).
@@ -234,24 +439,33 @@ class Measure:
         record_type: str = "",
         describe: Callable[[Any], RecordRef] | None = None,
     ) -> Measure:
-        """Count in the database; list the records (capped by the page) only on detail."""
+        """Count in the database; on detail, the records as lazy lists (a page read when shown)."""
         measure = cls(
             numerator=Decimal(numerator.count()),
             denominator=None if denominator is None else denominator.count(),
         )
         if ctx.detail:
             ref = describe or (lambda obj: RecordRef(record_type, obj.pk, str(obj)))
-            measure.numerator_records = [ref(o) for o in numerator]
-            measure.denominator_records = [ref(o) for o in denominator] if denominator is not None else []
-            for qs, reason in excluded:
-                for obj in qs:
-                    r = ref(obj)
-                    measure.excluded.append(RecordRef(r.record_type, r.record_id, r.label, r.date, reason))
+
+            def listed(qs: QuerySet[Any], total: int | None = None, reason: str = "") -> RecordList:
+                def fetch(offset: int, limit: int) -> list[RecordRef]:
+                    return [_with_reason(ref(o), reason) for o in qs.order_by("-pk")[offset : offset + limit]]
+
+                return RecordList(fetch=fetch, total=qs.count if total is None else total)
+
+            measure.numerator_records = listed(numerator, int(measure.numerator))
+            if denominator is not None:
+                measure.denominator_records = listed(denominator, measure.denominator)
+            measure.excluded = RecordList.chain(
+                [listed(qs, reason=reason) for qs, reason in excluded] or [RecordList.empty()]
+            )
         return measure
 
 
-# A drill-down lists at most this many records per list; the page says how many there are in all.
-DETAIL_LIMIT = 500
+def _with_reason(ref: RecordRef, reason: str) -> RecordRef:
+    if not reason:
+        return ref
+    return RecordRef(ref.record_type, ref.record_id, ref.label, ref.date, reason)
 
 
 def measure_of(
@@ -266,8 +480,12 @@ def measure_of(
     date_field: str,
     sum_field: str = "",
     path_field: str = "unit_path",
+    period_field: str = "",
 ) -> Measure:
     """A measure over the rows of `base`, in one aggregate query.
+
+    `period_field` names the timestamp by which `base` holds the period's records (when it does):
+    a trend then counts its months in one query grouped by month (`Context.months`).
 
     The denominator is the rows matching `denominator` that no exclusion switched on in the
     settings matches; those matched by one are excluded, with the first matching reason. The
@@ -285,39 +503,92 @@ def measure_of(
     else:
         aggregates["num"] = Count("pk", filter=counted & numerator)
     if ctx.grouped:
-        groups = _grouped(base, path_field, aggregates)
+        if ctx.months and not period_field:
+            # Not split by month: the trend computes this one month by month.
+            return Measure(numerator=Decimal(0), denominator=0)
+        groups = _grouped(base, ctx.group_of(path_field, period_field), aggregates)
         return Measure(
             numerator=sum((g.numerator for g in groups.values()), Decimal(0)),
             denominator=sum(g.denominator or 0 for g in groups.values()),
             groups=groups,
         )
+    if ctx.detail and active:
+        # The drill-down also says how many were left out: counted with the rest, in the same query.
+        aggregates["exc"] = Count("pk", filter=denominator & excluded_q)
     row = base.aggregate(**aggregates)
     measure = Measure(numerator=Decimal(row["num"]), denominator=row["den"])
     if not ctx.detail:
         return measure
-
-    def refs(q: Q, reason: str = "") -> list[RecordRef]:
-        rows = base.filter(q).order_by(date_field, "pk").values_list("pk", label_field, date_field)
-        return [
-            RecordRef(record_type, pk, str(label), _local_date(when), str(reason))
-            for pk, label, when in rows[:DETAIL_LIMIT]
-        ]
-
-    measure.numerator_records = (
-        refs(counted & numerator) if not sum_field else refs(counted & ~Q(**{sum_field: 0}))
+    measure.numerator_records, measure.denominator_records, measure.excluded = _record_lists(
+        base,
+        counted=counted,
+        numerator=counted & numerator if not sum_field else counted & ~Q(**{sum_field: 0}),
+        excluded=denominator & excluded_q,
+        reasons=active,
+        totals=(None if sum_field else row["num"], row["den"], row.get("exc", 0)),
+        record_type=record_type,
+        label_field=label_field,
+        date_field=date_field,
     )
-    measure.denominator_records = refs(counted)
-    seen = Q(pk__in=[])
-    for key, q in active:
-        label = _EXCLUSIONS[key].label if key in _EXCLUSIONS else key
-        measure.excluded += refs(denominator & q & ~seen, str(label))
-        seen |= q
     return measure
 
 
-def _grouped(base: QuerySet[Any], path_field: str, aggregates: dict[str, Any]) -> dict[str, Measure]:
-    rows = base.order_by().values(path_field).annotate(**aggregates)
-    return {r[path_field]: Measure(numerator=Decimal(r["num"]), denominator=r["den"]) for r in rows}
+def _record_lists(
+    base: QuerySet[Any],
+    *,
+    counted: Q,
+    numerator: Q,
+    excluded: Q,
+    reasons: list[tuple[str, Q]],
+    totals: tuple[int | None, int, int],
+    record_type: str,
+    label_field: str,
+    date_field: str,
+) -> tuple[RecordList, RecordList, RecordList]:
+    """The three lists of a drill-down over `base`, newest first, each read a page at a time. An
+    excluded record carries the first exclusion (in the settings' order) that matches it."""
+
+    def listed(q: Q, total: int | None, with_reason: bool = False) -> RecordList:
+        rows = base.filter(q)
+        fields = ["pk", label_field, date_field]
+        if with_reason:
+            rows = rows.annotate(
+                _reason=Case(
+                    *(When(match, then=Value(key)) for key, match in reasons),
+                    default=Value(""),
+                    output_field=CharField(),
+                )
+            )
+            fields.append("_reason")
+        ordered = rows.order_by(f"-{date_field}", "-pk").values_list(*fields)
+
+        def make(row: tuple[Any, ...]) -> RecordRef:
+            reason = exclusion_label(row[3]) if with_reason else ""
+            return RecordRef(record_type, row[0], str(row[1]), _local_date(row[2]), reason)
+
+        return RecordList.rows(ordered, make, total=total)
+
+    numerator_total, denominator_total, excluded_total = totals
+    return (
+        listed(numerator, numerator_total),
+        listed(counted, denominator_total),
+        listed(excluded, excluded_total, with_reason=True) if reasons else RecordList.empty(),
+    )
+
+
+def weight_note(k: Decimal) -> str:
+    """The note of a fairly satisfied rating in the numerator: it counts with the weight k."""
+    return f"× {k}"
+
+
+def exclusion_label(key: str) -> str:
+    """The reason shown for a record left out by the exclusion `key`."""
+    return str(_EXCLUSIONS[key].label) if key in _EXCLUSIONS else key
+
+
+def _grouped(base: QuerySet[Any], group: Any, aggregates: dict[str, Any]) -> dict[str, Measure]:
+    rows = base.order_by().annotate(_group=group).values("_group").annotate(**aggregates)
+    return {r["_group"]: Measure(numerator=Decimal(r["num"]), denominator=r["den"]) for r in rows}
 
 
 def _local_date(when: Any) -> dt.date | None:
@@ -366,8 +637,22 @@ class RatingSource:
     record_type: str
     rows: Callable[[Context], Iterable[Rating]]
     # Optional, for speed: the same rows counted in the database, as
-    # {(score or level, excluded_by, unit path): n}.
+    # {(score or level, excluded_by, group): n}, the group being `ctx.group_of(<unit path field>,
+    # <answer time field>)`: the unit path, or in a trend the month.
     counts: Callable[[Context], dict[tuple[int | str, str, str], int]] | None = None
+    # Optional, with `counts`: the drill-down's lists read a page at a time (else `rows` are read).
+    records: Callable[[Context], RatingRecords] | None = None
+
+
+@dataclass(frozen=True)
+class RatingRecords:
+    """A rating source's drill-down: the valid ratings (`counted`), those in the numerator (the
+    satisfied and, noted with the weight k, the fairly satisfied) and those left out by an
+    exclusion switched on, each with its reason. Their totals come from the source's counts."""
+
+    numerator: RecordList
+    counted: RecordList
+    excluded: RecordList
 
 
 @dataclass(frozen=True)
@@ -396,6 +681,7 @@ class Breakdown:
 _INDICATORS: dict[str, Indicator] = {}
 _BREAKDOWNS: dict[str, Breakdown] = {}
 _POPULATION: list[Callable[[Scope], int]] = []
+_POPULATION_BY_PATH: list[Callable[[Scope], dict[str, int]]] = []
 _SOURCES: dict[str, RatingSource] = {}
 _EXCLUSIONS: dict[str, Exclusion] = {}
 _LINKS: dict[str, RecordLink] = {}
@@ -447,13 +733,15 @@ def rating_source(
     label: Promise | str,
     record_type: str,
     counts: Callable[[Context], dict[tuple[int | str, str, str], int]] | None = None,
+    records: Callable[[Context], RatingRecords] | None = None,
 ) -> Callable[[Callable[[Context], Iterable[Rating]]], Callable[[Context], Iterable[Rating]]]:
     """Register the decorated function as a source of satisfaction ratings."""
 
     def wrap(fn: Callable[[Context], Iterable[Rating]]) -> Callable[[Context], Iterable[Rating]]:
-        _register(
-            _SOURCES, key, RatingSource(key=key, label=label, record_type=record_type, rows=fn, counts=counts)
+        source = RatingSource(
+            key=key, label=label, record_type=record_type, rows=fn, counts=counts, records=records
         )
+        _register(_SOURCES, key, source)
         return fn
 
     return wrap
@@ -481,6 +769,13 @@ def population(fn: Callable[[Scope], int]) -> Callable[[Scope], int]:
     return fn
 
 
+def population_by_path(fn: Callable[[Scope], dict[str, int]]) -> Callable[[Scope], dict[str, int]]:
+    """Register the residents of a scope counted by the unit path they live under, in one grouped
+    query: a dashboard adds them up per unit compared instead of counting each unit's."""
+    _POPULATION_BY_PATH[:] = [fn]
+    return fn
+
+
 def register_source_indicators() -> None:
     """Each rating source also as an indicator of its own: `satisfaction_<key>`."""
     from jingmin.metrics.indicators import SATISFACTION_FORMULA, satisfaction_of
@@ -504,6 +799,11 @@ def register_source_indicators() -> None:
 
 def residents(scope: Scope) -> int | None:
     return _POPULATION[0](scope) if _POPULATION else None
+
+
+def residents_by_path(scope: Scope) -> dict[str, int] | None:
+    """The residents of `scope` by unit path, or None when no population counts that way."""
+    return _POPULATION_BY_PATH[0](scope) if _POPULATION_BY_PATH else None
 
 
 def register_exclusion(key: str, label: Promise | str) -> None:

@@ -250,20 +250,28 @@ def pieces(period: Period, *, days_only: bool = False) -> Q:
     return q
 
 
-def read(ctx: Context, kinds: Iterable[str], *, extra: Q | None = None) -> list[dict[str, Any]]:
+def read(ctx: Context, kinds: Iterable[str]) -> list[dict[str, Any]]:
     """The period's tallies of `kinds` in the scope (an officer's: theirs), summed by kind, part,
-    exclusion and judging day — and by police district when metrics compares units."""
+    exclusion and judging day, each row with its `group` when metrics compares: the police
+    district (many units), or in a trend the month (`month_key`), read from the month rows."""
     officer = ctx.officer_id
-    qs: QuerySet[Tally] = Tally.objects.filter(
-        pieces(ctx.period, days_only=officer is not None), kind__in=list(kinds)
-    )
+    if ctx.months and officer is None:
+        where = Q(grain=MONTH, day__in=[m.start for m in ctx.months])
+    else:
+        where = pieces(ctx.period, days_only=officer is not None)
+    qs: QuerySet[Tally] = Tally.objects.filter(where, kind__in=list(kinds))
     if officer is not None:
         qs = qs.filter(officer_id=officer)
-    if extra is not None:
-        qs = qs.filter(extra)
     qs = ctx.scope.filter(qs, "unit_path")
-    fields = ["kind", "part", "excluded_by", "due"] + (["unit_path"] if ctx.grouped else [])
-    return list(qs.order_by().values(*fields).annotate(total=Sum("n")))
+    group = ""
+    if ctx.grouped:
+        group = "day" if ctx.months and officer is None else "unit_path"
+    fields = ["kind", "part", "excluded_by", "due"] + ([group] if group else [])
+    rows = list(qs.order_by().values(*fields).annotate(total=Sum("n")))
+    for row in rows:
+        value = row.pop(group, "") if group else ""
+        row["group"] = value.isoformat() if isinstance(value, dt.date) else value
+    return rows
 
 
 def use_rollup(ctx: Context) -> bool:

@@ -16,9 +16,9 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.http import Http404
 
-from jingmin.metrics.compute import Figure, context, figures, figures_by_unit
+from jingmin.metrics.compute import Figure, Memo, context, figures_by_unit
 from jingmin.metrics.models import IndicatorSettings
-from jingmin.metrics.registry import Breakdown, Period, breakdowns
+from jingmin.metrics.registry import Breakdown, Period, breakdowns, indicators
 from jingmin.org.models import Unit, UnitKind, User
 from jingmin.org.roles import Cap, Role, can
 from jingmin.org.scope import Scope
@@ -62,6 +62,7 @@ def officers_under(*, actor: User, unit: Unit) -> QuerySet[User]:
     return (
         Scope.under(unit)
         .filter(User.objects.filter(role=Role.OFFICER, is_active=True), "unit__path")
+        .select_related("unit")
         .order_by("full_name")
     )
 
@@ -89,15 +90,33 @@ class UnitRow:
 
 
 def unit_rows(
-    *, actor: User, top: Unit, units: Iterable[Unit], period: Period, keys: Iterable[str]
+    *,
+    actor: User,
+    top: Unit,
+    units: Iterable[Unit],
+    period: Period,
+    keys: Iterable[str],
+    memo: Memo | None = None,
 ) -> list[UnitRow]:
-    """The figures of each unit (all under `top`, in the reader's scope), computed together."""
+    """The figures of each unit (all under `top`, in the reader's scope), computed together; with
+    `memo`, from what the request already computed for `top`."""
     require(actor, Cap.METRICS_VIEW)
     listed = list(units)
     if not listed:
         return []
-    by_unit = figures_by_unit(top=top, units=listed, period=period, keys=list(keys))
+    by_unit = figures_by_unit(top=top, units=listed, period=period, keys=list(keys), memo=memo)
     return [UnitRow(u, {f.key: f for f in by_unit[u.pk]}) for u in listed]
+
+
+def unit_and_compared(
+    *, actor: User, unit: Unit, period: Period, keys: Iterable[str] | None = None, memo: Memo | None = None
+) -> tuple[list[Figure], list[UnitRow]]:
+    """A unit's own figures and those of the units it compares, from one computation per
+    indicator over the unit's subtree (grouped by unit path and added up per unit)."""
+    chosen = list(keys) if keys is not None else [i.key for i in indicators()]
+    children = compared_units(actor=actor, unit=unit)
+    table = unit_rows(actor=actor, top=unit, units=[unit, *children], period=period, keys=chosen, memo=memo)
+    return list(table[0].figures.values()), table[1:]
 
 
 @dataclass(frozen=True)
@@ -118,15 +137,15 @@ class HotRow:
 
 
 def hot_issues(
-    *, actor: User, unit: Unit, period: Period, limit: int = 10
+    *, actor: User, unit: Unit, period: Period, limit: int = 10, memo: Memo | None = None
 ) -> list[tuple[Breakdown, list[HotRow]]]:
     """The most frequent values of each registered breakdown (categories, places) in the period,
     against the period before."""
     require(actor, Cap.METRICS_VIEW)
     out = []
     for b in breakdowns():
-        now = b.counts(context(scope=Scope.under(unit), period=period))
-        before = b.counts(context(scope=Scope.under(unit), period=period.previous()))
+        now = b.counts(context(scope=Scope.under(unit), period=period, memo=memo))
+        before = b.counts(context(scope=Scope.under(unit), period=period.previous(), memo=memo))
         rows = [HotRow(k, n, before.get(k, 0)) for k, n in now.items()]
         rows.sort(key=lambda r: (-r.count, r.name))
         out.append((b, rows[:limit]))
@@ -169,10 +188,7 @@ def home_figures(*, actor: User) -> HomeFigures | None:
     cached = cache.get(key)
     if isinstance(cached, HomeFigures):
         return cached
-    own = figures(scope=Scope.under(unit), period=period, keys=HOME_KEYS)
-    rows = unit_rows(
-        actor=actor, top=unit, units=compared_units(actor=actor, unit=unit), period=period, keys=HOME_KEYS
-    )
+    own, rows = unit_and_compared(actor=actor, unit=unit, period=period, keys=HOME_KEYS)
     found = HomeFigures(unit, period, own, rows)
     if settings.METRICS_HOME_CACHE_SECONDS > 0:
         cache.set(key, found, settings.METRICS_HOME_CACHE_SECONDS)

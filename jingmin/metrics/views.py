@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import json
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
@@ -18,7 +19,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -28,7 +29,7 @@ from jingmin.core.errors import ServiceError
 from jingmin.core.forms import form_add_service_error
 from jingmin.core.http import StaffRequest
 from jingmin.metrics import exports, registry, selectors, services
-from jingmin.metrics.compute import Figure, figure, figures
+from jingmin.metrics.compute import Figure, Memo, figure, figures, figures_by_month, make_figure
 from jingmin.metrics.forms import SettingsForm, weighted_keys
 from jingmin.metrics.periods import Grain, months_back, parse_period, period_of, today
 from jingmin.metrics.registry import Period
@@ -42,6 +43,7 @@ DEFAULT_KEY = "composite"
 TREND_KEYS = ("response", "resolution", "satisfaction", "composite")
 DEADLINE_KEYS = ("on_time_sign", "first_contact", "on_time_conclusion")
 TREND_MONTHS = 12
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _int(value: str | None) -> int | None:
@@ -121,15 +123,16 @@ def dashboard(request: StaffRequest) -> HttpResponse:
     key = _key(request)
     chosen = registry.get_indicator(key)
     assert chosen is not None
-    own = figures(scope=Scope.under(unit), period=period)
-    children = selectors.compared_units(actor=actor, unit=unit)
-    rows = selectors.unit_rows(
-        actor=actor, top=unit, units=children, period=period, keys=[f.key for f in own]
-    )
+    # One computation per indicator for the whole page: the unit's own figures, the table of the
+    # units it compares and the district grid are added up from the same grouped measures.
+    memo = Memo()
+    own, rows = selectors.unit_and_compared(actor=actor, unit=unit, period=period, memo=memo)
     districts = (
         list(selectors.districts_under(actor=actor, unit=unit)) if unit.kind != UnitKind.DISTRICT else []
     )
-    grid_rows = selectors.unit_rows(actor=actor, top=unit, units=districts, period=period, keys=[key])
+    grid_rows = selectors.unit_rows(
+        actor=actor, top=unit, units=districts, period=period, keys=[key], memo=memo
+    )
     bands = _bands([(r.unit.pk, r.figures[key].value) for r in grid_rows], chosen.higher_is_better)
     ranked = sorted(
         (r for r in rows if r.figures[key].value is not None),
@@ -162,7 +165,7 @@ def dashboard(request: StaffRequest) -> HttpResponse:
         "columns": [f.indicator for f in own],
         "rows": [(r, [(r.figures[f.key], figure_url(f.key, r.unit, period)) for f in own]) for r in rows],
         "grid": [(r, r.figures[key], bands[r.unit.pk], figure_url(key, r.unit, period)) for r in grid_rows],
-        "hot": selectors.hot_issues(actor=actor, unit=unit, period=period),
+        "hot": selectors.hot_issues(actor=actor, unit=unit, period=period, memo=memo),
         "indicators": list(registry.indicators()),
         "bar_json": json.dumps(bar, ensure_ascii=False),
         "deadline_json": json.dumps(deadline, ensure_ascii=False),
@@ -187,8 +190,8 @@ def trend(request: StaffRequest) -> JsonResponse:
     months = months_back(period.end, TREND_MONTHS)
     series: dict[str, list[float | None]] = {k: [] for k in TREND_KEYS}
     labels: dict[str, str] = {}
-    for month in months:
-        for f in figures(scope=Scope.under(unit), period=month, keys=TREND_KEYS):
+    for month_figures in figures_by_month(scope=Scope.under(unit), months=months, keys=TREND_KEYS):
+        for f in month_figures:
             series[f.key].append(_js_number(f.value))
             labels[f.key] = str(f.indicator.label)
     response = JsonResponse(
@@ -201,35 +204,51 @@ def trend(request: StaffRequest) -> JsonResponse:
     return response
 
 
-def _record_lists(fig: Figure) -> list[tuple[str, str, list[dict[str, Any]]]]:
-    records = _records(fig)
-    lists = [("numerator", _("Counted in the numerator"), records["numerator"])]
-    if fig.measure.denominator is not None:
-        lists.append(("denominator", _("Counted in the denominator"), records["denominator"]))
-    lists.append(("excluded", _("Left out, with the reason"), records["excluded"]))
-    return lists
+@dataclass(frozen=True)
+class RecordSection:
+    """One list of a drill-down as the page shows it: a page of its records with their links, how
+    many there are in all, and the links to the pages before and after (the other lists keep
+    their page)."""
+
+    name: str
+    title: str
+    page: registry.RecordPage
+    rows: list[dict[str, Any]]
+    previous_url: str
+    next_url: str
 
 
-def _records(fig: Figure) -> dict[str, list[dict[str, Any]]]:
-    def rows(refs: list[registry.RecordRef]) -> list[dict[str, Any]]:
-        out = []
-        for ref in refs:
-            link = registry.record_link(ref.record_type)
-            out.append(
-                {
-                    "ref": ref,
-                    "url": link.url(ref.record_id) if link else "",
-                    "kind": link.label if link else "",
-                }
-            )
-        return out
-
+def _record_sections(request: HttpRequest, fig: Figure) -> list[RecordSection]:
     m = fig.measure
-    return {
-        "numerator": rows(m.numerator_records),
-        "denominator": rows(m.denominator_records),
-        "excluded": rows(m.excluded),
-    }
+    lists = [("numerator", _("Counted in the numerator"), m.numerator_records)]
+    if m.denominator is not None:
+        lists.append(("denominator", _("Counted in the denominator"), m.denominator_records))
+    lists.append(("excluded", _("Left out, with the reason"), m.excluded))
+    sections = []
+    for name, title, records in lists:
+        page = records.page(_int(request.GET.get(name)) or 1)
+        sections.append(
+            RecordSection(
+                name=name,
+                title=title,
+                page=page,
+                rows=[_record_row(ref) for ref in page.records],
+                previous_url=_page_url(request, name, page.number - 1) if page.has_previous else "",
+                next_url=_page_url(request, name, page.number + 1) if page.has_next else "",
+            )
+        )
+    return sections
+
+
+def _record_row(ref: registry.RecordRef) -> dict[str, Any]:
+    link = registry.record_link(ref.record_type)
+    return {"ref": ref, "url": link.url(ref.record_id) if link else "", "kind": link.label if link else ""}
+
+
+def _page_url(request: HttpRequest, name: str, number: int) -> str:
+    query = request.GET.copy()
+    query[name] = str(number)
+    return f"{request.path}?{query.urlencode()}#records-{name}"
 
 
 def _officer(request: StaffRequest) -> User | None:
@@ -257,14 +276,11 @@ def figure_page(request: StaffRequest, key: str) -> HttpResponse:
         officer_id=officer.pk if officer else None,
         detail=True,
     )
+    # A composite's parts were computed with it: shown from its measure, not computed again.
     parts = [
-        (fig_part, figure_url(fig_part.key, unit, period, officer))
-        for fig_part in figures(
-            scope=Scope.under(unit),
-            period=period,
-            keys=list(fig.measure.parts),
-            officer_id=officer.pk if officer else None,
-        )
+        (make_figure(part, m, fig.settings), figure_url(k, unit, period, officer))
+        for k, m in fig.measure.parts.items()
+        if (part := registry.get_indicator(k)) is not None
     ]
     return render(
         request,
@@ -275,9 +291,8 @@ def figure_page(request: StaffRequest, key: str) -> HttpResponse:
             "officer": officer,
             "period": period,
             "crumbs": _crumbs(actor, unit),
-            "record_lists": _record_lists(fig),
+            "record_sections": _record_sections(request, fig),
             "parts": parts,
-            "limit": registry.DETAIL_LIMIT,
             "excluded_labels": [e.label for e in registry.exclusions() if e.key in fig.settings.excludes],
             "export_url": f"{reverse('metrics:export')}?{urlencode({'unit': unit.pk, 'key': key, **period_query(period), **({'officer': officer.pk} if officer else {})})}",
             "dashboard_url": f"{reverse('metrics:dashboard')}?{urlencode({'unit': unit.pk, **period_query(period)})}",
@@ -326,14 +341,7 @@ def wall(request: StaffRequest) -> HttpResponse:
     unit = selectors.metrics_unit(actor=actor, unit_id=_int(request.GET.get("unit")))
     period = period_of(Grain.MONTH, today())
     keys = ["composite", "response", "resolution", "satisfaction", "appeals"]
-    own = figures(scope=Scope.under(unit), period=period, keys=keys)
-    rows = selectors.unit_rows(
-        actor=actor,
-        top=unit,
-        units=selectors.compared_units(actor=actor, unit=unit),
-        period=period,
-        keys=keys,
-    )
+    own, rows = selectors.unit_and_compared(actor=actor, unit=unit, period=period, keys=keys)
     return render(
         request,
         "metrics/wall.html",
@@ -349,7 +357,7 @@ def wall(request: StaffRequest) -> HttpResponse:
 
 
 @login_required
-def export(request: StaffRequest) -> HttpResponse | StreamingHttpResponse:
+def export(request: StaffRequest) -> HttpResponse | FileResponse:
     """The dashboard's table (or, with `key`, one figure's records) as an Excel workbook."""
     actor = request.user
     unit = selectors.metrics_unit(actor=actor, unit_id=_int(request.GET.get("unit")))
@@ -368,19 +376,26 @@ def export(request: StaffRequest) -> HttpResponse | StreamingHttpResponse:
             officer_id=officer.pk if officer else None,
             detail=True,
         )
-        content = exports.figure_workbook(actor=actor, unit=unit, period=period, fig=fig)
-        name = f"{key}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx"
+        # Every record of the three lists, read in chunks and written row by row to a file that
+        # is then sent in pieces: a list of a hundred thousand records is never held in memory.
+        return FileResponse(
+            exports.figure_workbook(actor=actor, unit=unit, period=period, fig=fig),
+            as_attachment=True,
+            filename=f"{key}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx",
+            content_type=XLSX,
+        )
     else:
-        own = figures(scope=Scope.under(unit), period=period)
         children = selectors.compared_units(actor=actor, unit=unit)
         rows = selectors.unit_rows(
-            actor=actor, top=unit, units=[unit, *children], period=period, keys=[f.key for f in own]
+            actor=actor,
+            top=unit,
+            units=[unit, *children],
+            period=period,
+            keys=[i.key for i in registry.indicators()],
         )
         content = exports.units_workbook(actor=actor, unit=unit, period=period, rows=rows)
         name = f"indicators-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx"
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
+    response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 

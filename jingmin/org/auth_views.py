@@ -17,7 +17,6 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
-from jingmin.audit.selectors import own_signins
 from jingmin.core.errors import ServiceError
 from jingmin.core.forms import form_add_service_error
 from jingmin.core.http import StaffRequest, client_ip, safe_next
@@ -25,7 +24,7 @@ from jingmin.org.forms import PasswordChangeForm, SigninForm, TokenForm
 from jingmin.org.middleware import LAST_SEEN_KEY
 from jingmin.org.models import User
 from jingmin.org.roles import requires_second_factor
-from jingmin.org.selectors import signing_in_user
+from jingmin.org.selectors import own_signins, signing_in_user
 from jingmin.org.signin import (
     Outcome,
     confirmed_device,

@@ -5,10 +5,13 @@ from __future__ import annotations
 from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Model, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from jingmin.audit.actions import action_q
+from jingmin.audit.models import AuditEntry
+from jingmin.org.codes import AuditAction
 from jingmin.org.models import Unit, User
 from jingmin.org.roles import Cap, can
 from jingmin.org.scope import Scope, units_above
@@ -113,3 +116,27 @@ def intake_desk() -> Unit | None:
     no secret to anyone who works in the bureau.
     """
     return Unit.objects.filter(is_intake_desk=True, is_active=True).first()
+
+
+def own_signins(*, actor: User) -> QuerySet[AuditEntry]:
+    """A person's own recent sign-ins and failures, from the audit log, so they can notice someone
+    else's."""
+    signed_in, locked = action_q(AuditAction.USER_SIGNIN), action_q(AuditAction.USER_LOCK)
+    return (
+        AuditEntry.objects.filter(actor_id=actor.pk)
+        .filter(signed_in | locked | action_q(AuditAction.SIGNIN_FAIL))
+        .annotate(
+            signed_in=ExpressionWrapper(signed_in, output_field=BooleanField()),
+            locked=ExpressionWrapper(locked, output_field=BooleanField()),
+        )
+        .order_by("-id")
+    )
+
+
+def previous_signin(*, actor: User) -> AuditEntry | None:
+    """The sign-in before the current one (the home page shows when and from where)."""
+    return (
+        AuditEntry.objects.filter(action_q(AuditAction.USER_SIGNIN), actor_id=actor.pk)
+        .order_by("-id")[1:2]
+        .first()
+    )

@@ -10,14 +10,14 @@ from django.utils.translation import gettext as _
 
 from jingmin.appeals.selectors import home_figures
 from jingmin.audit.actions import action_q
-from jingmin.audit.selectors import audit_search, previous_signin
+from jingmin.auditor.selectors import audit_search
 from jingmin.core.http import StaffRequest
 from jingmin.disputes.selectors import open_urgent
 from jingmin.metrics.selectors import shows_home_figures
 from jingmin.org.codes import AuditAction as OrgAudit
 from jingmin.org.models import UnitKind, User
 from jingmin.org.roles import Cap, can
-from jingmin.org.selectors import locked_accounts, staff_list, unit_ancestors, unit_list
+from jingmin.org.selectors import locked_accounts, previous_signin, staff_list, unit_ancestors, unit_list
 
 HOME_URGENT_LIMIT = 10
 

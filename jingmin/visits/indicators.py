@@ -57,7 +57,7 @@ def visits(ctx: Context) -> Measure:
         total = Decimal(sum(r["total"] for r in rows))
         m = Measure(numerator=total, denominator=None)
         if ctx.grouped:
-            m.groups = {r["unit_path"]: Measure(Decimal(r["total"]), None) for r in rows}
+            m.groups = {r["group"]: Measure(Decimal(r["total"]), None) for r in rows}
         return m
     m = measure_of(
         ctx,
@@ -85,7 +85,7 @@ def coverage(ctx: Context) -> Measure:
     households = ctx.scope.filter(Household.objects.filter(is_active=True), "district_path")
     # The period's visited households as one set (PostgreSQL hashes the subquery once), not a
     # probe of the visits for each of the scope's households.
-    visited = counting_visits(ctx).exclude(household_id=None).values("household_id")
+    visited = counting_visits(ctx).filter(household_id__isnull=False).values("household_id")
     return measure_of(
         ctx,
         households,

@@ -98,6 +98,8 @@ class Visit(models.Model):
                 name="visit_district_visited",
             ),
             models.Index(fields=["household", "visited_at"], name="visit_household_visited"),
+            # The drill-down of visits over a branch or the bureau: the period's visits, newest first.
+            models.Index(fields=["visited_at", "id"], name="visit_visited"),
             models.Index(fields=["person", "visited_at"], name="visit_person_visited"),
             models.Index(fields=["organisation", "visited_at"], name="visit_org_visited"),
             models.Index(fields=["officer", "visited_at"], name="visit_officer_visited"),

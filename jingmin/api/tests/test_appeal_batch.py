@@ -16,6 +16,7 @@ from jingmin.api.tests.conftest import api_as
 from jingmin.api.tests.test_field_errors import new_appeal
 from jingmin.appeals.models import Appeal, AppealEvent
 from jingmin.audit.models import AuditEntry
+from jingmin.audit.services import audit_seal
 
 BATCH = "/api/v1/appeals/batch/"
 
@@ -54,7 +55,8 @@ def test_a_mixed_batch_answers_each_item_and_registers_the_good_ones(persona):
     assert results[0]["appeal"] == client.get(f"/api/v1/appeals/{created[0].pk}/").json()
     assert AppealEvent.objects.filter(action="register").count() == 2
     assert AuditEntry.objects.filter(action="appeals.appeal_register").count() == 2
-    # Chained together at the end of the batch, in the order registered, and the chain proves.
+    # Written together at the end of the batch, sealed in the order registered, and the chain proves.
+    audit_seal()
     rows = AuditEntry.objects.filter(action="appeals.appeal_register").order_by("seq")
     assert [r.target_id for r in rows] == [str(a.pk) for a in created]
     call_command("audit_verify", stdout=StringIO())

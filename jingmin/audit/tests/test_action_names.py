@@ -9,7 +9,7 @@ from django.utils import translation
 
 from conftest import signed_in
 from jingmin.audit.actions import LEGACY_ACTIONS, LEGACY_BY_TARGET, action_label, all_actions
-from jingmin.audit.services import audit_record
+from jingmin.audit.services import audit_record, audit_seal
 from jingmin.audit.verify import audit_chain_verify
 from jingmin.org.codes import AuditAction as OrgAudit
 
@@ -52,7 +52,9 @@ def test_old_rows_keep_their_names_are_shown_by_the_new_label_and_found_by_the_f
     old = audit_record(actor=persona.oliver, action="auth.signin", target=persona.oliver)
     new = audit_record(actor=persona.oliver, action=OrgAudit.USER_SIGNIN, target=persona.oliver)
     audit_record(actor=persona.chen, action=OrgAudit.USER_SIGNOUT, target=persona.chen)
+    audit_seal()
     old.refresh_from_db()
+    new.refresh_from_db()
     assert old.action == "auth.signin" and new.action == "org.user_signin"
     assert audit_chain_verify().ok
     with translation.override("zh-hans"):

@@ -1,5 +1,5 @@
-"""The audit log is append-only in the database, and any edit or deletion made around that is
-reported by `audit_verify` with the number of the row where the chain breaks."""
+"""The audit log is append-only in the database, and any edit or deletion of a sealed row made
+around that is reported by `audit_verify` with the number of the row where the chain breaks."""
 
 from datetime import timedelta
 
@@ -11,12 +11,21 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from jingmin.audit.models import AuditCheckpoint, AuditEntry
-from jingmin.audit.services import AuditPurgeRefused, audit_purge, audit_record
+from jingmin.audit.services import AuditPurgeRefused, audit_purge, audit_record, audit_seal
 from jingmin.audit.verify import audit_chain_verify
 
 
+def sealed(rows):
+    """The rows as the sealer left them (the test's transaction never commits, so the sealer that
+    runs after a commit does not run here)."""
+    audit_seal()
+    return [AuditEntry.objects.get(pk=row.pk) for row in rows]
+
+
 def write_rows(actor, n):
-    return [audit_record(actor=actor, action="update", target=actor, detail={"i": i}) for i in range(n)]
+    return sealed(
+        [audit_record(actor=actor, action="update", target=actor, detail={"i": i}) for i in range(n)]
+    )
 
 
 def raw(sql, params=()):
@@ -124,7 +133,9 @@ def test_purge_refuses_rows_younger_than_retention(persona):
 
 
 def anonymous_rows(n):
-    return [audit_record(actor=None, actor_username="nobody", action="auth.signin_failed") for _ in range(n)]
+    return sealed(
+        [audit_record(actor=None, actor_username="nobody", action="auth.signin_failed") for _ in range(n)]
+    )
 
 
 @pytest.mark.django_db

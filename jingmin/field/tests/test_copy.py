@@ -88,7 +88,7 @@ def test_the_copy_expires_after_the_setting(persona, world, settings):
 def test_each_copy_is_audited_once(persona, world):
     before = AuditEntry.objects.filter(action="field.cache_fetch").count()
     copy_of(persona.oliver)
-    entry = AuditEntry.objects.filter(action="field.cache_fetch").latest("seq")
+    entry = AuditEntry.objects.filter(action="field.cache_fetch").latest("pk")
     assert AuditEntry.objects.filter(action="field.cache_fetch").count() == before + 1
     assert entry.detail["households"] == len(world.a1)
 

@@ -41,7 +41,7 @@ def test_a_shorter_plan_shrinks_the_window(persona, world, record, settings):
         .values_list("months", flat=True)
     ) == [12, 3]
     assert current_months([persona.district_a2.pk]) == {persona.district_a2.pk: 6}
-    audit = AuditEntry.objects.filter(action="visits.plan_set").order_by("seq").last()
+    audit = AuditEntry.objects.filter(action="visits.plan_set").order_by("pk").last()
     assert audit is not None and audit.detail == {"months": [3, 12]}
 
 

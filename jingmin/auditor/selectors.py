@@ -1,16 +1,17 @@
-"""Reads of the audit log. Only the audit administrator searches it; anyone sees their own sign-ins."""
+"""Reads of the audit log for its pages: only the audit administrator searches it, within their scope.
+
+A person's own sign-ins are read by `org` (`jingmin.org.selectors.own_signins`)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from jingmin.audit.actions import action_q
 from jingmin.audit.models import AuditEntry
-from jingmin.org.codes import AuditAction as SignIn
 from jingmin.org.roles import Cap
 from jingmin.org.scope import Scope
 from jingmin.org.selectors import require
@@ -47,27 +48,4 @@ def audit_search(
         rows = rows.filter(at__gte=timezone.make_aware(datetime.combine(since, time.min)))
     if until:
         rows = rows.filter(at__lt=timezone.make_aware(datetime.combine(until + timedelta(days=1), time.min)))
-    return rows.order_by("-seq")
-
-
-def own_signins(*, actor: User) -> QuerySet[AuditEntry]:
-    """A person's own recent sign-ins and failures, so they can notice someone else's."""
-    signed_in, locked = action_q(SignIn.USER_SIGNIN), action_q(SignIn.USER_LOCK)
-    return (
-        AuditEntry.objects.filter(actor_id=actor.pk)
-        .filter(signed_in | locked | action_q(SignIn.SIGNIN_FAIL))
-        .annotate(
-            signed_in=ExpressionWrapper(signed_in, output_field=BooleanField()),
-            locked=ExpressionWrapper(locked, output_field=BooleanField()),
-        )
-        .order_by("-seq")
-    )
-
-
-def previous_signin(*, actor: User) -> AuditEntry | None:
-    """The sign-in before the current one (the home page shows when and from where)."""
-    return (
-        AuditEntry.objects.filter(action_q(SignIn.USER_SIGNIN), actor_id=actor.pk)
-        .order_by("-seq")[1:2]
-        .first()
-    )
+    return rows.order_by("-id")

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('appeals', '0011_scope_tokens'),
+        ('appeals', '0012_drill_down_indexes'),
         ('org', '0002_intake_desk'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

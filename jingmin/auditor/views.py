@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jingmin.audit.actions import action_label
-from jingmin.audit.exports import EXPORT_LIMIT, audit_export_xlsx
-from jingmin.audit.forms import AuditFilterForm
-from jingmin.audit.selectors import audit_search
+from jingmin.auditor.exports import EXPORT_LIMIT, audit_export_xlsx
+from jingmin.auditor.forms import AuditFilterForm
+from jingmin.auditor.selectors import audit_search
 from jingmin.core.http import StaffRequest
 from jingmin.core.paging import bounded_count
 from jingmin.org.roles import Cap, can
@@ -34,21 +34,22 @@ def audit_log(request: StaffRequest) -> HttpResponse:
     require(actor, Cap.VIEW_AUDIT)
     form = AuditFilterForm(request.GET or None)
     rows = audit_search(actor=actor, **_filters(form))
-    # Keyset paging by row number: the log only grows, and OFFSET would slow with its size.
+    # Keyset paging by the order rows were written in (rows not sealed yet have no number): the
+    # log only grows, and OFFSET would slow with its size.
     before = request.GET.get("before", "")
     if before.isdigit():
-        rows = rows.filter(seq__lt=int(before))
+        rows = rows.filter(pk__lt=int(before))
     page = list(rows[: PAGE_SIZE + 1])
     more = len(page) > PAGE_SIZE
     page = page[:PAGE_SIZE]
     context = {
         "form": form,
         "rows": [(row, action_label(row.action, row.target_type)) for row in page],
-        "next_before": page[-1].seq if more and page else None,
+        "next_before": page[-1].pk if more and page else None,
         "can_export": can(actor, Cap.EXPORT_AUDIT),
         "total": bounded_count(audit_search(actor=actor, **_filters(form))),
     }
-    template = "audit/_rows.html" if request.headers.get("HX-Request") else "audit/log.html"
+    template = "auditor/_rows.html" if request.headers.get("HX-Request") else "auditor/log.html"
     return render(request, template, context)
 
 

@@ -1,7 +1,8 @@
 from django.urls import path
 
-from jingmin.audit import views
+from jingmin.auditor import views
 
+# The names the pages have always had (`audit:log`, `audit:export`), now served from here.
 app_name = "audit"
 urlpatterns = [
     path("", views.audit_log, name="log"),
