@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -83,14 +83,12 @@ def visits(ctx: Context) -> Measure:
 )
 def coverage(ctx: Context) -> Measure:
     households = ctx.scope.filter(Household.objects.filter(is_active=True), "district_path")
-    # The period's visited households as one set (PostgreSQL hashes the subquery once), not a
-    # probe of the visits for each of the scope's households.
-    visited = counting_visits(ctx).filter(household_id__isnull=False).values("household_id")
+    visited = counting_visits(ctx).filter(household_id=OuterRef("pk"))
     return measure_of(
         ctx,
         households,
         denominator=Q(),
-        numerator=Q(pk__in=visited),
+        numerator=Q(Exists(visited)),
         record_type="ledger.household",
         label_field="house__address__full_name",
         date_field="created_at",
