@@ -545,7 +545,10 @@ def _top(ctx: Context, field: str) -> dict[str, int]:
 def by_category(ctx: Context) -> dict[str, int]:
     if use_rollup(ctx):
         counted: Counter[int] = Counter()
-        for r in _tallied(ctx):
+        # The appeals' tallies when this computation read them; else the categories' alone (the
+        # hot issues of the period before, which shows nothing else).
+        rows = ctx.memo["tally:appeals"] if "tally:appeals" in ctx.memo else read(ctx, ("category",))
+        for r in rows:
             if r["kind"] == "category" and r["excluded_by"] != "merged":
                 counted[int(r["part"])] += r["total"]
         names = dict(Category.objects.filter(pk__in=list(counted)).values_list("pk", "name"))

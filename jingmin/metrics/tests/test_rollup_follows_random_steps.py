@@ -8,7 +8,7 @@ conclude, the citizen's follow-up), and the side steps that change what is count
 return, the review of a dissatisfied answer, reopen, reject, merge). Every few steps, every
 figure of every unit for this month and for the last 45 days (whole months and loose days
 together, today's running clocks judged live), and Oliver's own, read through the roll-ups
-equal the same figures counted from the records. Bounded: two seeds of 60 steps.
+equal the same figures counted from the records, and so do the hot issues' categories. Bounded: two seeds of 60 steps.
 """
 
 from __future__ import annotations
@@ -25,11 +25,12 @@ from django.utils import timezone
 
 from conftest import Personas
 from jingmin.appeals import services
+from jingmin.appeals.indicators import by_category
 from jingmin.appeals.models import Appeal, Category
 from jingmin.appeals.tests.conftest import appeal_input
 from jingmin.core.errors import ServiceError
 from jingmin.metrics import rollup
-from jingmin.metrics.compute import figures, figures_by_unit
+from jingmin.metrics.compute import context, figures, figures_by_unit
 from jingmin.metrics.periods import Grain, period_of, today
 from jingmin.metrics.registry import Period
 from jingmin.org.scope import Scope
@@ -169,6 +170,10 @@ class Walk:
         mine = figures(scope=scope, period=period, officer_id=p.oliver.pk, keys=ROLLED)
         afresh = figures(scope=scope, period=period, officer_id=p.oliver.pk, keys=ROLLED, fresh=True)
         assert counts(mine) == counts(afresh)
+        # The hot issues' categories, read alone (a period whose indicators were not computed).
+        bureau = Scope.under(p.bureau)
+        hot = by_category(context(scope=bureau, period=period))
+        assert hot == by_category(context(scope=bureau, period=period, fresh=True))
         self.taken["checks"] += 1
 
 
