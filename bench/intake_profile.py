@@ -92,13 +92,7 @@ def _batch(post: Callable[..., int], i: int) -> None:
 
 
 def _measure(
-    label: str,
-    run: Callable[[int], None],
-    requests: int,
-    appeals_each: int,
-    top: int,
-    sampler: bool,
-    dump: str,
+    label: str, run: Callable[[int], None], requests: int, appeals_each: int, args: argparse.Namespace
 ) -> dict[str, Any]:
     from django.db import connection
 
@@ -121,7 +115,15 @@ def _measure(
     print(f"\n=== {label}: {requests} requests, {appeals} appeals", file=sys.stderr)
     print(f"CPU per appeal without the profiler: {cpu_ms:.2f} ms", file=sys.stderr)
     print(f"SQL statements per request: {sorted(set(statements))}", file=sys.stderr)
-    if sampler:
+    if args.cpu_only:
+        return {
+            "name": label,
+            "requests": requests,
+            "appeals": appeals,
+            "cpu_ms_per_appeal": round(cpu_ms, 2),
+            "statements_per_request": max(statements),
+        }
+    if args.sampler:
         # pyinstrument (when installed) samples the stack: little overhead, a tree by call path.
         # Not among the project's dependencies: installed by whoever profiles.
         sampled = importlib.import_module("pyinstrument").Profiler(interval=0.0005)
@@ -144,11 +146,11 @@ def _measure(
         run(i)
     profile.disable()
     stats = pstats.Stats(profile)
-    if dump:
-        profile.dump_stats(f"{dump}.{label}.pstats")
+    if args.dump:
+        profile.dump_stats(f"{args.dump}.{label}.pstats")
     for order in ("tottime", "cumulative"):
         out = io.StringIO()
-        pstats.Stats(profile, stream=out).sort_stats(order).print_stats(top)
+        pstats.Stats(profile, stream=out).sort_stats(order).print_stats(args.top)
         print(f"--- by {order} (times for all {appeals} appeals)\n{out.getvalue()}", file=sys.stderr)
     total = sum(row[2] for row in stats.stats.values())  # type: ignore[attr-defined]
     return {
@@ -168,6 +170,7 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--only", choices=("single", "batch"))
     parser.add_argument("--dump", default="", help="write each cProfile's stats to DUMP.<label>.pstats")
+    parser.add_argument("--cpu-only", action="store_true", help="CPU and statements, no profile")
     parser.add_argument("--sampler", action="store_true", help="profile with pyinstrument, not cProfile")
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", DEFAULT_URL)
@@ -182,21 +185,9 @@ def main() -> None:
         _single(post, i)
     _batch(post, 0)
     if args.only != "batch":
-        print(
-            json.dumps(
-                _measure(
-                    "single", lambda i: _single(post, i), args.single, 1, args.top, args.sampler, args.dump
-                )
-            )
-        )
+        print(json.dumps(_measure("single", lambda i: _single(post, i), args.single, 1, args)))
     if args.only != "single":
-        print(
-            json.dumps(
-                _measure(
-                    "batch", lambda i: _batch(post, i), args.batches, BATCH, args.top, args.sampler, args.dump
-                )
-            )
-        )
+        print(json.dumps(_measure("batch", lambda i: _batch(post, i), args.batches, BATCH, args)))
 
 
 if __name__ == "__main__":

@@ -1,9 +1,16 @@
 from django.urls import include, path
 
+from jingmin.appeals import urls as appeals_urls
+from jingmin.shell import urls as shell_urls
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("audit/", include("jingmin.auditor.urls")),
-    path("appeals/", include("jingmin.appeals.urls")),
+    # The intake page composes appeals and routing, so the shell holds it under the appeals' name.
+    path(
+        "appeals/",
+        include(([*shell_urls.appeal_urlpatterns, *appeals_urls.urlpatterns], appeals_urls.app_name)),
+    ),
     path("notifications/", include("jingmin.notify.urls")),
     path("calendar/", include("jingmin.worktime.urls")),
     path("api/", include("jingmin.api.urls")),

@@ -9,7 +9,6 @@ the page's image sum, so wherever the page would ask for it this answers `429 th
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import transaction
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
@@ -25,6 +24,7 @@ from jingmin.api.errors import error_response
 from jingmin.api.serializers import ErrorSerializer, TokenRequestSerializer, TokenSerializer
 from jingmin.core.codes import CommonError
 from jingmin.core.http import client_ip
+from jingmin.core.writes import composing
 from jingmin.org.models import User
 from jingmin.org.signin import (
     Outcome,
@@ -59,7 +59,7 @@ def _bad_credentials(result: SigninResult) -> Response:
 
 
 def _token_for(user: User, *, second_factor: bool, address: str) -> Response:
-    with transaction.atomic():
+    with composing():
         token, _created = Token.objects.get_or_create(user=user)
         signin_succeeded(user=user, second_factor=second_factor, via="api", address=address)
     return Response({"token": token.key}, headers=NO_STORE)

@@ -27,6 +27,7 @@ from rest_framework.utils.encoders import JSONEncoder
 from jingmin.api.codes import ErrorCode
 from jingmin.api.errors import error_response
 from jingmin.api.models import IdempotentRequest
+from jingmin.core.writes import composing, write_service
 from jingmin.org.models import User
 
 HEADER = "Idempotency-Key"
@@ -101,7 +102,8 @@ def idempotent(request: Request, execute: Callable[[str | None], Response]) -> R
     if stored is not None:
         return _stored_answer(stored, fingerprint)
     try:
-        with transaction.atomic():
+        # The step's services run as savepoints of this one transaction, with the record.
+        with composing():
             # Taking the key first makes a concurrent twin wait on the unique constraint instead of
             # repeating the step; the placeholder answer is never visible outside this transaction.
             record = IdempotentRequest.objects.create(
@@ -120,6 +122,14 @@ def idempotent(request: Request, execute: Callable[[str | None], Response]) -> R
         if stored is None:
             raise
         return _stored_answer(stored, fingerprint)
+
+
+@write_service
+def _answer_keep(*, user: User, key: str, fingerprint: str, response: Response) -> None:
+    """The answer of a durable service, kept in a durable transaction of its own after it."""
+    IdempotentRequest.objects.create(
+        user=user, key=key, fingerprint=fingerprint, status=response.status_code, body=_as_json(response.data)
+    )
 
 
 def idempotent_durable(request: Request, execute: Callable[[str | None], Response]) -> Response:
@@ -141,14 +151,7 @@ def idempotent_durable(request: Request, execute: Callable[[str | None], Respons
     response = execute(key)
     if status.is_success(response.status_code):
         try:
-            with transaction.atomic():
-                IdempotentRequest.objects.create(
-                    user=user,
-                    key=key,
-                    fingerprint=fingerprint,
-                    status=response.status_code,
-                    body=_as_json(response.data),
-                )
+            _answer_keep(user=user, key=key, fingerprint=fingerprint, response=response)
         except IntegrityError:
             stored = IdempotentRequest.objects.filter(user=user, key=key).first()
             if stored is not None:

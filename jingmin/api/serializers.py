@@ -354,9 +354,6 @@ class AppealCreateSerializer(serializers.Serializer):
         ),
     )
 
-    def to_input(self) -> AppealInput:
-        return appeal_input(self.validated_data)
-
 
 def appeal_input(validated: Mapping[str, Any]) -> AppealInput:
     """The registration's input from what `AppealCreateSerializer` (or a batch item) validated."""

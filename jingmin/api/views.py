@@ -125,6 +125,12 @@ class UnitListView(StaffAPIView):
 # Appeals
 
 
+# Made once per process: DRF would otherwise build (deep-copy) every input field anew for each
+# registration, and for each item of a batch. Parsing keeps no state on the serializer.
+REGISTRATION_PARSER = s.AppealCreateSerializer()
+BATCH_ITEM_PARSER = s.BatchAppealSerializer()
+
+
 class AppealPagination(CursorPagination):
     # Newest received first, like the pages' lists; the cursor keeps pages stable while new
     # appeals arrive.
@@ -175,12 +181,11 @@ class AppealListView(GenericAPIView, AppealAPIView):
         require(user, Cap.APPEAL_INTAKE)
 
         def register(key: str | None) -> Response:
-            data = s.AppealCreateSerializer(data=request.data)
-            data.is_valid(raise_exception=True)
+            validated = s.parse_with(REGISTRATION_PARSER, request.data)
             appeal, created = services.appeal_register_and_dispatch(
                 actor=user,
-                data=data.to_input(),
-                dispatch_to=data.validated_data["dispatch_to"],
+                data=s.appeal_input(validated),
+                dispatch_to=validated["dispatch_to"],
                 # The domain's own guard against a double registration, per person.
                 submission_key=f"{user.pk}:{key}" if key else None,
             )
@@ -224,11 +229,9 @@ class AppealBatchView(AppealAPIView):
         services.batch_size_check(len(items))
         results: list[dict[str, Any] | None] = [None] * len(items)
         accepted: list[tuple[int, str, AppealInput]] = []
-        # One set of fields parses every item: DRF would build them anew for each.
-        parser = s.BatchAppealSerializer()
         for index, item in enumerate(items):
             try:
-                validated = s.parse_with(parser, item)
+                validated = s.parse_with(BATCH_ITEM_PARSER, item)
             except serializers.ValidationError as exc:
                 key = item.get("key") if isinstance(item, dict) and isinstance(item.get("key"), str) else None
                 results[index] = _batch_result(

@@ -59,12 +59,12 @@ from jingmin.core.dates import spoken_datetime
 from jingmin.core.errors import ServiceError
 from jingmin.core.search import index_text
 from jingmin.core.uploads import CheckedUpload, check_upload, store_upload
+from jingmin.core.writes import write_service, write_steps
 from jingmin.metrics import rollup
 from jingmin.org.models import Unit, UnitKind, User
 from jingmin.org.roles import Cap, can
 from jingmin.org.scope import Scope, scope_tokens
 from jingmin.org.selectors import intake_desk
-from jingmin.routing.services import Shown, suggestion_record
 
 
 class TransitionNotAllowed(ServiceError):
@@ -208,6 +208,7 @@ def receiving_unit(unit: Unit | None) -> Unit | None:
     return intake_desk() or unit
 
 
+@write_service
 def appeal_register(
     *,
     actor: User | None,
@@ -348,6 +349,7 @@ def batch_size_check(count: int) -> None:
         )
 
 
+@write_service
 def appeal_register_batch(*, actor: User, items: Sequence[tuple[str, AppealInput]]) -> list[IntakeOutcome]:
     """Register several appeals, each under its own submission key, in one transaction.
 
@@ -446,6 +448,7 @@ def _register_set_wise(
     return outcomes
 
 
+@write_service
 def appeal_register_and_dispatch(
     *,
     actor: User,
@@ -453,7 +456,6 @@ def appeal_register_and_dispatch(
     dispatch_to: Unit | int | None = None,
     submission_key: str | None = None,
     files: Sequence[UploadedFile] = (),
-    shown: Shown | None = None,
 ) -> tuple[Appeal, bool]:
     """The clerk's intake: register an appeal and, when a unit is chosen, accept it and dispatch
     it there; returns the appeal and whether it was created now.
@@ -461,24 +463,21 @@ def appeal_register_and_dispatch(
     One durable transaction, so a dispatch refused (a closed unit) leaves no half-done appeal
     behind and the clerk sends the same form again, and so no caller wraps it in a transaction of
     its own by accident. A repeated `submission_key` returns the first appeal and takes no step.
-    What the routing suggestion showed (`shown`, from the intake page) is recorded beside a new
-    appeal with whether the clerk took it.
+    The intake page calls it through `shell.services.intake_register`, which records what the
+    routing suggestion showed in the same transaction.
     """
-    with transaction.atomic(durable=True):
-        appeal, created = appeal_register(actor=actor, data=data, submission_key=submission_key, files=files)
-        if not created:
-            return appeal, False
-        if dispatch_to is not None:
-            appeal_accept(actor=actor, appeal_id=appeal.pk)
-            try:
-                appeal = appeal_dispatch(actor=actor, appeal_id=appeal.pk, unit=dispatch_to)
-            except ServiceError as exc:
-                # The intake form names the unit to dispatch to `dispatch_to`.
-                if exc.field == "unit":
-                    exc.field = "dispatch_to"
-                raise
-        dispatched = appeal.unit if dispatch_to is not None else None
-        suggestion_record(actor=actor, appeal=appeal, shown=shown, dispatched_to=dispatched)
+    appeal, created = appeal_register(actor=actor, data=data, submission_key=submission_key, files=files)
+    if not created:
+        return appeal, False
+    if dispatch_to is not None:
+        appeal_accept(actor=actor, appeal_id=appeal.pk)
+        try:
+            appeal = appeal_dispatch(actor=actor, appeal_id=appeal.pk, unit=dispatch_to)
+        except ServiceError as exc:
+            # The intake form names the unit to dispatch to `dispatch_to`.
+            if exc.field == "unit":
+                exc.field = "dispatch_to"
+            raise
     return appeal, True
 
 
@@ -494,6 +493,7 @@ def _store_file(
     )
 
 
+@write_service
 def appeal_attach(*, actor: User, appeal_id: int, files: Sequence[UploadedFile], note: str = "") -> Appeal:
     checked = [check_upload(f) for f in files]
     if not checked:
@@ -703,15 +703,18 @@ def _rescope(appeal: Appeal) -> None:
 # The steps
 
 
+@write_service
 def appeal_accept(*, actor: User, appeal_id: int, note: str = "") -> Appeal:
     return _apply(actor=actor, appeal_id=appeal_id, action=Action.ACCEPT, note=note)
 
 
+@write_service
 def appeal_reject(*, actor: User, appeal_id: int, reason: str) -> Appeal:
     reason = _required(reason, "reason", _("Say why the appeal is not accepted."))
     return _apply(actor=actor, appeal_id=appeal_id, action=Action.REJECT, note=reason)
 
 
+@write_service
 def appeal_dispatch(
     *,
     actor: User,
@@ -744,6 +747,7 @@ def appeal_dispatch(
     return _apply(actor=actor, appeal_id=appeal_id, action=Action.DISPATCH, note=note, change=change)
 
 
+@write_service
 def appeal_sign(*, actor: User, appeal_id: int, submission_key: str | None = None) -> Appeal:
     def change(step: _Step) -> None:
         appeal = step.appeal
@@ -758,6 +762,7 @@ def appeal_sign(*, actor: User, appeal_id: int, submission_key: str | None = Non
     )
 
 
+@write_service
 def appeal_contact(*, actor: User, appeal_id: int, note: str, submission_key: str | None = None) -> Appeal:
     note = _required(note, "note", _("Write down what was said with the citizen."))
 
@@ -780,6 +785,7 @@ def appeal_contact(*, actor: User, appeal_id: int, note: str, submission_key: st
     )
 
 
+@write_service
 def appeal_transfer(*, actor: User, appeal_id: int, unit: Unit | int | None, reason: str) -> Appeal:
     target = _target_unit(unit)
     reason = _required(reason, "reason", _("Say why the appeal is transferred."))
@@ -802,6 +808,7 @@ def appeal_transfer(*, actor: User, appeal_id: int, unit: Unit | int | None, rea
     )
 
 
+@write_service
 def appeal_return(*, actor: User, appeal_id: int, reason: str) -> Appeal:
     reason = _required(reason, "reason", _("Say why the appeal is returned."))
 
@@ -816,6 +823,7 @@ def appeal_return(*, actor: User, appeal_id: int, reason: str) -> Appeal:
     return _apply(actor=actor, appeal_id=appeal_id, action=Action.RETURN, note=reason, change=change)
 
 
+@write_service
 def appeal_conclude(
     *,
     actor: User,
@@ -941,6 +949,7 @@ def _follow_up(
     )
 
 
+@write_service
 def appeal_follow_up(
     *, actor: User, appeal_id: int, resolved: Any, satisfaction: Any, note: str = ""
 ) -> Appeal:
@@ -964,6 +973,7 @@ def follow_up_by_token(token: str) -> FollowUp | None:
     )
 
 
+@write_service
 def appeal_follow_up_by_citizen(*, token: str, resolved: Any, satisfaction: Any, note: str = "") -> Appeal:
     """The citizen answers through the link of the SMS; the token is their only credential."""
     follow_up = follow_up_by_token(token)
@@ -984,6 +994,7 @@ def appeal_follow_up_by_citizen(*, token: str, resolved: Any, satisfaction: Any,
     )
 
 
+@write_service
 def appeal_follow_up_by_tracking_code(
     *, code: str, resolved: Any, satisfaction: Any, note: str = ""
 ) -> Appeal:
@@ -1017,6 +1028,7 @@ def _reopen(step: _Step, reason: str) -> None:
     step.data["conclude_by"] = appeal.conclude_by.isoformat()
 
 
+@write_service
 def appeal_review(*, actor: User, appeal_id: int, reasonable: Any, note: str) -> Appeal:
     """The reasonableness review (合理性审核) of a dissatisfied answer; a reasonable one reopens."""
     if not isinstance(reasonable, bool):
@@ -1051,6 +1063,7 @@ def appeal_review(*, actor: User, appeal_id: int, reasonable: Any, note: str) ->
     return appeal
 
 
+@write_service
 def appeal_reopen(*, actor: User, appeal_id: int, reason: str) -> Appeal:
     reason = _required(reason, "reason", _("Say why the appeal is reopened."))
 
@@ -1065,6 +1078,7 @@ def appeal_reopen(*, actor: User, appeal_id: int, reason: str) -> Appeal:
     )
 
 
+@write_service
 def appeal_urgency_decide(*, actor: User, appeal_id: int, confirm: Any, note: str = "") -> Appeal:
     """The clerk confirms the suggested urgency (its clocks then run at that urgency, counted from
     the time received) or keeps the one registered; either way the suggestion is settled."""
@@ -1105,6 +1119,7 @@ def appeal_urgency_decide(*, actor: User, appeal_id: int, confirm: Any, note: st
     )
 
 
+@write_service
 def appeal_supervise(*, actor: User, appeal_id: int, note: str) -> Appeal:
     note = _required(note, "note", _("Say what the supervision asks for."))
 
@@ -1114,6 +1129,7 @@ def appeal_supervise(*, actor: User, appeal_id: int, note: str) -> Appeal:
     return _apply(actor=actor, appeal_id=appeal_id, action=Action.SUPERVISE, note=note, change=change)
 
 
+@write_service
 def appeal_merge(*, actor: User, appeal_id: int, into: Appeal | int | None, note: str = "") -> Appeal:
     """Merge a duplicate into another appeal; both stay visible and both tracking codes work."""
     into_id = into.pk if isinstance(into, Appeal) else into
@@ -1180,6 +1196,7 @@ class RepeatContact:
     address: str = ""
 
 
+@write_service
 def appeal_merge_contact(
     *, actor: User, appeal_id: int, contact: RepeatContact, submission_key: str | None = None
 ) -> Appeal:
@@ -1255,6 +1272,7 @@ def appeal_merge_contact(
     return appeal
 
 
+@write_service
 def appeal_archive(*, actor: User, appeal_id: int, note: str = "") -> Appeal:
     def guard(appeal: Appeal) -> None:
         _refuse_by_follow_up_rules(Action.ARCHIVE, appeal, _latest_follow_up(appeal))
@@ -1266,6 +1284,7 @@ def appeal_archive(*, actor: User, appeal_id: int, note: str = "") -> Appeal:
 # Steps the system takes when a clock runs
 
 
+@write_steps
 def appeal_clocks_sweep(*, now: datetime | None = None, batch: int = 200) -> int:
     """Send every reminder and escalation that has come due; returns how many were sent.
 
@@ -1330,6 +1349,7 @@ class BatchResult:
     appeal: Appeal | None = None
 
 
+@write_steps
 def appeal_batch(
     *, actor: User, action: str, appeal_ids: Sequence[int], unit: Unit | int | None = None, note: str = ""
 ) -> list[BatchResult]:

@@ -19,6 +19,7 @@ from jingmin.appeals.models import AppealType, Category, ClockUnit, DeadlinePoli
 from jingmin.audit.services import audit_record
 from jingmin.core.codes import CommonError
 from jingmin.core.errors import ServiceError
+from jingmin.core.writes import write_service
 from jingmin.org.roles import Cap
 from jingmin.org.selectors import require
 
@@ -60,6 +61,7 @@ def _check_position(position: int) -> None:
         )
 
 
+@write_service
 def category_create(
     *, actor: User, parent: Category | None, code: str, name: str, name_en: str = "", position: int = 0
 ) -> Category:
@@ -77,43 +79,43 @@ def category_create(
         )
     name, name_en = _clean_names(name, name_en)
     _check_position(position)
-    with transaction.atomic(durable=True):
-        if parent is not None:
-            # Locked so that a heading is not deactivated while a category is added under it.
-            parent = Category.objects.select_for_update().filter(pk=parent.pk).first()
-            if parent is None:
-                raise ServiceError(_("Choose a heading."), code=CommonError.REQUIRED, field="parent")
-            if parent.parent_id is not None:
-                raise ServiceError(
-                    _("Categories have two levels: choose a first-level heading as the parent."),
-                    code=ErrorCode.TOO_DEEP,
-                    field="parent",
-                )
-            if not parent.is_active:
-                raise ServiceError(
-                    _("%(name)s is inactive: activate it first.") % {"name": parent.name},
-                    code=ErrorCode.INACTIVE_PARENT,
-                    field="parent",
-                )
-        if Category.objects.filter(code=code).exists():
-            raise ServiceError(_("This code is taken."), code=CommonError.DUPLICATE, field="code")
-        try:
-            with transaction.atomic():
-                category = Category.objects.create(
-                    parent=parent, code=code, name=name, name_en=name_en, position=position
-                )
-        except IntegrityError as exc:
-            # Two administrators chose the same code at once.
-            raise ServiceError(_("This code is taken."), code=CommonError.DUPLICATE, field="code") from exc
-        audit_record(
-            actor=actor,
-            action=AuditAction.CATEGORY_CREATE,
-            target=category,
-            detail={"code": code, "parent": parent.code if parent else None, "name": name},
-        )
+    if parent is not None:
+        # Locked so that a heading is not deactivated while a category is added under it.
+        parent = Category.objects.select_for_update().filter(pk=parent.pk).first()
+        if parent is None:
+            raise ServiceError(_("Choose a heading."), code=CommonError.REQUIRED, field="parent")
+        if parent.parent_id is not None:
+            raise ServiceError(
+                _("Categories have two levels: choose a first-level heading as the parent."),
+                code=ErrorCode.TOO_DEEP,
+                field="parent",
+            )
+        if not parent.is_active:
+            raise ServiceError(
+                _("%(name)s is inactive: activate it first.") % {"name": parent.name},
+                code=ErrorCode.INACTIVE_PARENT,
+                field="parent",
+            )
+    if Category.objects.filter(code=code).exists():
+        raise ServiceError(_("This code is taken."), code=CommonError.DUPLICATE, field="code")
+    try:
+        with transaction.atomic():
+            category = Category.objects.create(
+                parent=parent, code=code, name=name, name_en=name_en, position=position
+            )
+    except IntegrityError as exc:
+        # Two administrators chose the same code at once.
+        raise ServiceError(_("This code is taken."), code=CommonError.DUPLICATE, field="code") from exc
+    audit_record(
+        actor=actor,
+        action=AuditAction.CATEGORY_CREATE,
+        target=category,
+        detail={"code": code, "parent": parent.code if parent else None, "name": name},
+    )
     return category
 
 
+@write_service
 def category_update(
     *,
     actor: User,
@@ -133,46 +135,46 @@ def category_update(
     if position is not None:
         _check_position(position)
     pk = category.pk if isinstance(category, Category) else category
-    with transaction.atomic(durable=True):
-        row = Category.objects.select_for_update().filter(pk=pk).first()
-        if row is None:
-            raise ServiceError(_("No such category."), code=CommonError.NOT_FOUND, field="category")
-        if is_active and not row.is_active and row.parent_id is not None:
-            parent = Category.objects.get(pk=row.parent_id)
-            if not parent.is_active:
-                raise ServiceError(
-                    _("%(name)s is inactive: activate the heading first.") % {"name": parent.name},
-                    code=ErrorCode.INACTIVE_PARENT,
-                    field="is_active",
-                )
-        before: dict[str, Any] = {
-            "name": row.name,
-            "name_en": row.name_en,
-            "position": row.position,
-            "is_active": row.is_active,
-        }
-        row.name, row.name_en, row.is_active = name, name_en, is_active
-        if position is not None:
-            row.position = position
-        after = {
-            "name": row.name,
-            "name_en": row.name_en,
-            "position": row.position,
-            "is_active": row.is_active,
-        }
-        changes = {key: [before[key], after[key]] for key in before if before[key] != after[key]}
-        if not changes:
-            return row
-        row.save()
-        if not is_active and row.parent_id is None:
-            closed = list(Category.objects.filter(parent=row, is_active=True).values_list("code", flat=True))
-            Category.objects.filter(parent=row, is_active=True).update(is_active=False)
-            if closed:
-                changes["children_deactivated"] = closed
-        audit_record(actor=actor, action=AuditAction.CATEGORY_UPDATE, target=row, detail=changes)
+    row = Category.objects.select_for_update().filter(pk=pk).first()
+    if row is None:
+        raise ServiceError(_("No such category."), code=CommonError.NOT_FOUND, field="category")
+    if is_active and not row.is_active and row.parent_id is not None:
+        parent = Category.objects.get(pk=row.parent_id)
+        if not parent.is_active:
+            raise ServiceError(
+                _("%(name)s is inactive: activate the heading first.") % {"name": parent.name},
+                code=ErrorCode.INACTIVE_PARENT,
+                field="is_active",
+            )
+    before: dict[str, Any] = {
+        "name": row.name,
+        "name_en": row.name_en,
+        "position": row.position,
+        "is_active": row.is_active,
+    }
+    row.name, row.name_en, row.is_active = name, name_en, is_active
+    if position is not None:
+        row.position = position
+    after = {
+        "name": row.name,
+        "name_en": row.name_en,
+        "position": row.position,
+        "is_active": row.is_active,
+    }
+    changes = {key: [before[key], after[key]] for key in before if before[key] != after[key]}
+    if not changes:
+        return row
+    row.save()
+    if not is_active and row.parent_id is None:
+        closed = list(Category.objects.filter(parent=row, is_active=True).values_list("code", flat=True))
+        Category.objects.filter(parent=row, is_active=True).update(is_active=False)
+        if closed:
+            changes["children_deactivated"] = closed
+    audit_record(actor=actor, action=AuditAction.CATEGORY_UPDATE, target=row, detail=changes)
     return row
 
 
+@write_service
 def deadline_policy_set(
     *,
     actor: User,
@@ -223,27 +225,26 @@ def deadline_policy_set(
         for clock, pair in values.items()
         for part, value in zip(("amount", "unit"), pair, strict=True)
     }
-    with transaction.atomic(durable=True):
-        row = DeadlinePolicy.objects.select_for_update().filter(urgency=urgency, type=type).first()
-        before = {name: getattr(row, name) for name in fields} if row is not None else None
-        if row is None:
-            try:
-                with transaction.atomic():
-                    row = DeadlinePolicy.objects.create(urgency=urgency, type=type, **fields)
-            except IntegrityError:
-                # Another administrator created the row a moment ago: change it instead.
-                row = DeadlinePolicy.objects.select_for_update().get(urgency=urgency, type=type)
-                before = {name: getattr(row, name) for name in fields}
-        if before is not None:
-            if before == fields:
-                return row
-            for name, value in fields.items():
-                setattr(row, name, value)
-            row.save()
-        audit_record(
-            actor=actor,
-            action=AuditAction.DEADLINE_POLICY_SET,
-            target=row,
-            detail={"urgency": urgency, "type": type, "before": before, "after": fields},
-        )
+    row = DeadlinePolicy.objects.select_for_update().filter(urgency=urgency, type=type).first()
+    before = {name: getattr(row, name) for name in fields} if row is not None else None
+    if row is None:
+        try:
+            with transaction.atomic():
+                row = DeadlinePolicy.objects.create(urgency=urgency, type=type, **fields)
+        except IntegrityError:
+            # Another administrator created the row a moment ago: change it instead.
+            row = DeadlinePolicy.objects.select_for_update().get(urgency=urgency, type=type)
+            before = {name: getattr(row, name) for name in fields}
+    if before is not None:
+        if before == fields:
+            return row
+        for name, value in fields.items():
+            setattr(row, name, value)
+        row.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.DEADLINE_POLICY_SET,
+        target=row,
+        detail={"urgency": urgency, "type": type, "before": before, "after": fields},
+    )
     return row

@@ -2,6 +2,8 @@ from django.urls import path
 
 from jingmin.appeals import views
 
+# The intake page itself (`new/`, named "new") shows routing's suggestions and duplicates, so it
+# lives in the shell and joins these patterns in the project's URLs.
 app_name = "appeals"
 urlpatterns = [
     path("", views.queue, name="queue"),
@@ -9,7 +11,6 @@ urlpatterns = [
     path("supervision/", views.supervision, name="supervision"),
     path("reviews/", views.reviews, name="reviews"),
     path("follow-ups/", views.follow_ups, name="follow_ups"),
-    path("new/", views.register, name="new"),
     path("new/same-caller/", views.same_caller, name="same_caller"),
     path("new/merge-into/<int:pk>/", views.merge_into, name="merge_into"),
     path("export/", views.export, name="export"),

@@ -38,6 +38,7 @@ from jingmin.core import hooks
 from jingmin.core.codes import CommonError
 from jingmin.core.crypto import lookup_hash
 from jingmin.core.errors import ServiceError
+from jingmin.core.writes import write_service
 from jingmin.ledger import selectors as ledger
 from jingmin.ledger.identifiers import parse_id_number
 from jingmin.org.models import Unit, UnitKind, User
@@ -125,6 +126,7 @@ def _visit_id(actor: User, visit_id: int | None, district_path: str) -> int | No
 # Help cases (帮扶)
 
 
+@write_service
 def help_case_open(
     *,
     actor: User,
@@ -147,7 +149,7 @@ def help_case_open(
     assigned = _officers(actor, officers, district)
     now = timezone.now()
     try:
-        with transaction.atomic(durable=True):
+        with transaction.atomic():
             if HelpCase.objects.filter(household=household, is_open=True).exists():
                 raise _fail(
                     _("This household already has an open help case."),
@@ -191,6 +193,7 @@ def _lock(actor: User, model: type[HelpCase] | type[PersuasionCase], case_id: in
     return case
 
 
+@write_service
 def help_act_record(
     *,
     actor: User,
@@ -206,40 +209,39 @@ def help_act_record(
     what = _text(what, "what")
     outcome = _text(outcome, "outcome", required=False)
     when = _moment(at, timezone.now())
-    with transaction.atomic(durable=True):
-        if submission_key:
-            existing = HelpAct.objects.filter(submission_key=submission_key, by=actor).first()
-            if existing is not None:
-                return existing
-        case = _lock(actor, HelpCase, case_id)
-        act = HelpAct.objects.create(
-            case=case,
-            at=when,
-            by=actor,
-            what=what,
-            outcome=outcome,
-            visit_id=_visit_id(actor, visit, case.district_path),
-            submission_key=submission_key or None,
-        )
-        detail = {"act": act.pk, "visit": act.visit_id}
-        _event(CaseKind.HELP, case.pk, CaseAction.ACT, actor, timezone.now(), detail)
-        audit_record(actor=actor, action=AuditAction.HELP_ACT, target=case, detail=detail)
+    if submission_key:
+        existing = HelpAct.objects.filter(submission_key=submission_key, by=actor).first()
+        if existing is not None:
+            return existing
+    case = _lock(actor, HelpCase, case_id)
+    act = HelpAct.objects.create(
+        case=case,
+        at=when,
+        by=actor,
+        what=what,
+        outcome=outcome,
+        visit_id=_visit_id(actor, visit, case.district_path),
+        submission_key=submission_key or None,
+    )
+    detail = {"act": act.pk, "visit": act.visit_id}
+    _event(CaseKind.HELP, case.pk, CaseAction.ACT, actor, timezone.now(), detail)
+    audit_record(actor=actor, action=AuditAction.HELP_ACT, target=case, detail=detail)
     return act
 
 
+@write_service
 def help_case_close(*, actor: User, case_id: int, reason: str, note: str = "") -> HelpCase:
     _require(actor, Cap.CASE_RECORD)
     if reason not in HelpCloseReason.values:
         raise _fail(_("Choose why the case is closed."), "reason")
     note = _text(note, "note", required=reason == HelpCloseReason.OTHER)
-    with transaction.atomic(durable=True):
-        case: HelpCase = _lock(actor, HelpCase, case_id)
-        now = timezone.now()
-        case.is_open, case.close_reason, case.close_note, case.closed_at = False, reason, note, now
-        case.save(update_fields=["is_open", "close_reason", "close_note", "closed_at"])
-        _event(CaseKind.HELP, case.pk, CaseAction.CLOSE, actor, now, {"reason": reason})
-        hooks.written("help_case", case.pk)
-        audit_record(actor=actor, action=AuditAction.HELP_CLOSE, target=case, detail={"reason": reason})
+    case: HelpCase = _lock(actor, HelpCase, case_id)
+    now = timezone.now()
+    case.is_open, case.close_reason, case.close_note, case.closed_at = False, reason, note, now
+    case.save(update_fields=["is_open", "close_reason", "close_note", "closed_at"])
+    _event(CaseKind.HELP, case.pk, CaseAction.CLOSE, actor, now, {"reason": reason})
+    hooks.written("help_case", case.pk)
+    audit_record(actor=actor, action=AuditAction.HELP_CLOSE, target=case, detail={"reason": reason})
     return case
 
 
@@ -247,6 +249,7 @@ def help_case_close(*, actor: User, case_id: int, reason: str, note: str = "") -
 # Persuasion cases (规劝投案)
 
 
+@write_service
 def persuasion_case_open(
     *,
     actor: User,
@@ -279,7 +282,7 @@ def persuasion_case_open(
     now = timezone.now()
     id_hash = lookup_hash(number)
     try:
-        with transaction.atomic(durable=True):
+        with transaction.atomic():
             if PersuasionCase.objects.filter(wanted_id_hash=id_hash, is_open=True).exists():
                 raise _fail(
                     _("An open persuasion case for this person exists."),
@@ -310,6 +313,7 @@ def persuasion_case_open(
     return case, True
 
 
+@write_service
 def persuasion_contact_record(
     *,
     actor: User,
@@ -329,41 +333,38 @@ def persuasion_contact_record(
     what = _text(what, "what")
     response = _text(response, "response", required=False)
     when = _moment(at, timezone.now())
-    with transaction.atomic(durable=True):
-        if submission_key:
-            existing = PersuasionContact.objects.filter(submission_key=submission_key, by=actor).first()
-            if existing is not None:
-                return existing
-        case = _lock(actor, PersuasionCase, case_id)
-        contact = PersuasionContact.objects.create(
-            case=case,
-            at=when,
-            by=actor,
-            relative=relative,
-            relation=relation,
-            what=what,
-            response=response,
-            visit_id=_visit_id(actor, visit, case.district_path),
-            submission_key=submission_key or None,
-        )
-        detail = {"contact": contact.pk, "visit": contact.visit_id}
-        _event(CaseKind.PERSUASION, case.pk, CaseAction.CONTACT, actor, timezone.now(), detail)
-        audit_record(actor=actor, action=AuditAction.PERSUASION_CONTACT, target=case, detail=detail)
+    if submission_key:
+        existing = PersuasionContact.objects.filter(submission_key=submission_key, by=actor).first()
+        if existing is not None:
+            return existing
+    case = _lock(actor, PersuasionCase, case_id)
+    contact = PersuasionContact.objects.create(
+        case=case,
+        at=when,
+        by=actor,
+        relative=relative,
+        relation=relation,
+        what=what,
+        response=response,
+        visit_id=_visit_id(actor, visit, case.district_path),
+        submission_key=submission_key or None,
+    )
+    detail = {"contact": contact.pk, "visit": contact.visit_id}
+    _event(CaseKind.PERSUASION, case.pk, CaseAction.CONTACT, actor, timezone.now(), detail)
+    audit_record(actor=actor, action=AuditAction.PERSUASION_CONTACT, target=case, detail=detail)
     return contact
 
 
+@write_service
 def persuasion_case_close(*, actor: User, case_id: int, outcome: str, note: str = "") -> PersuasionCase:
     _require(actor, Cap.CASE_RECORD)
     if outcome not in PersuasionOutcome.values:
         raise _fail(_("Choose the outcome."), "outcome")
     note = _text(note, "note", required=False)
-    with transaction.atomic(durable=True):
-        case: PersuasionCase = _lock(actor, PersuasionCase, case_id)
-        now = timezone.now()
-        case.is_open, case.outcome, case.outcome_note, case.closed_at = False, outcome, note, now
-        case.save(update_fields=["is_open", "outcome", "outcome_note", "closed_at"])
-        _event(CaseKind.PERSUASION, case.pk, CaseAction.CLOSE, actor, now, {"outcome": outcome})
-        audit_record(
-            actor=actor, action=AuditAction.PERSUASION_CLOSE, target=case, detail={"outcome": outcome}
-        )
+    case: PersuasionCase = _lock(actor, PersuasionCase, case_id)
+    now = timezone.now()
+    case.is_open, case.outcome, case.outcome_note, case.closed_at = False, outcome, note, now
+    case.save(update_fields=["is_open", "outcome", "outcome_note", "closed_at"])
+    _event(CaseKind.PERSUASION, case.pk, CaseAction.CLOSE, actor, now, {"outcome": outcome})
+    audit_record(actor=actor, action=AuditAction.PERSUASION_CLOSE, target=case, detail={"outcome": outcome})
     return case

@@ -11,6 +11,9 @@ real tree is.
 - `manager_uses`: views and template tags never touch a model manager; they call selectors and
   services.
 - `import_cycles`: no cycle in the graph of imports between packages.
+- `unguarded_writes`: every public function of a services module that writes is a write service
+  (`@write_service` or `@write_steps`, `jingmin/core/writes.py`), and no one else opens a durable
+  transaction by hand.
 
 Tests, migrations and management commands are not held to the rules: tests build what they check,
 migrations are frozen history, and commands are adapters like the views of an adapter package.
@@ -231,16 +234,9 @@ def dependencies(root: Path = ROOT) -> dict[str, set[str]]:
 
 
 # Imports that close a cycle today, each to be removed (the test fails when one is gone and still
-# listed, so the list only shrinks):
-# - appeals -> routing: the clerk's intake (page and `appeal_register_and_dispatch`) shows
-#   routing's suggestions and duplicates and records what was suggested, while routing learns
-#   from concluded appeals' rows. Routing reading appeals through a source the appeals domain
-#   registers (as metrics reads the domains' indicators) would turn the edge round.
-KNOWN_BACK_EDGES = frozenset(
-    {
-        ("appeals", "routing"),
-    }
-)
+# listed, so the list only shrinks). None is left: the last two (audit -> org, appeals -> routing)
+# went when the audit pages moved to `auditor` and the clerk's intake page to `shell`.
+KNOWN_BACK_EDGES: frozenset[tuple[str, str]] = frozenset()
 
 
 def import_cycles(root: Path = ROOT, *, known: frozenset[tuple[str, str]] = frozenset()) -> list[str]:
@@ -386,4 +382,147 @@ def error_code_literals(root: Path = ROOT) -> list[str]:
                     value = _literal(default)
                     if argument.arg == "code" and value:
                         found.append(_where(source, node, f'the error code "{value}" as a default'))
+    return _in_order(found)
+
+
+# ---------------------------------------------------------------------------------------------
+# Write services
+
+WRITES_MODULE = ("core", "writes.py")
+WRITE_MARKS = frozenset({"write_service", "write_steps"})
+# The audit log's append functions run inside every service's transaction and open none of
+# their own: they are the services' building block, not services. Its sealer's transactions are
+# durable by hand (each batch of sealing is one, never inside a writer's), and the log's module
+# is outside both halves of the rule.
+WRITE_EXEMPT = frozenset({("audit", "services.py")})
+# Model and queryset methods that write (or lock rows for a write); `update` only on a queryset.
+WRITE_METHODS = frozenset(
+    {
+        "save",
+        "delete",
+        "create",
+        "bulk_create",
+        "bulk_update",
+        "get_or_create",
+        "update_or_create",
+        "select_for_update",
+        "atomic",
+    }
+)
+
+
+def _is_services_module(source: Source) -> bool:
+    name = source.path.name
+    return name in ("services.py", "signin.py") or (name.startswith("services_") and name.endswith(".py"))
+
+
+def _writes_itself(call: ast.Call) -> bool:
+    """`x.save()`, `X.objects.create(...)`, `qs.filter(...).update(...)`, `transaction.atomic()`."""
+    func = call.func
+    if isinstance(func, ast.Name):
+        return func.id == "atomic"
+    if not isinstance(func, ast.Attribute):
+        return False
+    if func.attr in WRITE_METHODS:
+        return True
+    owner = func.value
+    return func.attr == "update" and (
+        isinstance(owner, ast.Call) or (isinstance(owner, ast.Attribute) and owner.attr in MANAGERS)
+    )
+
+
+def _local_names(source: Source) -> dict[str, str]:
+    """What each name imported into `source` stands for, fully qualified: a module
+    (`appeals` → `jingmin.appeals.services`) or a module's function (`jingmin.audit.services.audit_record`)."""
+    names: dict[str, str] = {}
+    for node, _module in _imports(source):
+        if isinstance(node, ast.ImportFrom):
+            base = _module if node.level == 0 else None
+            for alias in node.names:
+                if base is not None and _module == (node.module or ""):
+                    names[alias.asname or alias.name] = f"{base}.{alias.name}"
+        else:
+            for alias in node.names:
+                if alias.asname:
+                    names[alias.asname] = alias.name
+    return names
+
+
+def _function_called(source: Source, local: dict[str, str], defined: set[str], func: ast.expr) -> str | None:
+    """The qualified name of the function a call reaches, when it is one of the project's."""
+    if isinstance(func, ast.Name):
+        if func.id in defined:
+            return f"{source.module}.{func.id}"
+        return local.get(func.id)
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in local:
+        return f"{local[func.value.id]}.{func.attr}"
+    return None
+
+
+def _is_marked(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    for decorator in function.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        name = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
+        if name in WRITE_MARKS:
+            return True
+    return False
+
+
+def unguarded_writes(root: Path = ROOT) -> list[str]:
+    """A public module-level function of a services module (`services.py`, `services_*.py`,
+    `signin.py`) that writes but is no write service, and `durable=True` outside the one module
+    that opens durable transactions.
+
+    A function writes when its body (closures included) calls a model or queryset method that
+    writes (`save`, `create`, `delete`, `update` on a queryset, `select_for_update`, ...), opens
+    `transaction.atomic()`, or calls a function of the project that writes, followed through every
+    module's module-level functions."""
+    direct: dict[str, bool] = {}
+    calls: dict[str, set[str]] = {}
+    public: list[tuple[Source, ast.FunctionDef | ast.AsyncFunctionDef, str]] = []
+    found: list[str] = []
+    for source in sources(root):
+        exempt = (source.package, source.path.name) in WRITE_EXEMPT
+        if source.relative.parts != WRITES_MODULE and not exempt:
+            for node in ast.walk(source.tree):
+                if isinstance(node, ast.keyword) and node.arg == "durable":
+                    value = node.value
+                    if isinstance(value, ast.Constant) and value.value is True:
+                        found.append(
+                            _where(
+                                source, value, "a durable transaction opened by hand, not by @write_service"
+                            )
+                        )
+        functions = [n for n in source.tree.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
+        defined = {f.name for f in functions}
+        local = _local_names(source)
+        for function in functions:
+            name = f"{source.module}.{function.name}"
+            direct[name] = False
+            calls[name] = set()
+            for node in ast.walk(function):
+                if isinstance(node, ast.Call):
+                    if _writes_itself(node):
+                        direct[name] = True
+                    callee = _function_called(source, local, defined, node.func)
+                    if callee is not None:
+                        calls[name].add(callee)
+            if (
+                _is_services_module(source)
+                and not exempt
+                and not function.name.startswith("_")
+                and not _is_marked(function)
+            ):
+                public.append((source, function, name))
+    writes = {name for name, itself in direct.items() if itself}
+    grew = True
+    while grew:
+        grew = False
+        for name, callees in calls.items():
+            if name not in writes and callees & writes:
+                writes.add(name)
+                grew = True
+    for source, function, name in public:
+        if name in writes:
+            found.append(_where(source, function, f"{function.name}() writes but is no @write_service"))
     return _in_order(found)

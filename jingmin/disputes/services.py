@@ -30,6 +30,7 @@ from jingmin.core.codes import CommonError
 from jingmin.core.crypto import lookup_hash
 from jingmin.core.errors import ServiceError
 from jingmin.core.uploads import CheckedUpload, check_upload, store_upload
+from jingmin.core.writes import write_service
 from jingmin.disputes import rules, selectors
 from jingmin.disputes.codes import AuditAction, ErrorCode
 from jingmin.disputes.models import (
@@ -317,6 +318,7 @@ def _store(dispute: Dispute, checked: Sequence[CheckedUpload], actor: User, now:
         store_upload(DisputeAttachment, one, actor=actor, now=now, fallback_name="file", dispute=dispute)
 
 
+@write_service
 def dispute_register(
     *,
     actor: User,
@@ -339,7 +341,7 @@ def dispute_register(
     uploads = _check_files(files)
     assert checked.officer is not None
     try:
-        with transaction.atomic(durable=True):
+        with transaction.atomic():
             dispute = Dispute.objects.create(
                 submission_key=submission_key or None,
                 title=data.title.strip(),
@@ -431,7 +433,7 @@ def _apply(
     submission_key: str | None = None,
 ) -> Dispute:
     step_rule = rules.STEPS[action]
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         dispute = _lock(actor, dispute_id)
         if not can(actor, Cap.DISPUTE_HANDLE):
             raise PermissionDenied
@@ -485,6 +487,7 @@ def _moment(value: datetime | None, now: datetime, field: str) -> datetime:
     return moment
 
 
+@write_service
 def dispute_mediate(
     *,
     actor: User,
@@ -518,6 +521,7 @@ def dispute_mediate(
     )
 
 
+@write_service
 def dispute_visit(
     *,
     actor: User,
@@ -546,6 +550,7 @@ def dispute_visit(
     )
 
 
+@write_service
 def dispute_regrade(
     *, actor: User, dispute_id: int, grade: str, reason: str, submission_key: str | None = None
 ) -> Dispute:
@@ -577,6 +582,7 @@ def dispute_regrade(
     )
 
 
+@write_service
 def dispute_resolve(
     *, actor: User, dispute_id: int, outcome: str, submission_key: str | None = None
 ) -> Dispute:
@@ -596,6 +602,7 @@ def dispute_resolve(
     )
 
 
+@write_service
 def dispute_hand_over(
     *,
     actor: User,
@@ -627,6 +634,7 @@ def dispute_hand_over(
     )
 
 
+@write_service
 def dispute_contain(*, actor: User, dispute_id: int, note: str, submission_key: str | None = None) -> Dispute:
     """Not settled, but brought under control (稳控): say how."""
     _require(actor, Cap.DISPUTE_HANDLE)
@@ -645,6 +653,7 @@ def dispute_contain(*, actor: User, dispute_id: int, note: str, submission_key: 
     )
 
 
+@write_service
 def dispute_attach(*, actor: User, dispute_id: int, files: Sequence[UploadedFile]) -> Dispute:
     _require(actor, Cap.DISPUTE_HANDLE)
     checked = _check_files(files)

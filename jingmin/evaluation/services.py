@@ -33,6 +33,7 @@ from jingmin.audit.services import audit_record
 from jingmin.core.codes import CommonError
 from jingmin.core.errors import ServiceError
 from jingmin.core.uploads import check_upload, store_upload
+from jingmin.core.writes import write_service
 from jingmin.evaluation.codes import AuditAction, ErrorCode
 from jingmin.evaluation.models import (
     CHOICE_KINDS,
@@ -126,6 +127,7 @@ def _history(event: Event, step: str, actor: User, now: datetime, data: dict[str
     EventHistory.objects.create(event=event, step=step, at=now, actor=actor, data=data or {})
 
 
+@write_service
 def event_plan(*, actor: User, data: EventInput) -> Event:
     """Plan an event of a station; it is public on the portal from now on."""
     _require(actor, Cap.EVALUATION_MANAGE)
@@ -140,39 +142,38 @@ def event_plan(*, actor: User, data: EventInput) -> Event:
     if data.starts_at is None:
         raise _fail(_("Give the day and time of the event."), "starts_at", CommonError.REQUIRED)
     now = timezone.now()
-    with transaction.atomic():
-        event = Event.objects.create(
-            unit=unit,
-            unit_path=unit.path,
-            kind=data.kind,
-            title=title,
-            place=place,
-            starts_at=data.starts_at,
-            description=description,
-            created_at=now,
-            created_by=actor,
-        )
-        _history(event, EventStep.PLAN, actor, now)
-        audit_record(actor=actor, action=AuditAction.EVENT_PLAN, target=event)
+    event = Event.objects.create(
+        unit=unit,
+        unit_path=unit.path,
+        kind=data.kind,
+        title=title,
+        place=place,
+        starts_at=data.starts_at,
+        description=description,
+        created_at=now,
+        created_by=actor,
+    )
+    _history(event, EventStep.PLAN, actor, now)
+    audit_record(actor=actor, action=AuditAction.EVENT_PLAN, target=event)
     return event
 
 
+@write_service
 def event_hold(*, actor: User, event_id: int, minutes: str) -> Event:
     """Record that the event took place, with its minutes (the minutes may be written again)."""
     minutes = _text(minutes, "minutes", required=True, limit=20000, label=_("The minutes"))
     now = timezone.now()
-    with transaction.atomic():
-        event = _event_for_update(actor, event_id)
-        if event.starts_at > now:
-            raise _fail(
-                _("An event is recorded as held only once it has begun."), "minutes", ErrorCode.WRONG_STATE
-            )
-        event.minutes = minutes
-        event.state = EventState.HELD
-        event.held_at = event.held_at or now
-        event.save(update_fields=["minutes", "state", "held_at"])
-        _history(event, EventStep.HOLD, actor, now, {"length": len(minutes)})
-        audit_record(actor=actor, action=AuditAction.EVENT_HOLD, target=event)
+    event = _event_for_update(actor, event_id)
+    if event.starts_at > now:
+        raise _fail(
+            _("An event is recorded as held only once it has begun."), "minutes", ErrorCode.WRONG_STATE
+        )
+    event.minutes = minutes
+    event.state = EventState.HELD
+    event.held_at = event.held_at or now
+    event.save(update_fields=["minutes", "state", "held_at"])
+    _history(event, EventStep.HOLD, actor, now, {"length": len(minutes)})
+    audit_record(actor=actor, action=AuditAction.EVENT_HOLD, target=event)
     return event
 
 
@@ -183,6 +184,7 @@ class NamedAttendee:
     consent: bool
 
 
+@write_service
 def event_attendance_record(
     *, actor: User, event_id: int, counts: dict[str, int], named: Sequence[NamedAttendee] = ()
 ) -> Event:
@@ -213,18 +215,18 @@ def event_attendance_record(
     if len(people) > NAMES_MAX:
         raise _fail(_("At most %(count)d attendees can be named.") % {"count": NAMES_MAX}, "named")
     now = timezone.now()
-    with transaction.atomic():
-        event = _event_for_update(actor, event_id)
-        for kind, count in clean.items():
-            EventAttendance.objects.update_or_create(event=event, kind=kind, defaults={"count": count})
-        for person in people:
-            EventAttendee.objects.create(event=event, name=person.name, kind=person.kind, consent_at=now)
-        detail = {"counts": clean, "named": len(people)}
-        _history(event, EventStep.ATTEND, actor, now, detail)
-        audit_record(actor=actor, action=AuditAction.EVENT_ATTEND, target=event, detail=detail)
+    event = _event_for_update(actor, event_id)
+    for kind, count in clean.items():
+        EventAttendance.objects.update_or_create(event=event, kind=kind, defaults={"count": count})
+    for person in people:
+        EventAttendee.objects.create(event=event, name=person.name, kind=person.kind, consent_at=now)
+    detail = {"counts": clean, "named": len(people)}
+    _history(event, EventStep.ATTEND, actor, now, detail)
+    audit_record(actor=actor, action=AuditAction.EVENT_ATTEND, target=event, detail=detail)
     return event
 
 
+@write_service
 def event_file_add(*, actor: User, event_id: int, files: Sequence[UploadedFile]) -> list[EventFile]:
     """Attach scans and photos; checked by their bytes like an appeal's attachments."""
     checked = []
@@ -237,18 +239,18 @@ def event_file_add(*, actor: User, event_id: int, files: Sequence[UploadedFile])
     if not checked:
         raise _fail(_("Choose a file to attach."), "files", CommonError.REQUIRED)
     now = timezone.now()
-    with transaction.atomic():
-        event = _event_for_update(actor, event_id)
-        rows = [
-            store_upload(EventFile, one, actor=actor, now=now, fallback_name="file", event=event)
-            for one in checked
-        ]
-        detail = {"files": [row.pk for row in rows]}
-        _history(event, EventStep.FILE, actor, now, detail)
-        audit_record(actor=actor, action=AuditAction.EVENT_FILE, target=event, detail=detail)
+    event = _event_for_update(actor, event_id)
+    rows = [
+        store_upload(EventFile, one, actor=actor, now=now, fallback_name="file", event=event)
+        for one in checked
+    ]
+    detail = {"files": [row.pk for row in rows]}
+    _history(event, EventStep.FILE, actor, now, detail)
+    audit_record(actor=actor, action=AuditAction.EVENT_FILE, target=event, detail=detail)
     return rows
 
 
+@write_service
 def event_rate(*, actor: User, event_id: int, officer: User | None, levels: dict[int, int]) -> int:
     """Record the ratings given on paper: how many attendees gave each level (1–5) to the station
     (no officer) or to one named officer of the station; returns how many ratings were added."""
@@ -261,30 +263,27 @@ def event_rate(*, actor: User, event_id: int, officer: User | None, levels: dict
     if total == 0:
         raise _fail(_("Enter how many people gave at least one of the levels."), "level_5", CommonError.EMPTY)
     now = timezone.now()
-    with transaction.atomic():
-        event = _event_for_update(actor, event_id)
-        if event.state != EventState.HELD:
-            raise _fail(
-                _("Ratings are recorded once the event is recorded as held."), None, ErrorCode.WRONG_STATE
-            )
-        if officer is not None and not (
-            officer.is_active
-            and Scope.under(event.unit).contains(officer.unit)
-            and can(officer, Cap.APPEAL_VIEW)
-        ):
-            raise _fail(_("Choose an officer of the station."), "officer", ErrorCode.WRONG_UNIT)
-        day = timezone.localdate(event.starts_at)
-        EventRating.objects.bulk_create(
-            EventRating(event=event, unit_path=event.unit_path, officer=officer, level=level, rated_on=day)
-            for level, count in sorted(levels.items())
-            for _n in range(count)
+    event = _event_for_update(actor, event_id)
+    if event.state != EventState.HELD:
+        raise _fail(
+            _("Ratings are recorded once the event is recorded as held."), None, ErrorCode.WRONG_STATE
         )
-        detail = {
-            "officer": officer.pk if officer else None,
-            "levels": {str(k): v for k, v in levels.items()},
-        }
-        _history(event, EventStep.RATE, actor, now, detail)
-        audit_record(actor=actor, action=AuditAction.EVENT_RATE, target=event, detail=detail)
+    if officer is not None and not (
+        officer.is_active and Scope.under(event.unit).contains(officer.unit) and can(officer, Cap.APPEAL_VIEW)
+    ):
+        raise _fail(_("Choose an officer of the station."), "officer", ErrorCode.WRONG_UNIT)
+    day = timezone.localdate(event.starts_at)
+    EventRating.objects.bulk_create(
+        EventRating(event=event, unit_path=event.unit_path, officer=officer, level=level, rated_on=day)
+        for level, count in sorted(levels.items())
+        for _n in range(count)
+    )
+    detail = {
+        "officer": officer.pk if officer else None,
+        "levels": {str(k): v for k, v in levels.items()},
+    }
+    _history(event, EventStep.RATE, actor, now, detail)
+    audit_record(actor=actor, action=AuditAction.EVENT_RATE, target=event, detail=detail)
     return total
 
 
@@ -297,6 +296,7 @@ def _normalise_phone(raw: str) -> str:
     return digits
 
 
+@write_service
 def opinion_add(*, actor: User, event_id: int, text: str, contact_phone: str = "") -> Opinion:
     """Record what someone said; a number is kept only for the answer, encrypted."""
     text = _text(text, "text", required=True, limit=TEXT_MAX, label=_("The opinion"))
@@ -304,13 +304,12 @@ def opinion_add(*, actor: User, event_id: int, text: str, contact_phone: str = "
     if phone and not (7 <= len(phone.lstrip("+")) <= 15):
         raise _fail(_("Enter a phone number of 7 to 15 digits."), "contact_phone")
     now = timezone.now()
-    with transaction.atomic():
-        event = _event_for_update(actor, event_id)
-        opinion = Opinion.objects.create(
-            event=event, unit_path=event.unit_path, text=text, contact_phone=phone, created_at=now
-        )
-        _history(event, EventStep.OPINION, actor, now, {"opinion": opinion.pk})
-        audit_record(actor=actor, action=AuditAction.OPINION_ADD, target=opinion, detail={"event": event.pk})
+    event = _event_for_update(actor, event_id)
+    opinion = Opinion.objects.create(
+        event=event, unit_path=event.unit_path, text=text, contact_phone=phone, created_at=now
+    )
+    _history(event, EventStep.OPINION, actor, now, {"opinion": opinion.pk})
+    audit_record(actor=actor, action=AuditAction.OPINION_ADD, target=opinion, detail={"event": event.pk})
     return opinion
 
 
@@ -335,38 +334,37 @@ def _opinion_for_update(actor: User, opinion_id: int, *, states: tuple[str, ...]
     return row
 
 
+@write_service
 def opinion_to_appeal(*, actor: User, opinion_id: int, type: str, category: Category | None) -> Appeal:
     """Turn an opinion into an appeal of the station (channel "open-door event"); the appeal's own
     life cycle, clocks and follow-up then answer the person."""
     if type not in AppealType.values:
         raise _fail(_("Choose the type of appeal."), "type", CommonError.REQUIRED)
     now = timezone.now()
-    with transaction.atomic():
-        opinion = _opinion_for_update(actor, opinion_id, states=(OpinionState.OPEN,))
-        event = opinion.event
-        title = opinion.text.splitlines()[0].strip()[:60] or event.title
-        data = AppealInput(
-            channel=Channel.OPEN_DOOR,
-            type=type,
-            category=category,
-            title=title,
-            content=opinion.text,
-            citizen_phone=opinion.contact_phone,
-            anonymous=not opinion.contact_phone,
-            received_at=min(now, max(event.starts_at, opinion.created_at)),
-        )
-        # The appeal service checks the actor may register appeals, and validates the fields.
-        appeal, _created = appeal_register(actor=actor, data=data, submission_key=f"opinion:{opinion.pk}")
-        opinion.state = OpinionState.APPEAL
-        opinion.appeal = appeal
-        opinion.save(update_fields=["state", "appeal"])
-        _history(event, EventStep.APPEAL, actor, now, {"opinion": opinion.pk, "appeal": appeal.pk})
-        audit_record(
-            actor=actor, action=AuditAction.OPINION_APPEAL, target=opinion, detail={"appeal": appeal.pk}
-        )
+    opinion = _opinion_for_update(actor, opinion_id, states=(OpinionState.OPEN,))
+    event = opinion.event
+    title = opinion.text.splitlines()[0].strip()[:60] or event.title
+    data = AppealInput(
+        channel=Channel.OPEN_DOOR,
+        type=type,
+        category=category,
+        title=title,
+        content=opinion.text,
+        citizen_phone=opinion.contact_phone,
+        anonymous=not opinion.contact_phone,
+        received_at=min(now, max(event.starts_at, opinion.created_at)),
+    )
+    # The appeal service checks the actor may register appeals, and validates the fields.
+    appeal, _created = appeal_register(actor=actor, data=data, submission_key=f"opinion:{opinion.pk}")
+    opinion.state = OpinionState.APPEAL
+    opinion.appeal = appeal
+    opinion.save(update_fields=["state", "appeal"])
+    _history(event, EventStep.APPEAL, actor, now, {"opinion": opinion.pk, "appeal": appeal.pk})
+    audit_record(actor=actor, action=AuditAction.OPINION_APPEAL, target=opinion, detail={"appeal": appeal.pk})
     return appeal
 
 
+@write_service
 def opinion_track(*, actor: User, opinion_id: int, owner: User | None, due_on: date | None) -> Opinion:
     """Give an opinion an owner of the station and a deadline by which its outcome is reported."""
     if due_on is None:
@@ -374,58 +372,57 @@ def opinion_track(*, actor: User, opinion_id: int, owner: User | None, due_on: d
     if due_on < timezone.localdate():
         raise _fail(_("The deadline cannot be in the past."), "due_on")
     now = timezone.now()
-    with transaction.atomic():
-        opinion = _opinion_for_update(actor, opinion_id, states=(OpinionState.OPEN, OpinionState.TRACKED))
-        if owner is None or not owner.is_active or not Scope.under(opinion.event.unit).contains(owner.unit):
-            raise _fail(_("Choose an owner of the station."), "owner", ErrorCode.WRONG_UNIT)
-        opinion.state = OpinionState.TRACKED
-        opinion.owner = owner
-        opinion.due_on = due_on
-        opinion.save(update_fields=["state", "owner", "due_on"])
-        detail = {"opinion": opinion.pk, "owner": owner.pk, "due_on": due_on.isoformat()}
-        _history(opinion.event, EventStep.TRACK, actor, now, detail)
-        audit_record(actor=actor, action=AuditAction.OPINION_TRACK, target=opinion, detail=detail)
+    opinion = _opinion_for_update(actor, opinion_id, states=(OpinionState.OPEN, OpinionState.TRACKED))
+    if owner is None or not owner.is_active or not Scope.under(opinion.event.unit).contains(owner.unit):
+        raise _fail(_("Choose an owner of the station."), "owner", ErrorCode.WRONG_UNIT)
+    opinion.state = OpinionState.TRACKED
+    opinion.owner = owner
+    opinion.due_on = due_on
+    opinion.save(update_fields=["state", "owner", "due_on"])
+    detail = {"opinion": opinion.pk, "owner": owner.pk, "due_on": due_on.isoformat()}
+    _history(opinion.event, EventStep.TRACK, actor, now, detail)
+    audit_record(actor=actor, action=AuditAction.OPINION_TRACK, target=opinion, detail=detail)
     return opinion
 
 
+@write_service
 def opinion_conclude(*, actor: User, opinion_id: int, outcome: str) -> Opinion:
     """Record the outcome of a tracked opinion; the person who left a number gets it by SMS once
     this is committed. The owner or a manager of the station reports it."""
     outcome = _text(outcome, "outcome", required=True, limit=500, label=_("The outcome"))
     now = timezone.now()
-    with transaction.atomic():
-        row = (
-            Opinion.objects.select_for_update()
-            .filter(scope_or_owned(actor, Q(owner=actor)))
-            .select_related("event", "event__unit")
-            .filter(pk=opinion_id)
-            .first()
+    row = (
+        Opinion.objects.select_for_update()
+        .filter(scope_or_owned(actor, Q(owner=actor)))
+        .select_related("event", "event__unit")
+        .filter(pk=opinion_id)
+        .first()
+    )
+    if row is None:
+        raise Http404
+    if not (row.owner_id == actor.pk or can(actor, Cap.EVALUATION_MANAGE)):
+        raise PermissionDenied
+    if row.state != OpinionState.TRACKED:
+        raise _fail(
+            _("This opinion is “%(state)s”; that step is not possible now.")
+            % {"state": row.get_state_display()},
+            None,
+            ErrorCode.WRONG_STATE,
         )
-        if row is None:
-            raise Http404
-        if not (row.owner_id == actor.pk or can(actor, Cap.EVALUATION_MANAGE)):
-            raise PermissionDenied
-        if row.state != OpinionState.TRACKED:
-            raise _fail(
-                _("This opinion is “%(state)s”; that step is not possible now.")
-                % {"state": row.get_state_display()},
-                None,
-                ErrorCode.WRONG_STATE,
-            )
-        row.state = OpinionState.CONCLUDED
-        row.outcome = outcome
-        row.concluded_at = now
-        if row.contact_phone:
-            row.reported_at = now
-            sms_notify(
-                phone=row.contact_phone,
-                text=_("[%(unit)s] About the opinion you gave at “%(event)s”: %(outcome)s")
-                % {"unit": row.event.unit.name, "event": row.event.title, "outcome": outcome},
-            )
-        row.save(update_fields=["state", "outcome", "concluded_at", "reported_at"])
-        detail = {"opinion": row.pk, "reported": bool(row.contact_phone)}
-        _history(row.event, EventStep.CONCLUDE, actor, now, detail)
-        audit_record(actor=actor, action=AuditAction.OPINION_CONCLUDE, target=row, detail=detail)
+    row.state = OpinionState.CONCLUDED
+    row.outcome = outcome
+    row.concluded_at = now
+    if row.contact_phone:
+        row.reported_at = now
+        sms_notify(
+            phone=row.contact_phone,
+            text=_("[%(unit)s] About the opinion you gave at “%(event)s”: %(outcome)s")
+            % {"unit": row.event.unit.name, "event": row.event.title, "outcome": outcome},
+        )
+    row.save(update_fields=["state", "outcome", "concluded_at", "reported_at"])
+    detail = {"opinion": row.pk, "reported": bool(row.contact_phone)}
+    _history(row.event, EventStep.CONCLUDE, actor, now, detail)
+    audit_record(actor=actor, action=AuditAction.OPINION_CONCLUDE, target=row, detail=detail)
     return row
 
 
@@ -529,6 +526,7 @@ def _check_closing(closes_at: datetime | None, now: datetime) -> datetime:
     return closes_at
 
 
+@write_service
 def survey_create(*, actor: User, data: SurveyInput) -> Survey:
     """Create a survey (a draft) with its questions, in the order of their positions."""
     _require(actor, Cap.EVALUATION_MANAGE)
@@ -538,31 +536,30 @@ def survey_create(*, actor: User, data: SurveyInput) -> Survey:
     now = timezone.now()
     closes_at = _check_closing(data.closes_at, now)
     questions = _check_questions(data.questions)
-    with transaction.atomic():
-        survey = Survey.objects.create(
-            unit=unit,
-            unit_path=unit.path,
-            title=title,
-            intro=intro,
-            closes_at=closes_at,
-            created_at=now,
-            created_by=actor,
+    survey = Survey.objects.create(
+        unit=unit,
+        unit_path=unit.path,
+        title=title,
+        intro=intro,
+        closes_at=closes_at,
+        created_at=now,
+        created_by=actor,
+    )
+    for q in questions:
+        question = Question.objects.create(
+            survey=survey,
+            position=q.position,
+            kind=q.kind,
+            text=q.text,
+            required=q.required,
+            satisfaction=q.satisfaction,
         )
-        for q in questions:
-            question = Question.objects.create(
-                survey=survey,
-                position=q.position,
-                kind=q.kind,
-                text=q.text,
-                required=q.required,
-                satisfaction=q.satisfaction,
-            )
-            Option.objects.bulk_create(
-                Option(question=question, position=n, text=text) for n, text in enumerate(q.options, start=1)
-            )
-        audit_record(
-            actor=actor, action=AuditAction.SURVEY_CREATE, target=survey, detail={"questions": len(questions)}
+        Option.objects.bulk_create(
+            Option(question=question, position=n, text=text) for n, text in enumerate(q.options, start=1)
         )
+    audit_record(
+        actor=actor, action=AuditAction.SURVEY_CREATE, target=survey, detail={"questions": len(questions)}
+    )
     return survey
 
 
@@ -582,71 +579,72 @@ def _survey_for_update(actor: User, survey_id: int) -> Survey:
     return row
 
 
+@write_service
 def survey_step(*, actor: User, survey_id: int, step: str) -> Survey:
     """Publish a draft, close an open survey, archive a closed one."""
     if step not in _SURVEY_STEPS:
         raise _fail(_("Unknown step."), None)
     before, after, action = _SURVEY_STEPS[step]
     now = timezone.now()
-    with transaction.atomic():
-        survey = _survey_for_update(actor, survey_id)
-        if survey.state != before:
-            raise _fail(
-                _("The survey is “%(state)s”; that step is not possible now.")
-                % {"state": survey.get_state_display()},
-                None,
-                ErrorCode.WRONG_STATE,
-            )
-        if step == "publish":
-            _check_closing(survey.closes_at, now)
-            if not survey.questions.exists():
-                raise _fail(_("A survey needs at least one question."), "questions", ErrorCode.NO_QUESTION)
-            survey.published_at = now
-        elif step == "close":
-            survey.closed_at = now
-        else:
-            survey.archived_at = now
-        survey.state = after
-        survey.save(update_fields=["state", "published_at", "closed_at", "archived_at"])
-        audit_record(actor=actor, action=action, target=survey)
+    survey = _survey_for_update(actor, survey_id)
+    if survey.state != before:
+        raise _fail(
+            _("The survey is “%(state)s”; that step is not possible now.")
+            % {"state": survey.get_state_display()},
+            None,
+            ErrorCode.WRONG_STATE,
+        )
+    if step == "publish":
+        _check_closing(survey.closes_at, now)
+        if not survey.questions.exists():
+            raise _fail(_("A survey needs at least one question."), "questions", ErrorCode.NO_QUESTION)
+        survey.published_at = now
+    elif step == "close":
+        survey.closed_at = now
+    else:
+        survey.archived_at = now
+    survey.state = after
+    survey.save(update_fields=["state", "published_at", "closed_at", "archived_at"])
+    audit_record(actor=actor, action=action, target=survey)
     return survey
 
 
+@write_service
 def survey_close_due(*, now: datetime | None = None) -> int:
     """Close the open surveys whose closing time has passed (run by the periodic sweep)."""
     moment = now or timezone.now()
-    with transaction.atomic():
-        due = list(Survey.objects.select_for_update().filter(state=SurveyState.OPEN, closes_at__lte=moment))
-        for survey in due:
-            survey.state = SurveyState.CLOSED
-            survey.closed_at = moment
-            survey.save(update_fields=["state", "closed_at"])
-            audit_record(actor=None, action=AuditAction.SURVEY_CLOSE, target=survey, actor_username="system")
+    due = list(Survey.objects.select_for_update().filter(state=SurveyState.OPEN, closes_at__lte=moment))
+    for survey in due:
+        survey.state = SurveyState.CLOSED
+        survey.closed_at = moment
+        survey.save(update_fields=["state", "closed_at"])
+        audit_record(actor=None, action=AuditAction.SURVEY_CLOSE, target=survey, actor_username="system")
     return len(due)
 
 
+@write_service
 def survey_delete(*, actor: User, survey_id: int) -> None:
     """Delete a draft; a survey that has answers is never deleted, only closed and archived."""
-    with transaction.atomic():
-        survey = _survey_for_update(actor, survey_id)
-        if survey.responses.exists():
-            raise _fail(
-                _("A survey with answers is never deleted; close and archive it instead."),
-                None,
-                ErrorCode.HAS_ANSWERS,
-            )
-        if survey.state != SurveyState.DRAFT:
-            raise _fail(_("Only a draft can be deleted."), None, ErrorCode.WRONG_STATE)
-        audit_record(actor=actor, action=AuditAction.SURVEY_DELETE, target=survey)
-        Option.objects.filter(question__survey=survey).delete()
-        Question.objects.filter(survey=survey).delete()
-        survey.delete()
+    survey = _survey_for_update(actor, survey_id)
+    if survey.responses.exists():
+        raise _fail(
+            _("A survey with answers is never deleted; close and archive it instead."),
+            None,
+            ErrorCode.HAS_ANSWERS,
+        )
+    if survey.state != SurveyState.DRAFT:
+        raise _fail(_("Only a draft can be deleted."), None, ErrorCode.WRONG_STATE)
+    audit_record(actor=actor, action=AuditAction.SURVEY_DELETE, target=survey)
+    Option.objects.filter(question__survey=survey).delete()
+    Question.objects.filter(survey=survey).delete()
+    survey.delete()
 
 
 # ---------------------------------------------------------------------------------------------
 # Surveys: answering (anonymous)
 
 
+@write_service
 def survey_answer(*, survey: Survey, answers: dict[int, Any], submission_key: str) -> tuple[Response, bool]:
     """Record one anonymous answer sheet; returns it and whether it was created now.
 
@@ -712,7 +710,7 @@ def _answer_rows(question: Question, raw: Any) -> list[Answer]:
     return [Answer(question=question, text=text)] if text else []
 
 
+@write_service
 def survey_export_logged(*, actor: User, survey: Survey, rows: int) -> None:
     """The audit row of an export of every answer (the file itself is made by `exports`)."""
-    with transaction.atomic():
-        audit_record(actor=actor, action=AuditAction.SURVEY_EXPORT, target=survey, detail={"rows": rows})
+    audit_record(actor=actor, action=AuditAction.SURVEY_EXPORT, target=survey, detail={"rows": rows})

@@ -22,7 +22,6 @@ from typing import Any
 from uuid import UUID
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from jingmin.appeals import services as appeals
@@ -30,6 +29,7 @@ from jingmin.appeals.models import Action, Appeal, Channel
 from jingmin.audit.services import audit_record
 from jingmin.core.codes import CommonError
 from jingmin.core.errors import ServiceError
+from jingmin.core.writes import write_service
 from jingmin.field.codes import AuditAction, ErrorCode
 from jingmin.field.selectors import MEMBER_NEWS, household_now
 from jingmin.org.models import Unit, User
@@ -65,6 +65,7 @@ def touches_members(data: visit_services.VisitInput) -> bool:
     return any(item.kind in MEMBER_NEWS or item.person is not None for item in data.items)
 
 
+@write_service
 def field_visit_record(
     *,
     actor: User,
@@ -93,6 +94,7 @@ def field_visit_record(
     return visit_services.visit_record(actor=actor, data=data, submission_key=key, photos=photos)
 
 
+@write_service
 def field_appeal_register(
     *, actor: User, data: appeals.AppealInput, client_id: UUID, files: Sequence[UploadedFile] = ()
 ) -> tuple[Appeal, bool]:
@@ -104,6 +106,7 @@ def field_appeal_register(
     )
 
 
+@write_service
 def field_step(*, actor: User, appeal_id: int, step: str, data: dict[str, Any], client_id: UUID) -> Appeal:
     """Take a step of "my work" queued on the phone. An appeal that moved on meanwhile answers
     with the transitions table's refusal (`TransitionNotAllowed`), never a forced step."""
@@ -124,13 +127,13 @@ def field_step(*, actor: User, appeal_id: int, step: str, data: dict[str, Any], 
     raise ServiceError(_("The field app cannot take this step."), code=ErrorCode.UNKNOWN_RECORD, field="step")
 
 
+@write_service
 def copy_taken(*, actor: User, district: Unit, copy: dict[str, Any]) -> None:
     """A district copied to a phone: one audit row per copy (not one per person, whose names it
     holds masked), so that the log tells who took which district's households out, and when."""
-    with transaction.atomic(durable=True):
-        audit_record(
-            actor=actor,
-            action=AuditAction.CACHE_FETCH,
-            target=district,
-            detail={"households": len(copy["households"]), "work": len(copy["work"])},
-        )
+    audit_record(
+        actor=actor,
+        action=AuditAction.CACHE_FETCH,
+        target=district,
+        detail={"households": len(copy["households"]), "work": len(copy["work"])},
+    )

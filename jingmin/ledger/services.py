@@ -30,6 +30,7 @@ from jingmin.core.codes import CommonError
 from jingmin.core.crypto import lookup_hash, mask
 from jingmin.core.errors import ServiceError
 from jingmin.core.search import index_text
+from jingmin.core.writes import write_service
 from jingmin.ledger.bulk import reserve_ids
 from jingmin.ledger.codes import AuditAction, ErrorCode, record_action
 from jingmin.ledger.identifiers import (
@@ -124,6 +125,7 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     return out
 
 
+@write_service
 def change_append(
     *,
     actor: User | None,
@@ -270,6 +272,7 @@ def _check_district(actor: User | None, district: Unit | None, *, field_name: st
     return district
 
 
+@write_service
 def widen_ancestors(parent: Address | None, district_path: str) -> None:
     """A node above districts covers every district beneath it: its district_path becomes the
     common prefix, and it no longer names one district once it spans two."""
@@ -328,6 +331,7 @@ def check_address_kind(kind: str, parent_kind: str | None, *, field_name: str = 
         )
 
 
+@write_service
 def address_create(
     *,
     actor: User | None,
@@ -397,6 +401,7 @@ def _address_insert(
     return node
 
 
+@write_service
 def address_ensure(
     *,
     actor: User | None,
@@ -435,6 +440,7 @@ def address_ensure(
     return parent
 
 
+@write_service
 def address_update(
     *,
     actor: User,
@@ -445,37 +451,31 @@ def address_update(
     is_active: bool,
 ) -> Address:
     """Rename a node (its subtree's full addresses follow), move its point, or retire it."""
-    with transaction.atomic():
-        node = _lock_for_edit(actor, Address, address_id)
-        name = check_address_name(name)
-        _check_position(latitude, longitude)
-        if (
-            name != node.name
-            and Address.objects.filter(parent=node.parent, kind=node.kind, name=name).exists()
+    node = _lock_for_edit(actor, Address, address_id)
+    name = check_address_name(name)
+    _check_position(latitude, longitude)
+    if name != node.name and Address.objects.filter(parent=node.parent, kind=node.kind, name=name).exists():
+        raise ServiceError(
+            _("This address is already in the ledger."), code=CommonError.DUPLICATE, field="name"
+        )
+    names = ["name", "latitude", "longitude", "is_active"]
+    before = snapshot(node, names)
+    node.name, node.latitude, node.longitude, node.is_active = name, latitude, longitude, is_active
+    changes = diff(before, snapshot(node, names))
+    if not changes:
+        return node
+    if "name" in changes:
+        parent_full = node.full_name[: len(node.full_name) - len(before["name"])]
+        old_full, node.full_name = node.full_name, (parent_full + name)[:300]
+        node.search_tokens = index_text(node.full_name)
+        # The subtree's full addresses begin with this node's.
+        for child in (
+            Address.objects.filter(subtree_q("path", node.path)).exclude(pk=node.pk).only("pk", "full_name")
         ):
-            raise ServiceError(
-                _("This address is already in the ledger."), code=CommonError.DUPLICATE, field="name"
-            )
-        names = ["name", "latitude", "longitude", "is_active"]
-        before = snapshot(node, names)
-        node.name, node.latitude, node.longitude, node.is_active = name, latitude, longitude, is_active
-        changes = diff(before, snapshot(node, names))
-        if not changes:
-            return node
-        if "name" in changes:
-            parent_full = node.full_name[: len(node.full_name) - len(before["name"])]
-            old_full, node.full_name = node.full_name, (parent_full + name)[:300]
-            node.search_tokens = index_text(node.full_name)
-            # The subtree's full addresses begin with this node's.
-            for child in (
-                Address.objects.filter(subtree_q("path", node.path))
-                .exclude(pk=node.pk)
-                .only("pk", "full_name")
-            ):
-                full = (node.full_name + child.full_name[len(old_full) :])[:300]
-                Address.objects.filter(pk=child.pk).update(full_name=full, search_tokens=index_text(full))
-        node.save()
-        _log_update(actor, RecordType.ADDRESS, node, changes, action=ChangeAction.UPDATE)
+            full = (node.full_name + child.full_name[len(old_full) :])[:300]
+            Address.objects.filter(pk=child.pk).update(full_name=full, search_tokens=index_text(full))
+    node.save()
+    _log_update(actor, RecordType.ADDRESS, node, changes, action=ChangeAction.UPDATE)
     return node
 
 
@@ -531,6 +531,7 @@ def _door(actor: User, address_id: int) -> tuple[Address, Unit]:
     return address, address.district
 
 
+@write_service
 def house_create(
     *, actor: User, address_id: int, data: HouseInput, submission_key: str | None = None
 ) -> House:
@@ -557,19 +558,19 @@ def house_create(
     )
 
 
+@write_service
 def house_update(*, actor: User, house_id: int, data: HouseInput) -> House:
-    with transaction.atomic():
-        house = _lock_for_edit(actor, House, house_id)
-        fields = check_house(data)
-        before = snapshot(house, HOUSE_FIELDS)
-        for name, value in fields.items():
-            setattr(house, name, value)
-        changes = diff(before, snapshot(house, HOUSE_FIELDS))
-        if not changes:
-            return house
-        house.updated_at = timezone.now()
-        house.save()
-        _log_update(actor, RecordType.HOUSE, house, changes, action=_action_for(changes))
+    house = _lock_for_edit(actor, House, house_id)
+    fields = check_house(data)
+    before = snapshot(house, HOUSE_FIELDS)
+    for name, value in fields.items():
+        setattr(house, name, value)
+    changes = diff(before, snapshot(house, HOUSE_FIELDS))
+    if not changes:
+        return house
+    house.updated_at = timezone.now()
+    house.save()
+    _log_update(actor, RecordType.HOUSE, house, changes, action=_action_for(changes))
     return house
 
 
@@ -597,6 +598,7 @@ def _check_household(data: HouseholdInput) -> dict[str, Any]:
     return {"number": number, "note": data.note.strip(), "is_active": data.is_active}
 
 
+@write_service
 def household_create(
     *, actor: User, house_id: int, data: HouseholdInput, submission_key: str | None = None
 ) -> Household:
@@ -626,49 +628,49 @@ def household_create(
     )
 
 
+@write_service
 def household_update(
     *, actor: User, household_id: int, data: HouseholdInput, head_id: int | None
 ) -> Household:
-    with transaction.atomic():
-        household = _lock_for_edit(actor, Household, household_id)
-        fields = _check_household(data)
-        if (
-            fields["number"] != household.number
-            and Household.objects.filter(house_id=household.house_id, number=fields["number"]).exists()
-        ):
-            raise ServiceError(
-                _("This house already has a household with this number."),
-                code=CommonError.DUPLICATE,
-                field="number",
-            )
-        head: Person | None = None
-        if head_id is not None:
-            head = Person.objects.filter(pk=head_id, household=household, is_active=True).first()
-            if head is None:
-                raise ServiceError(_("The head must be an active member of the household."), field="head")
-        names = ["number", "note", "is_active", "head"]
-        before = snapshot(household, names)
-        for name, value in fields.items():
-            setattr(household, name, value)
-        household.head = head
-        changes = diff(before, snapshot(household, names))
-        if not changes:
-            return household
-        household.updated_at = timezone.now()
-        household.save()
-        _log_update(
-            actor,
-            RecordType.HOUSEHOLD,
-            household,
-            changes,
-            action=_action_for(changes),
-            # The chosen head's relation follows, with its own history row.
-            then=(
-                (lambda: _person_set(actor, head, {"relation": Relation.HEAD}))
-                if head is not None and head.relation != Relation.HEAD
-                else None
-            ),
+    household = _lock_for_edit(actor, Household, household_id)
+    fields = _check_household(data)
+    if (
+        fields["number"] != household.number
+        and Household.objects.filter(house_id=household.house_id, number=fields["number"]).exists()
+    ):
+        raise ServiceError(
+            _("This house already has a household with this number."),
+            code=CommonError.DUPLICATE,
+            field="number",
         )
+    head: Person | None = None
+    if head_id is not None:
+        head = Person.objects.filter(pk=head_id, household=household, is_active=True).first()
+        if head is None:
+            raise ServiceError(_("The head must be an active member of the household."), field="head")
+    names = ["number", "note", "is_active", "head"]
+    before = snapshot(household, names)
+    for name, value in fields.items():
+        setattr(household, name, value)
+    household.head = head
+    changes = diff(before, snapshot(household, names))
+    if not changes:
+        return household
+    household.updated_at = timezone.now()
+    household.save()
+    _log_update(
+        actor,
+        RecordType.HOUSEHOLD,
+        household,
+        changes,
+        action=_action_for(changes),
+        # The chosen head's relation follows, with its own history row.
+        then=(
+            (lambda: _person_set(actor, head, {"relation": Relation.HEAD}))
+            if head is not None and head.relation != Relation.HEAD
+            else None
+        ),
+    )
     return household
 
 
@@ -828,6 +830,7 @@ def _claim_head(actor: User, person: Person) -> None:
     household.save(update_fields=["head", "updated_at"])
 
 
+@write_service
 def person_create(
     *,
     actor: User,
@@ -876,6 +879,7 @@ def person_create(
     )
 
 
+@write_service
 def person_update(
     *,
     actor: User,
@@ -885,41 +889,38 @@ def person_update(
     house_id: int | None = None,
 ) -> Person:
     """Change a person's facts, tags, household or house (moving within the actor's scope)."""
-    with transaction.atomic():
-        person = _lock_for_edit(actor, Person, person_id)
-        if not person.is_active:
-            raise ServiceError(
-                _("Reactivate the person before changing the record."), code=CommonError.INACTIVE
-            )
-        household, house = _place(actor, household_id, house_id)
-        fields = check_person(data)
-        tags = _tags(data.tags)
-        id_hash = lookup_hash(fields["id_number"]) if fields["id_number"] else ""
-        _check_id_free(id_hash, exclude=person.pk)
-        _check_head_free(household, fields["relation"], person_id=person.pk)
-        before = {
-            **snapshot(person, PERSON_FIELDS),
-            "tags": sorted(person.tags.values_list("code", flat=True)),
-        }
-        fields.update(household=household, house=house, district_id=house.district_id)
-        after = _person_assign(person, fields, id_hash)
-        changes = diff(before, {**after, "tags": [t.code for t in tags]})
-        if not changes:
-            return person
-        person.save()
-        if "tags" in changes:
-            PersonTag.objects.filter(person=person).exclude(tag__in=tags).delete()
-            PersonTag.objects.bulk_create(
-                [PersonTag(person=person, tag=tag) for tag in tags], ignore_conflicts=True
-            )
-        _log_update(
-            actor,
-            RecordType.PERSON,
-            person,
-            changes,
-            action=ChangeAction.UPDATE,
-            then=lambda: _claim_head(actor, person),
+    person = _lock_for_edit(actor, Person, person_id)
+    if not person.is_active:
+        raise ServiceError(_("Reactivate the person before changing the record."), code=CommonError.INACTIVE)
+    household, house = _place(actor, household_id, house_id)
+    fields = check_person(data)
+    tags = _tags(data.tags)
+    id_hash = lookup_hash(fields["id_number"]) if fields["id_number"] else ""
+    _check_id_free(id_hash, exclude=person.pk)
+    _check_head_free(household, fields["relation"], person_id=person.pk)
+    before = {
+        **snapshot(person, PERSON_FIELDS),
+        "tags": sorted(person.tags.values_list("code", flat=True)),
+    }
+    fields.update(household=household, house=house, district_id=house.district_id)
+    after = _person_assign(person, fields, id_hash)
+    changes = diff(before, {**after, "tags": [t.code for t in tags]})
+    if not changes:
+        return person
+    person.save()
+    if "tags" in changes:
+        PersonTag.objects.filter(person=person).exclude(tag__in=tags).delete()
+        PersonTag.objects.bulk_create(
+            [PersonTag(person=person, tag=tag) for tag in tags], ignore_conflicts=True
         )
+    _log_update(
+        actor,
+        RecordType.PERSON,
+        person,
+        changes,
+        action=ChangeAction.UPDATE,
+        then=lambda: _claim_head(actor, person),
+    )
     return person
 
 
@@ -950,72 +951,70 @@ def _person_set(actor: User, person: Person, fields: dict[str, Any]) -> None:
     )
 
 
+@write_service
 def person_deactivate(*, actor: User, person_id: int, reason: str, note: str = "") -> Person:
     """A person leaves the ledger (moved out, deceased): the row stays, with its history."""
     if reason not in VALUES[LeaveReason]:
         raise ServiceError(
             _("Choose why the person leaves the ledger."), code=CommonError.REQUIRED, field="reason"
         )
-    with transaction.atomic():
-        person = _lock_for_edit(actor, Person, person_id)
-        if not person.is_active:
-            raise ServiceError(_("This person has already left the ledger."), code=CommonError.INACTIVE)
-        now = timezone.now()
-        person.is_active, person.left_reason, person.left_at, person.updated_at = False, reason, now, now
-        person.save(update_fields=["is_active", "left_reason", "left_at", "updated_at"])
-        changes: dict[str, list[Any]] = {"is_active": [True, False], "left_reason": ["", reason]}
-        if note.strip():
-            changes["note"] = ["", note.strip()]
-        # A household whose head leaves has none until a new one is chosen.
-        heads = Household.objects.filter(head=person)
-        for household in heads:
-            change_append(
-                actor=actor,
-                record_type=RecordType.HOUSEHOLD,
-                record=household,
-                action=ChangeAction.UPDATE,
-                changes={"head": [person.pk, None]},
-                district_path=household.district_path,
-            )
-        heads.update(head=None, updated_at=now)
+    person = _lock_for_edit(actor, Person, person_id)
+    if not person.is_active:
+        raise ServiceError(_("This person has already left the ledger."), code=CommonError.INACTIVE)
+    now = timezone.now()
+    person.is_active, person.left_reason, person.left_at, person.updated_at = False, reason, now, now
+    person.save(update_fields=["is_active", "left_reason", "left_at", "updated_at"])
+    changes: dict[str, list[Any]] = {"is_active": [True, False], "left_reason": ["", reason]}
+    if note.strip():
+        changes["note"] = ["", note.strip()]
+    # A household whose head leaves has none until a new one is chosen.
+    heads = Household.objects.filter(head=person)
+    for household in heads:
         change_append(
             actor=actor,
-            record_type=RecordType.PERSON,
-            record=person,
-            action=ChangeAction.DEACTIVATE,
-            changes=changes,
-            district_path=person.district_path,
+            record_type=RecordType.HOUSEHOLD,
+            record=household,
+            action=ChangeAction.UPDATE,
+            changes={"head": [person.pk, None]},
+            district_path=household.district_path,
         )
-        audit_record(
-            actor=actor, action=AuditAction.PERSON_DEACTIVATE, target=person, detail={"reason": reason}
-        )
+    heads.update(head=None, updated_at=now)
+    change_append(
+        actor=actor,
+        record_type=RecordType.PERSON,
+        record=person,
+        action=ChangeAction.DEACTIVATE,
+        changes=changes,
+        district_path=person.district_path,
+    )
+    audit_record(actor=actor, action=AuditAction.PERSON_DEACTIVATE, target=person, detail={"reason": reason})
     return person
 
 
+@write_service
 def person_reactivate(*, actor: User, person_id: int) -> Person:
     """A person recorded as gone in error, or back: active again if no one else holds the ID number."""
-    with transaction.atomic():
-        person = _lock_for_edit(actor, Person, person_id)
-        if person.is_active:
-            return person
-        _check_id_free(person.id_hash, exclude=person.pk)
-        reason = person.left_reason
-        person.is_active, person.left_reason, person.left_at, person.updated_at = (
-            True,
-            "",
-            None,
-            timezone.now(),
-        )
-        person.save(update_fields=["is_active", "left_reason", "left_at", "updated_at"])
-        change_append(
-            actor=actor,
-            record_type=RecordType.PERSON,
-            record=person,
-            action=ChangeAction.REACTIVATE,
-            changes={"is_active": [False, True], "left_reason": [reason, ""]},
-            district_path=person.district_path,
-        )
-        audit_record(actor=actor, action=AuditAction.PERSON_REACTIVATE, target=person)
+    person = _lock_for_edit(actor, Person, person_id)
+    if person.is_active:
+        return person
+    _check_id_free(person.id_hash, exclude=person.pk)
+    reason = person.left_reason
+    person.is_active, person.left_reason, person.left_at, person.updated_at = (
+        True,
+        "",
+        None,
+        timezone.now(),
+    )
+    person.save(update_fields=["is_active", "left_reason", "left_at", "updated_at"])
+    change_append(
+        actor=actor,
+        record_type=RecordType.PERSON,
+        record=person,
+        action=ChangeAction.REACTIVATE,
+        changes={"is_active": [False, True], "left_reason": [reason, ""]},
+        district_path=person.district_path,
+    )
+    audit_record(actor=actor, action=AuditAction.PERSON_REACTIVATE, target=person)
     return person
 
 
@@ -1026,6 +1025,7 @@ REVEALABLE: dict[str, tuple[type[House | Person | Organisation], frozenset[str]]
 }
 
 
+@write_service
 def identifier_reveal(*, actor: User, record_type: str, pk: int, field_name: str) -> str:
     """The full value of an identifier, for those whose role may see it; each reveal is audited.
     A refusal (role, scope, unknown field) changes nothing and writes no reveal row."""
@@ -1115,6 +1115,7 @@ def _check_credit_code_free(code: str, *, exclude: int | None = None) -> None:
         )
 
 
+@write_service
 def organisation_create(
     *, actor: User, address_id: int, data: OrganisationInput, submission_key: str | None = None
 ) -> Organisation:
@@ -1145,21 +1146,21 @@ def organisation_create(
     )
 
 
+@write_service
 def organisation_update(*, actor: User, organisation_id: int, data: OrganisationInput) -> Organisation:
-    with transaction.atomic():
-        organisation = _lock_for_edit(actor, Organisation, organisation_id)
-        fields = check_organisation(data)
-        _check_credit_code_free(fields["credit_code"], exclude=organisation.pk)
-        before = snapshot(organisation, ORGANISATION_FIELDS)
-        for name, value in fields.items():
-            setattr(organisation, name, value)
-        organisation.contact_phone_hash = (
-            lookup_hash(organisation.contact_phone) if organisation.contact_phone else ""
-        )
-        changes = diff(before, snapshot(organisation, ORGANISATION_FIELDS))
-        if not changes:
-            return organisation
-        organisation.updated_at = timezone.now()
-        organisation.save()
-        _log_update(actor, RecordType.ORGANISATION, organisation, changes, action=_action_for(changes))
+    organisation = _lock_for_edit(actor, Organisation, organisation_id)
+    fields = check_organisation(data)
+    _check_credit_code_free(fields["credit_code"], exclude=organisation.pk)
+    before = snapshot(organisation, ORGANISATION_FIELDS)
+    for name, value in fields.items():
+        setattr(organisation, name, value)
+    organisation.contact_phone_hash = (
+        lookup_hash(organisation.contact_phone) if organisation.contact_phone else ""
+    )
+    changes = diff(before, snapshot(organisation, ORGANISATION_FIELDS))
+    if not changes:
+        return organisation
+    organisation.updated_at = timezone.now()
+    organisation.save()
+    _log_update(actor, RecordType.ORGANISATION, organisation, changes, action=_action_for(changes))
     return organisation

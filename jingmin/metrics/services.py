@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from jingmin.audit.services import audit_record
 from jingmin.core.errors import ServiceError
+from jingmin.core.writes import write_service
 from jingmin.metrics import registry, rollup
 from jingmin.metrics.codes import AuditAction, ErrorCode
 from jingmin.metrics.models import IndicatorSettings
@@ -24,6 +25,7 @@ from jingmin.org.models import User
 from jingmin.org.roles import Cap, can
 
 
+@write_service
 def settings_change(
     *,
     actor: User,
@@ -58,38 +60,37 @@ def settings_change(
         raise ServiceError(
             _("Unknown rating source."), code=ErrorCode.UNKNOWN_EXCLUSION, field="satisfaction_sources"
         )
-    with transaction.atomic(durable=True):
-        # The version number is taken under a lock of the table's newest row, so two changes saved
-        # at once get two numbers.
-        last = IndicatorSettings.objects.select_for_update().order_by("-version").first()
-        version = (last.version if last else 0) + 1
-        row = IndicatorSettings.objects.create(
-            version=version,
-            effective_from=effective_from,
-            k=k,
-            weights=weights,
-            excludes=sorted(set(excludes)),
-            satisfaction_sources=sources,
-            repeat_window_days=repeat_window_days,
-            note=note,
-            created_by=actor,
-        )
-        audit_record(
-            actor=actor,
-            action=AuditAction.SETTINGS_CHANGE,
-            target=row,
-            detail={
-                "version": version,
-                "effective_from": effective_from.isoformat(),
-                "k": str(k),
-                "weights": weights,
-                "excludes": sorted(set(excludes)),
-            },
-        )
-        if rollup.ready():
-            # A new repeat window changes what the roll-ups hold: they are counted afresh (the
-            # worker, once this version is committed); everything else is chosen when read.
-            transaction.on_commit(metrics_rollup_rebuild.enqueue)
+    # The version number is taken under a lock of the table's newest row, so two changes saved
+    # at once get two numbers.
+    last = IndicatorSettings.objects.select_for_update().order_by("-version").first()
+    version = (last.version if last else 0) + 1
+    row = IndicatorSettings.objects.create(
+        version=version,
+        effective_from=effective_from,
+        k=k,
+        weights=weights,
+        excludes=sorted(set(excludes)),
+        satisfaction_sources=sources,
+        repeat_window_days=repeat_window_days,
+        note=note,
+        created_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.SETTINGS_CHANGE,
+        target=row,
+        detail={
+            "version": version,
+            "effective_from": effective_from.isoformat(),
+            "k": str(k),
+            "weights": weights,
+            "excludes": sorted(set(excludes)),
+        },
+    )
+    if rollup.ready():
+        # A new repeat window changes what the roll-ups hold: they are counted afresh (the worker,
+        # once this version is committed); everything else is chosen when read.
+        transaction.on_commit(metrics_rollup_rebuild.enqueue)
     return row
 
 

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from jingmin.core.writes import write_service
 from jingmin.notify.dispatch import sms_dispatch_create
 from jingmin.notify.models import Notification
 from jingmin.notify.tasks import send_email, send_sms
@@ -22,6 +23,7 @@ def _is_local_path(url: str) -> bool:
     return url == "" or (url.startswith("/") and not url.startswith(("//", "/\\")))
 
 
+@write_service
 def notify_staff(
     *,
     recipients: Iterable[User],
@@ -43,43 +45,42 @@ def notify_staff(
         raise ValueError(f"A notification links to a path on this site, not {url!r}")
     # A dict keyed by id: a recipient named twice (say, as officer and as chief) is notified once.
     active = {user.pk: user for user in recipients if user.is_active}
-    with transaction.atomic():
-        if dedupe_key:
-            already = set(
-                Notification.objects.filter(recipient_id__in=active, dedupe_key=dedupe_key).values_list(
-                    "recipient_id", flat=True
-                )
+    if dedupe_key:
+        already = set(
+            Notification.objects.filter(recipient_id__in=active, dedupe_key=dedupe_key).values_list(
+                "recipient_id", flat=True
             )
-            fresh = [user for pk, user in active.items() if pk not in already]
-        else:
-            fresh = list(active.values())
-        now = timezone.now()
-        Notification.objects.bulk_create(
-            [
-                Notification(
-                    recipient=user,
-                    kind=kind,
-                    title=title,
-                    body=body,
-                    url=url,
-                    dedupe_key=dedupe_key,
-                    created_at=now,
-                )
-                for user in fresh
-            ],
-            # Two runs racing past the check above: the unique constraint keeps one row, and the
-            # other run must not fail for it. (The loser may still queue a second e-mail; the
-            # window is a few milliseconds of two concurrent retries.)
-            ignore_conflicts=bool(dedupe_key),
         )
-        if email:
-            for user in fresh:
-                if user.email:
-                    # Only after commit: a rolled-back change must not have told anyone, and the
-                    # worker must find the committed rows when it runs.
-                    transaction.on_commit(
-                        partial(send_email.enqueue, user_id=user.pk, subject=title, body=body or title)
-                    )
+        fresh = [user for pk, user in active.items() if pk not in already]
+    else:
+        fresh = list(active.values())
+    now = timezone.now()
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient=user,
+                kind=kind,
+                title=title,
+                body=body,
+                url=url,
+                dedupe_key=dedupe_key,
+                created_at=now,
+            )
+            for user in fresh
+        ],
+        # Two runs racing past the check above: the unique constraint keeps one row, and the
+        # other run must not fail for it. (The loser may still queue a second e-mail; the
+        # window is a few milliseconds of two concurrent retries.)
+        ignore_conflicts=bool(dedupe_key),
+    )
+    if email:
+        for user in fresh:
+            if user.email:
+                # Only after commit: a rolled-back change must not have told anyone, and the
+                # worker must find the committed rows when it runs.
+                transaction.on_commit(
+                    partial(send_email.enqueue, user_id=user.pk, subject=title, body=body or title)
+                )
     return len(fresh)
 
 
@@ -90,6 +91,7 @@ def public_link(path: str) -> str:
     return settings.PUBLIC_BASE_URL + path
 
 
+@write_service
 def sms_notify(*, phone: str, text: str, key: str = "") -> None:
     """Queue one SMS, sent by the worker after the surrounding transaction commits.
 

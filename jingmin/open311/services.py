@@ -30,6 +30,7 @@ from jingmin.audit.services import audit_record
 from jingmin.core.codes import CommonError
 from jingmin.core.crypto import lookup_hash
 from jingmin.core.errors import ServiceError
+from jingmin.core.writes import write_service
 from jingmin.open311.codes import AuditAction, ErrorCode
 from jingmin.open311.models import LIST_DATATYPES, Datatype, Partner, ServiceAttribute, ServiceRequest
 from jingmin.org.models import Unit, User
@@ -93,6 +94,7 @@ def _require_manager(actor: User | None) -> None:
         raise PermissionDenied
 
 
+@write_service
 def partner_create(
     *,
     actor: User | None,
@@ -158,34 +160,35 @@ def partner_create(
     return partner, key
 
 
+@write_service
 def partner_revoke(*, actor: User | None, partner: Partner | int, operator: str = "") -> Partner:
     """Revoke the partner's key at once: its next request is refused with 403. The partner and
     the appeals it brought in stay, so history still names it."""
     _require_manager(actor)
     pk = partner.pk if isinstance(partner, Partner) else partner
-    with transaction.atomic():
-        row = Partner.objects.select_for_update().filter(pk=pk).first()
-        if row is None:
-            raise ServiceError(_("No such partner."), code=CommonError.NOT_FOUND)
-        if not row.is_active:
-            raise ServiceError(
-                _("The key of %(name)s is already revoked.") % {"name": row.name},
-                code=ErrorCode.ALREADY_REVOKED,
-            )
-        row.is_active = False
-        row.revoked_at = timezone.now()
-        row.revoked_by = actor
-        row.save(update_fields=["is_active", "revoked_at", "revoked_by"])
-        audit_record(
-            actor=actor,
-            actor_username=operator or "system",
-            action=AuditAction.PARTNER_REVOKE,
-            target=row,
-            detail={"name": row.name, "key_prefix": row.key_prefix},
+    row = Partner.objects.select_for_update().filter(pk=pk).first()
+    if row is None:
+        raise ServiceError(_("No such partner."), code=CommonError.NOT_FOUND)
+    if not row.is_active:
+        raise ServiceError(
+            _("The key of %(name)s is already revoked.") % {"name": row.name},
+            code=ErrorCode.ALREADY_REVOKED,
         )
+    row.is_active = False
+    row.revoked_at = timezone.now()
+    row.revoked_by = actor
+    row.save(update_fields=["is_active", "revoked_at", "revoked_by"])
+    audit_record(
+        actor=actor,
+        actor_username=operator or "system",
+        action=AuditAction.PARTNER_REVOKE,
+        target=row,
+        detail={"name": row.name, "key_prefix": row.key_prefix},
+    )
     return row
 
 
+@write_service
 def partner_authenticate(*, api_key: str) -> Partner:
     """The partner whose key this is, or `ApiKeyRefused`; notes when the key was last used."""
     api_key = (api_key or "").strip()
@@ -310,6 +313,7 @@ def _service_category(category: Category | int) -> Category:
     return row
 
 
+@write_service
 def attribute_save(
     *,
     actor: User,
@@ -322,75 +326,72 @@ def attribute_save(
         raise PermissionDenied
     fields = _check_attribute(data)
     row_category = _service_category(category)
-    with transaction.atomic():
-        # The category row serialises edits of its questions, so order and code checks hold.
-        Category.objects.select_for_update().filter(pk=row_category.pk).first()
-        row: ServiceAttribute | None = None
-        if attribute is not None:
-            pk = attribute.pk if isinstance(attribute, ServiceAttribute) else attribute
-            row = ServiceAttribute.objects.filter(pk=pk, category=row_category).first()
-            if row is None:
-                raise ServiceError(_("No such question."), code=CommonError.NOT_FOUND)
-        siblings = ServiceAttribute.objects.filter(category=row_category)
-        if row is not None:
-            siblings = siblings.exclude(pk=row.pk)
-        if siblings.filter(code=fields["code"]).exists():
-            raise ServiceError(
-                _("This code is taken in this service."), code=CommonError.DUPLICATE, field="code"
-            )
-        if siblings.filter(order=fields["order"]).exists():
-            raise ServiceError(
-                _("Another question has this place in the order."), code=CommonError.DUPLICATE, field="order"
-            )
+    # The category row serialises edits of its questions, so order and code checks hold.
+    Category.objects.select_for_update().filter(pk=row_category.pk).first()
+    row: ServiceAttribute | None = None
+    if attribute is not None:
+        pk = attribute.pk if isinstance(attribute, ServiceAttribute) else attribute
+        row = ServiceAttribute.objects.filter(pk=pk, category=row_category).first()
         if row is None:
-            row = ServiceAttribute.objects.create(category=row_category, **fields)
-            audit_record(
-                actor=actor,
-                action=AuditAction.ATTRIBUTE_CREATE,
-                target=row,
-                detail={"service": row_category.code, **{k: v for k, v in fields.items() if k != "values"}},
-            )
-            return row
-        before = {name: getattr(row, name) for name in fields}
-        if row.code != fields["code"]:
-            # Answers are stored by code: renaming it would orphan them silently.
-            raise ServiceError(
-                _("The code of a question cannot change; add a new question instead."),
-                code=ErrorCode.IMMUTABLE,
-                field="code",
-            )
-        changes = {k: [before[k], v] for k, v in fields.items() if before[k] != v}
-        if not changes:
-            return row
-        for name, value in fields.items():
-            setattr(row, name, value)
-        row.updated_at = timezone.now()
-        row.save()
+            raise ServiceError(_("No such question."), code=CommonError.NOT_FOUND)
+    siblings = ServiceAttribute.objects.filter(category=row_category)
+    if row is not None:
+        siblings = siblings.exclude(pk=row.pk)
+    if siblings.filter(code=fields["code"]).exists():
+        raise ServiceError(_("This code is taken in this service."), code=CommonError.DUPLICATE, field="code")
+    if siblings.filter(order=fields["order"]).exists():
+        raise ServiceError(
+            _("Another question has this place in the order."), code=CommonError.DUPLICATE, field="order"
+        )
+    if row is None:
+        row = ServiceAttribute.objects.create(category=row_category, **fields)
         audit_record(
             actor=actor,
-            action=AuditAction.ATTRIBUTE_UPDATE,
+            action=AuditAction.ATTRIBUTE_CREATE,
             target=row,
-            detail={"service": row_category.code, "changes": changes},
+            detail={"service": row_category.code, **{k: v for k, v in fields.items() if k != "values"}},
         )
+        return row
+    before = {name: getattr(row, name) for name in fields}
+    if row.code != fields["code"]:
+        # Answers are stored by code: renaming it would orphan them silently.
+        raise ServiceError(
+            _("The code of a question cannot change; add a new question instead."),
+            code=ErrorCode.IMMUTABLE,
+            field="code",
+        )
+    changes = {k: [before[k], v] for k, v in fields.items() if before[k] != v}
+    if not changes:
+        return row
+    for name, value in fields.items():
+        setattr(row, name, value)
+    row.updated_at = timezone.now()
+    row.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.ATTRIBUTE_UPDATE,
+        target=row,
+        detail={"service": row_category.code, "changes": changes},
+    )
     return row
 
 
+@write_service
 def attribute_delete(*, actor: User, attribute: ServiceAttribute | int) -> None:
     """Remove a question; answers already given stay on their appeals, shown by their code."""
     if not can(actor, Cap.MANAGE_APPEAL_SETTINGS):
         raise PermissionDenied
     pk = attribute.pk if isinstance(attribute, ServiceAttribute) else attribute
-    with transaction.atomic():
-        row = ServiceAttribute.objects.select_for_update().select_related("category").filter(pk=pk).first()
-        if row is None:
-            raise ServiceError(_("No such question."), code=CommonError.NOT_FOUND)
-        audit_record(
-            actor=actor,
-            action=AuditAction.ATTRIBUTE_DELETE,
-            target=row,
-            detail={"service": row.category.code, "code": row.code, "description": row.description},
-        )
-        row.delete()
+    row = ServiceAttribute.objects.select_for_update().select_related("category").filter(pk=pk).first()
+    if row is None:
+        raise ServiceError(_("No such question."), code=CommonError.NOT_FOUND)
+    audit_record(
+        actor=actor,
+        action=AuditAction.ATTRIBUTE_DELETE,
+        target=row,
+        detail={"service": row.category.code, "code": row.code, "description": row.description},
+    )
+    row.delete()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -711,6 +712,7 @@ def _replayed(record: ServiceRequest, fingerprint: str) -> tuple[ServiceRequest,
     return record, False
 
 
+@write_service
 def service_request_submit(
     *, partner: Partner, data: RequestInput, idempotency_key: str | None = None
 ) -> tuple[ServiceRequest, bool]:

@@ -15,6 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from jingmin.audit.services import audit_record, field_changes
 from jingmin.core.codes import CommonError
 from jingmin.core.errors import ServiceError
+from jingmin.core.writes import write_service
 from jingmin.org.codes import AuditAction, ErrorCode
 from jingmin.org.models import ALLOWED_PARENT_KINDS, Unit, UnitKind, User
 from jingmin.org.roles import ADMIN_ROLES, Cap, Role
@@ -35,6 +36,7 @@ def _validate_password(password: str, user: User, field: str = "password") -> No
         raise ServiceError(" ".join(exc.messages), code=ErrorCode.WEAK_PASSWORD, field=field) from exc
 
 
+@write_service
 def unit_create(*, actor: User | None, parent: Unit | None, kind: str, name: str, code: str) -> Unit:
     """Add a unit under `parent`. `actor` is None only for the bootstrap and the demo loader."""
     if actor is not None:
@@ -80,6 +82,7 @@ def unit_create(*, actor: User | None, parent: Unit | None, kind: str, name: str
 INTAKE_DESK_NAME = "指挥中心"
 
 
+@write_service
 def intake_desk_ensure(*, bureau: Unit, code: str = "") -> Unit:
     """The bureau's command centre (指挥中心), the intake desk of last resort; made once.
 
@@ -87,31 +90,31 @@ def intake_desk_ensure(*, bureau: Unit, code: str = "") -> Unit:
     desk, so that every appeal has someone able to take its next step. A department named
     指挥中心 that already exists becomes the desk rather than getting a twin.
     """
-    with transaction.atomic():
-        desk = Unit.objects.select_for_update().filter(is_intake_desk=True).first()
-        if desk is not None:
-            return desk
-        desk = Unit.objects.filter(parent=bureau, kind=UnitKind.DEPARTMENT, name=INTAKE_DESK_NAME).first()
-        if desk is None:
-            desk = unit_create(
-                actor=None,
-                parent=bureau,
-                kind=UnitKind.DEPARTMENT,
-                name=INTAKE_DESK_NAME,
-                code=code or f"{bureau.code}-ZH",
-            )
-        desk.is_intake_desk = True
-        desk.save(update_fields=["is_intake_desk"])
-        audit_record(
+    desk = Unit.objects.select_for_update().filter(is_intake_desk=True).first()
+    if desk is not None:
+        return desk
+    desk = Unit.objects.filter(parent=bureau, kind=UnitKind.DEPARTMENT, name=INTAKE_DESK_NAME).first()
+    if desk is None:
+        desk = unit_create(
             actor=None,
-            actor_username="system",
-            action=AuditAction.UNIT_INTAKE_DESK,
-            target=desk,
-            detail={"code": desk.code},
+            parent=bureau,
+            kind=UnitKind.DEPARTMENT,
+            name=INTAKE_DESK_NAME,
+            code=code or f"{bureau.code}-ZH",
         )
+    desk.is_intake_desk = True
+    desk.save(update_fields=["is_intake_desk"])
+    audit_record(
+        actor=None,
+        actor_username="system",
+        action=AuditAction.UNIT_INTAKE_DESK,
+        target=desk,
+        detail={"code": desk.code},
+    )
     return desk
 
 
+@write_service
 def staff_create(
     *,
     actor: User | None,
@@ -171,6 +174,7 @@ def staff_create(
 PROFILE_FIELDS = ["full_name", "unit", "police_number", "phone", "is_active"]
 
 
+@write_service
 def staff_update(
     *,
     actor: User,
@@ -190,19 +194,19 @@ def staff_update(
         )
     if not full_name.strip():
         raise ServiceError(_("The full name is required."), code=CommonError.REQUIRED, field="full_name")
-    with transaction.atomic():
-        locked = User.objects.select_for_update().get(pk=user.pk)
-        before = {name: getattr(locked, name) for name in PROFILE_FIELDS}
-        before["unit"] = locked.unit_id
-        locked.full_name, locked.unit = full_name.strip(), unit
-        locked.police_number, locked.phone, locked.is_active = police_number.strip(), phone.strip(), is_active
-        changes = field_changes(locked, before, PROFILE_FIELDS)
-        if changes:
-            locked.save(update_fields=PROFILE_FIELDS)
-            audit_record(actor=actor, action=AuditAction.USER_UPDATE, target=locked, detail=changes)
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    before = {name: getattr(locked, name) for name in PROFILE_FIELDS}
+    before["unit"] = locked.unit_id
+    locked.full_name, locked.unit = full_name.strip(), unit
+    locked.police_number, locked.phone, locked.is_active = police_number.strip(), phone.strip(), is_active
+    changes = field_changes(locked, before, PROFILE_FIELDS)
+    if changes:
+        locked.save(update_fields=PROFILE_FIELDS)
+        audit_record(actor=actor, action=AuditAction.USER_UPDATE, target=locked, detail=changes)
     return locked
 
 
+@write_service
 def staff_set_role(*, actor: User, user: User, role: str) -> User:
     require(actor, Cap.ASSIGN_ROLES)
     _require_in_scope(actor, user.unit)
@@ -210,31 +214,29 @@ def staff_set_role(*, actor: User, user: User, role: str) -> User:
         raise ServiceError(_("You cannot change your own role."), code=ErrorCode.SELF, field="role")
     if role not in Role.values:
         raise ServiceError(_("Choose a role."), code=CommonError.REQUIRED, field="role")
-    with transaction.atomic():
-        locked = User.objects.select_for_update().get(pk=user.pk)
-        if locked.role != role:
-            old = locked.role
-            locked.role = role
-            locked.save(update_fields=["role"])
-            audit_record(
-                actor=actor, action=AuditAction.ROLE_CHANGE, target=locked, detail={"role": [old, role]}
-            )
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if locked.role != role:
+        old = locked.role
+        locked.role = role
+        locked.save(update_fields=["role"])
+        audit_record(actor=actor, action=AuditAction.ROLE_CHANGE, target=locked, detail={"role": [old, role]})
     return locked
 
 
+@write_service
 def account_unlock(*, actor: User, user: User) -> User:
     require(actor, Cap.SECURE_ACCOUNTS)
     _require_in_scope(actor, user.unit)
-    with transaction.atomic():
-        locked = User.objects.select_for_update().get(pk=user.pk)
-        locked.failed_signins, locked.locked_until = 0, None
-        locked.save(update_fields=["failed_signins", "locked_until"])
-        audit_record(actor=actor, action=AuditAction.USER_UNLOCK, target=locked)
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    locked.failed_signins, locked.locked_until = 0, None
+    locked.save(update_fields=["failed_signins", "locked_until"])
+    audit_record(actor=actor, action=AuditAction.USER_UNLOCK, target=locked)
     # The counts that slow sign-ins to this name, at every address.
     signin_counts_clear(username=locked.username, address=None)
     return locked
 
 
+@write_service
 def account_reset_password(*, actor: User, user: User, password: str) -> User:
     """Set a temporary password that the person must change at the next sign-in."""
     require(actor, Cap.SECURE_ACCOUNTS)
@@ -244,15 +246,15 @@ def account_reset_password(*, actor: User, user: User, password: str) -> User:
             _("Change your own password on your security page."), code=ErrorCode.SELF, field="password"
         )
     _validate_password(password, user)
-    with transaction.atomic():
-        locked = User.objects.select_for_update().get(pk=user.pk)
-        locked.set_password(password)
-        locked.password_change_required = True
-        locked.save(update_fields=["password", "password_change_required"])
-        audit_record(actor=actor, action=AuditAction.PASSWORD_RESET, target=locked)
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    locked.set_password(password)
+    locked.password_change_required = True
+    locked.save(update_fields=["password", "password_change_required"])
+    audit_record(actor=actor, action=AuditAction.PASSWORD_RESET, target=locked)
     return locked
 
 
+@write_service
 def second_factor_reset(*, actor: User, user: User) -> User:
     """Remove a person's authenticator (lost phone); an administrator re-enrols at next sign-in."""
     require(actor, Cap.SECURE_ACCOUNTS)
@@ -261,7 +263,6 @@ def second_factor_reset(*, actor: User, user: User) -> User:
         raise ServiceError(
             _("Another security administrator must reset your second factor."), code=ErrorCode.SELF
         )
-    with transaction.atomic():
-        removed, _counts = TOTPDevice.objects.filter(user=user).delete()
-        audit_record(actor=actor, action=AuditAction.OTP_RESET, target=user, detail={"devices": removed})
+    removed, _counts = TOTPDevice.objects.filter(user=user).delete()
+    audit_record(actor=actor, action=AuditAction.OTP_RESET, target=user, detail={"devices": removed})
     return user

@@ -35,6 +35,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from jingmin.audit.services import audit_record
 from jingmin.core.codes import CommonError
 from jingmin.core.errors import ServiceError
+from jingmin.core.writes import write_service
 from jingmin.org.codes import AuditAction, ErrorCode
 from jingmin.org.models import User
 from jingmin.org.roles import requires_second_factor
@@ -124,6 +125,7 @@ def signin_needs_captcha(*, username: str = "", address: str) -> bool:
     return bool(username) and cache.get(_account_key(username), 0) >= settings.SIGNIN_ACCOUNT_CAPTCHA_AFTER
 
 
+@write_service
 def signin_counts_clear(*, username: str, address: str | None) -> None:
     """Forget the failures for a name at one address, after its owner signed in there; or, with
     `address=None`, at every address and from anywhere, when the security administrator clears the
@@ -163,6 +165,7 @@ def confirmed_device(user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
 
+@write_service
 def signin_check_password(
     *, username: str, password: str, address: str = "", captcha_solved: bool = False
 ) -> SigninResult:
@@ -211,6 +214,7 @@ def signin_check_password(
     return SigninResult(Outcome.OK, user)
 
 
+@write_service
 def signin_check_otp(*, user: User, token: str, address: str = "") -> SigninResult:
     if _name_throttled(user.username, address):
         return SigninResult(Outcome.NAME_THROTTLED, user)
@@ -223,22 +227,24 @@ def signin_check_otp(*, user: User, token: str, address: str = "") -> SigninResu
     return SigninResult(Outcome.OK, user)
 
 
+@write_service
 def signin_succeeded(*, user: User, second_factor: bool, via: str = "", address: str = "") -> None:
     """Clear the failure counts and write the "signed in" row; `via` names a channel other than the
     pages (the API), so that the log tells a token handed to a program from a browser session."""
     signin_counts_clear(username=user.username, address=address)
-    with transaction.atomic():
-        User.objects.filter(pk=user.pk).update(failed_signins=0, locked_until=None)
-        detail: dict[str, object] = {"otp": second_factor}
-        if via:
-            detail["via"] = via
-        audit_record(actor=user, action=AuditAction.USER_SIGNIN, target=user, detail=detail)
+    User.objects.filter(pk=user.pk).update(failed_signins=0, locked_until=None)
+    detail: dict[str, object] = {"otp": second_factor}
+    if via:
+        detail["via"] = via
+    audit_record(actor=user, action=AuditAction.USER_SIGNIN, target=user, detail=detail)
 
 
+@write_service
 def signout_recorded(*, user: User, reason: str) -> None:
     audit_record(actor=user, action=AuditAction.USER_SIGNOUT, target=user, detail={"reason": reason})
 
 
+@write_service
 def totp_enrolment_device(*, user: User) -> TOTPDevice:
     """The unconfirmed authenticator a person is setting up, created once and reused on reload."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
@@ -247,6 +253,7 @@ def totp_enrolment_device(*, user: User) -> TOTPDevice:
     return device
 
 
+@write_service
 def totp_confirm(*, user: User, token: str) -> TOTPDevice:
     """Confirm the device being set up with a code from it; only then does it count."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
@@ -260,22 +267,22 @@ def totp_confirm(*, user: User, token: str) -> TOTPDevice:
             code=CommonError.BAD_OTP,
             field="token",
         )
-    with transaction.atomic():
-        TOTPDevice.objects.filter(user=user, confirmed=True).delete()
-        device.confirmed = True
-        device.save(update_fields=["confirmed"])
-        audit_record(actor=user, action=AuditAction.OTP_ENROL, target=user)
+    TOTPDevice.objects.filter(user=user, confirmed=True).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    audit_record(actor=user, action=AuditAction.OTP_ENROL, target=user)
     return device
 
 
+@write_service
 def totp_remove(*, user: User) -> None:
     if requires_second_factor(user.role):
         raise ServiceError(_("Administrators must keep a second factor."), code=CommonError.REQUIRED)
-    with transaction.atomic():
-        TOTPDevice.objects.filter(user=user).delete()
-        audit_record(actor=user, action=AuditAction.OTP_REMOVE, target=user)
+    TOTPDevice.objects.filter(user=user).delete()
+    audit_record(actor=user, action=AuditAction.OTP_REMOVE, target=user)
 
 
+@write_service
 def password_change(*, user: User, old_password: str, new_password: str) -> None:
     if not user.check_password(old_password):
         raise ServiceError(
@@ -289,8 +296,7 @@ def password_change(*, user: User, old_password: str, new_password: str) -> None
         raise ServiceError(
             " ".join(exc.messages), code=ErrorCode.WEAK_PASSWORD, field="new_password1"
         ) from exc
-    with transaction.atomic():
-        user.set_password(new_password)
-        user.password_change_required = False
-        user.save(update_fields=["password", "password_change_required"])
-        audit_record(actor=user, action=AuditAction.PASSWORD_CHANGE, target=user)
+    user.set_password(new_password)
+    user.password_change_required = False
+    user.save(update_fields=["password", "password_change_required"])
+    audit_record(actor=user, action=AuditAction.PASSWORD_CHANGE, target=user)

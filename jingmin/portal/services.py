@@ -31,6 +31,7 @@ from jingmin.audit.services import audit_record
 from jingmin.core.codes import CommonError
 from jingmin.core.crypto import lookup_hash
 from jingmin.core.errors import ServiceError
+from jingmin.core.writes import write_service, write_steps
 from jingmin.evaluation.models import Response as SurveyResponse
 from jingmin.evaluation.models import Survey
 from jingmin.evaluation.services import survey_answer
@@ -123,6 +124,7 @@ def _code_hash(phone: str, code: str) -> str:
     return lookup_hash(f"portal-code:{phone}:{code}")
 
 
+@write_service
 def portal_code_send(*, phone: str, client: str) -> PhoneCode:
     """Send a new six-digit code to `phone`; it replaces any earlier one of that number."""
     phone = check_mobile(phone)
@@ -262,12 +264,14 @@ class _AlreadyThere(Exception):
         self.appeal = appeal
 
 
+@write_steps
 def portal_appeal_submit(*, submission: PortalSubmission, client: str) -> tuple[Appeal, bool]:
     """Register a citizen's appeal from the portal; returns it and whether it was created now.
 
     A repeated `submission_key` (a second tap, a reload of the post) returns the first appeal and
     counts nothing. Nothing is saved unless everything is accepted: the limits, the code, the
-    appeal's fields and every photo.
+    appeal's fields and every photo; but a wrong code, counted on its own before the submission's
+    transaction, stays counted (so this service commits in two steps).
     """
     s = submission
     key = s.submission_key
@@ -413,58 +417,57 @@ def _locked_notice(actor: User, notice_id: int) -> Notice:
     return notice
 
 
+@write_service
 def notice_publish(*, actor: User, kind: str, title: str, body: str) -> Notice:
     """Publish a notice in the name of the actor's own unit."""
     if not can(actor, Cap.PUBLISH_NOTICES):
         raise PermissionDenied
     kind, title, body = _notice_text(kind, title, body)
-    with transaction.atomic():
-        now = timezone.now()
-        notice = Notice.objects.create(
-            unit=actor.unit,
-            unit_path=actor.unit.path,
-            kind=kind,
-            title=title,
-            body=body,
-            published_at=now,
-            updated_at=now,
-            created_by=actor,
-        )
-        _revision(notice, NoticeRevision.Action.PUBLISH, actor, now)
-        audit_record(actor=actor, action=AuditAction.NOTICE_PUBLISH, target=notice, detail={"version": 1})
+    now = timezone.now()
+    notice = Notice.objects.create(
+        unit=actor.unit,
+        unit_path=actor.unit.path,
+        kind=kind,
+        title=title,
+        body=body,
+        published_at=now,
+        updated_at=now,
+        created_by=actor,
+    )
+    _revision(notice, NoticeRevision.Action.PUBLISH, actor, now)
+    audit_record(actor=actor, action=AuditAction.NOTICE_PUBLISH, target=notice, detail={"version": 1})
     return notice
 
 
+@write_service
 def notice_edit(*, actor: User, notice_id: int, kind: str, title: str, body: str) -> Notice:
     kind, title, body = _notice_text(kind, title, body)
-    with transaction.atomic():
-        notice = _locked_notice(actor, notice_id)
-        if notice.state != NoticeState.PUBLISHED:
-            raise ServiceError(
-                _("A withdrawn notice cannot be edited; publish a new one."),
-                code=CommonError.WITHDRAWN,
-                field=None,
-            )
-        if (notice.kind, notice.title, notice.body) == (kind, title, body):
-            raise ServiceError(_("Nothing was changed."), code=ErrorCode.UNCHANGED)
-        changed = [
-            f for f, v in (("kind", kind), ("title", title), ("body", body)) if getattr(notice, f) != v
-        ]
-        now = timezone.now()
-        notice.kind, notice.title, notice.body = kind, title, body
-        notice.version += 1
-        notice.updated_at = now
-        notice.save()
-        _revision(notice, NoticeRevision.Action.EDIT, actor, now)
-        audit_record(
-            actor=actor,
-            action=AuditAction.NOTICE_EDIT,
-            target=notice,
-            detail={"version": notice.version, "changed": changed},
+    notice = _locked_notice(actor, notice_id)
+    if notice.state != NoticeState.PUBLISHED:
+        raise ServiceError(
+            _("A withdrawn notice cannot be edited; publish a new one."),
+            code=CommonError.WITHDRAWN,
+            field=None,
         )
+    if (notice.kind, notice.title, notice.body) == (kind, title, body):
+        raise ServiceError(_("Nothing was changed."), code=ErrorCode.UNCHANGED)
+    changed = [f for f, v in (("kind", kind), ("title", title), ("body", body)) if getattr(notice, f) != v]
+    now = timezone.now()
+    notice.kind, notice.title, notice.body = kind, title, body
+    notice.version += 1
+    notice.updated_at = now
+    notice.save()
+    _revision(notice, NoticeRevision.Action.EDIT, actor, now)
+    audit_record(
+        actor=actor,
+        action=AuditAction.NOTICE_EDIT,
+        target=notice,
+        detail={"version": notice.version, "changed": changed},
+    )
     return notice
 
 
+@write_service
 def notice_withdraw(*, actor: User, notice_id: int, reason: str = "") -> Notice:
     """Take a notice off the portal; it stays, with its history, on the staff page."""
     reason = (reason or "").strip()
@@ -472,26 +475,26 @@ def notice_withdraw(*, actor: User, notice_id: int, reason: str = "") -> Notice:
         raise ServiceError(
             _("The reason is at most 200 characters."), code=CommonError.TOO_LONG, field="reason"
         )
-    with transaction.atomic():
-        notice = _locked_notice(actor, notice_id)
-        if notice.state != NoticeState.PUBLISHED:
-            raise ServiceError(_("This notice is already withdrawn."), code=CommonError.WITHDRAWN)
-        now = timezone.now()
-        notice.state = NoticeState.WITHDRAWN
-        notice.withdrawn_at = now
-        notice.version += 1
-        notice.updated_at = now
-        notice.save()
-        _revision(notice, NoticeRevision.Action.WITHDRAW, actor, now, reason=reason)
-        audit_record(
-            actor=actor,
-            action=AuditAction.NOTICE_WITHDRAW,
-            target=notice,
-            detail={"version": notice.version, "reason": reason},
-        )
+    notice = _locked_notice(actor, notice_id)
+    if notice.state != NoticeState.PUBLISHED:
+        raise ServiceError(_("This notice is already withdrawn."), code=CommonError.WITHDRAWN)
+    now = timezone.now()
+    notice.state = NoticeState.WITHDRAWN
+    notice.withdrawn_at = now
+    notice.version += 1
+    notice.updated_at = now
+    notice.save()
+    _revision(notice, NoticeRevision.Action.WITHDRAW, actor, now, reason=reason)
+    audit_record(
+        actor=actor,
+        action=AuditAction.NOTICE_WITHDRAW,
+        target=notice,
+        detail={"version": notice.version, "reason": reason},
+    )
     return notice
 
 
+@write_service
 def purge_expired(*, now: datetime | None = None) -> tuple[int, int]:
     """Delete rate counters and codes nobody needs any more; returns how many of each."""
     now = now or timezone.now()
@@ -504,6 +507,7 @@ def purge_expired(*, now: datetime | None = None) -> tuple[int, int]:
 # Surveys (问卷)
 
 
+@write_service
 def portal_survey_answer(
     *, survey: Survey, answers: dict[int, Any], submission_key: str, client: str, device: str
 ) -> tuple[SurveyResponse, bool]:
@@ -514,7 +518,7 @@ def portal_survey_answer(
     if existing is not None:
         return existing, False
     try:
-        with transaction.atomic(durable=True):
+        with transaction.atomic():
             limits.hit_within("survey-ip", client)
             if device:
                 limits.hit_within("survey-device", device)

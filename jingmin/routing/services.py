@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from jingmin.audit.services import audit_record
 from jingmin.core.errors import ServiceError
+from jingmin.core.writes import write_service, write_steps
 from jingmin.org.models import Unit, User
 from jingmin.org.roles import Cap, can
 from jingmin.routing import features, learning, model_store
@@ -93,6 +94,7 @@ def _activate(row: RoutingModel, actor: User | None) -> None:
     row.save(update_fields=["is_active", "activated_at", "activated_by"])
 
 
+@write_service
 def routing_model_store(
     *,
     actor: User | None,
@@ -158,6 +160,7 @@ def routing_model_store(
     raise ServiceError(_("Another model is being stored right now; try again."), code=ErrorCode.BUSY)
 
 
+@write_steps
 def routing_model_train(
     *,
     actor: User | None,
@@ -179,28 +182,29 @@ def routing_model_train(
     )
 
 
+@write_service
 def routing_model_activate(*, actor: User, version: int) -> RoutingModel:
     """Make a stored version the one the intake form uses (going back to an earlier one too)."""
     _require(actor, Cap.ROUTING_MANAGE)
-    with transaction.atomic():
-        row = RoutingModel.objects.select_for_update().filter(version=version).first()
-        if row is None:
-            raise Http404
-        if row.is_active:
-            return row
-        try:
-            model_store.load(row.payload, row.payload_mac)
-        except model_store.ModelUnavailable as exc:
-            raise ServiceError(
-                _("Version %(version)d cannot be loaded by this installation, so it cannot be made active.")
-                % {"version": version},
-                code=ErrorCode.UNLOADABLE,
-            ) from exc
-        _activate(row, actor)
-        audit_record(actor=actor, action=AuditAction.MODEL_ACTIVATE, target=row, detail={"version": version})
+    row = RoutingModel.objects.select_for_update().filter(version=version).first()
+    if row is None:
+        raise Http404
+    if row.is_active:
+        return row
+    try:
+        model_store.load(row.payload, row.payload_mac)
+    except model_store.ModelUnavailable as exc:
+        raise ServiceError(
+            _("Version %(version)d cannot be loaded by this installation, so it cannot be made active.")
+            % {"version": version},
+            code=ErrorCode.UNLOADABLE,
+        ) from exc
+    _activate(row, actor)
+    audit_record(actor=actor, action=AuditAction.MODEL_ACTIVATE, target=row, detail={"version": version})
     return row
 
 
+@write_service
 def routing_retrain_request(*, actor: User) -> None:
     """Queue a retraining on the concluded appeals. A second request before the first has run
     trains nothing more: the task skips when a version newer than its request exists."""
@@ -208,11 +212,10 @@ def routing_retrain_request(*, actor: User) -> None:
     from jingmin.routing.tasks import routing_retrain
 
     requested_at = timezone.now()
-    with transaction.atomic():
-        audit_record(actor=actor, action=AuditAction.RETRAIN_REQUEST)
-        transaction.on_commit(
-            partial(routing_retrain.enqueue, requested_by=actor.pk, requested_at=requested_at.isoformat())
-        )
+    audit_record(actor=actor, action=AuditAction.RETRAIN_REQUEST)
+    transaction.on_commit(
+        partial(routing_retrain.enqueue, requested_by=actor.pk, requested_at=requested_at.isoformat())
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -230,6 +233,7 @@ class Shown:
     unit_confidence: float | None = None
 
 
+@write_service
 def suggestion_record(
     *, actor: User, appeal: Appeal, shown: Shown | None, dispatched_to: Unit | None
 ) -> Suggestion | None:

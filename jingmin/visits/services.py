@@ -30,6 +30,7 @@ from jingmin.core import hooks
 from jingmin.core.codes import CommonError
 from jingmin.core.errors import ServiceError
 from jingmin.core.uploads import check_upload, store_upload
+from jingmin.core.writes import write_service
 from jingmin.ledger import selectors as ledger
 from jingmin.ledger.models import Household, Organisation, Person
 from jingmin.metrics import rollup
@@ -357,6 +358,7 @@ def _register_appeal(
     )
 
 
+@write_service
 def visit_record(
     *,
     actor: User,
@@ -478,17 +480,17 @@ def _cover_recompute(household_id: int) -> None:
         HouseholdCover.objects.update_or_create(household_id=household_id, defaults={"visited_at": latest})
 
 
+@write_service
 def household_covers_rebuild() -> int:
     """Derive every household's latest counting visit from the visits again (after a bulk load,
     or to check the kept values), in one INSERT ... SELECT; returns how many households have one."""
     latest = counting_visits().values("household_id").annotate(m=Max("visited_at")).order_by()
     select, params = latest.query.sql_with_params()
     table = connection.ops.quote_name(HouseholdCover._meta.db_table)
-    with transaction.atomic():
-        HouseholdCover.objects.all().delete()
-        with connection.cursor() as cursor:
-            # The table and column names come from the model; every value travels as a parameter.
-            cursor.execute(f"INSERT INTO {table} (household_id, visited_at) {select}", params)
+    HouseholdCover.objects.all().delete()
+    with connection.cursor() as cursor:
+        # The table and column names come from the model; every value travels as a parameter.
+        cursor.execute(f"INSERT INTO {table} (household_id, visited_at) {select}", params)
     return HouseholdCover.objects.count()
 
 
@@ -508,6 +510,7 @@ def may_amend(actor: User, visit: Visit) -> bool:
     return can(actor, Cap.VISIT_RECORD) and (visit.officer_id == actor.pk or can(actor, Cap.VISIT_PLAN))
 
 
+@write_service
 def visit_amend(
     *,
     actor: User,
@@ -529,54 +532,49 @@ def visit_amend(
     corrected = _summary(summary) if (summary or "").strip() else ""
     new_items = _items(actor, items)
     checked_photos = _check_photos(photos)
-    with transaction.atomic():
-        visit = _lock_visit(actor, visit_id)
-        if not may_amend(actor, visit):
-            raise PermissionDenied
-        if visit.withdrawn:
-            raise _fail(
-                _("This visit was withdrawn; record a new one instead."), "reason", CommonError.WITHDRAWN
-            )
-        latest = visit.amendments.exclude(summary="").order_by("-seq").first()
-        current = latest.summary if latest is not None else visit.summary
-        if corrected == current:
-            corrected = ""
-        if not (corrected or withdraw or new_items or checked_photos):
-            raise _fail(
-                _("Nothing to amend: correct the summary, add news or photos, or withdraw."), "summary"
-            )
-        now = timezone.now()
-        seq = (visit.amendments.aggregate(m=Max("seq"))["m"] or 0) + 1
-        amendment = VisitAmendment.objects.create(
-            visit=visit, seq=seq, at=now, actor=actor, summary=corrected, withdraw=withdraw, reason=reason
-        )
-        for item in new_items:
-            item.visit, item.amendment, item.created_at = visit, amendment, now
-        VisitItem.objects.bulk_create(new_items)
-        for checked_photo in checked_photos:
-            _store_photo(visit, amendment, checked_photo, actor, now)
-        if withdraw:
-            before = tallies.visit_facts(visit.pk)
-            visit.withdrawn = True
-            visit.save(update_fields=["withdrawn"])
-            rollup.apply(before, tallies.visit_facts(visit.pk))
-            if visit.household_id is not None:
-                _cover_recompute(visit.household_id)
-        detail = {
-            "amendment": seq,
-            "summary": bool(corrected),
-            "items": [i.kind for i in new_items],
-            "photos": len(checked_photos),
-            "withdraw": withdraw,
-        }
-        _event(visit, EventAction.WITHDRAW if withdraw else EventAction.AMEND, actor, now, detail)
-        hooks.written("visit", visit.pk)
-        audit_record(
-            actor=actor,
-            action=AuditAction.VISIT_WITHDRAW if withdraw else AuditAction.VISIT_AMEND,
-            target=visit,
-            detail=detail,
-        )
+    visit = _lock_visit(actor, visit_id)
+    if not may_amend(actor, visit):
+        raise PermissionDenied
+    if visit.withdrawn:
+        raise _fail(_("This visit was withdrawn; record a new one instead."), "reason", CommonError.WITHDRAWN)
+    latest = visit.amendments.exclude(summary="").order_by("-seq").first()
+    current = latest.summary if latest is not None else visit.summary
+    if corrected == current:
+        corrected = ""
+    if not (corrected or withdraw or new_items or checked_photos):
+        raise _fail(_("Nothing to amend: correct the summary, add news or photos, or withdraw."), "summary")
+    now = timezone.now()
+    seq = (visit.amendments.aggregate(m=Max("seq"))["m"] or 0) + 1
+    amendment = VisitAmendment.objects.create(
+        visit=visit, seq=seq, at=now, actor=actor, summary=corrected, withdraw=withdraw, reason=reason
+    )
+    for item in new_items:
+        item.visit, item.amendment, item.created_at = visit, amendment, now
+    VisitItem.objects.bulk_create(new_items)
+    for checked_photo in checked_photos:
+        _store_photo(visit, amendment, checked_photo, actor, now)
+    if withdraw:
+        before = tallies.visit_facts(visit.pk)
+        visit.withdrawn = True
+        visit.save(update_fields=["withdrawn"])
+        rollup.apply(before, tallies.visit_facts(visit.pk))
+        if visit.household_id is not None:
+            _cover_recompute(visit.household_id)
+    detail = {
+        "amendment": seq,
+        "summary": bool(corrected),
+        "items": [i.kind for i in new_items],
+        "photos": len(checked_photos),
+        "withdraw": withdraw,
+    }
+    _event(visit, EventAction.WITHDRAW if withdraw else EventAction.AMEND, actor, now, detail)
+    hooks.written("visit", visit.pk)
+    audit_record(
+        actor=actor,
+        action=AuditAction.VISIT_WITHDRAW if withdraw else AuditAction.VISIT_AMEND,
+        target=visit,
+        detail=detail,
+    )
     return amendment
 
 
@@ -584,35 +582,33 @@ def visit_amend(
 # Tasks
 
 
+@write_service
 def followup_done(*, actor: User, follow_up_id: int, done: bool = True) -> VisitFollowUp:
     """Tick a task off the officer's list, or back on; ticking twice changes nothing."""
     _require(actor, Cap.VISIT_RECORD)
-    with transaction.atomic():
-        row = (
-            Scope.of(actor)
-            .filter(VisitFollowUp.objects.select_for_update(), "district_path")
-            .filter(pk=follow_up_id, kind=FollowUpKind.TASK)
-            .first()
-        )
-        if row is None or not visit_scope(actor).filter(pk=row.visit_id).exists():
-            raise Http404
-        if row.officer_id != actor.pk and not can(actor, Cap.VISIT_PLAN):
-            raise PermissionDenied
-        if (row.done_at is not None) == done:
-            return row
-        now = timezone.now()
-        row.done_at, row.done_by = (now, actor) if done else (None, None)
-        row.save(update_fields=["done_at", "done_by"])
-        visit = Visit.objects.get(pk=row.visit_id)
-        _event(
-            visit, EventAction.TASK_DONE if done else EventAction.TASK_UNDONE, actor, now, {"task": row.pk}
-        )
-        audit_record(
-            actor=actor,
-            action=AuditAction.TASK_DONE if done else AuditAction.TASK_UNDONE,
-            target=visit,
-            detail={"task": row.pk},
-        )
+    row = (
+        Scope.of(actor)
+        .filter(VisitFollowUp.objects.select_for_update(), "district_path")
+        .filter(pk=follow_up_id, kind=FollowUpKind.TASK)
+        .first()
+    )
+    if row is None or not visit_scope(actor).filter(pk=row.visit_id).exists():
+        raise Http404
+    if row.officer_id != actor.pk and not can(actor, Cap.VISIT_PLAN):
+        raise PermissionDenied
+    if (row.done_at is not None) == done:
+        return row
+    now = timezone.now()
+    row.done_at, row.done_by = (now, actor) if done else (None, None)
+    row.save(update_fields=["done_at", "done_by"])
+    visit = Visit.objects.get(pk=row.visit_id)
+    _event(visit, EventAction.TASK_DONE if done else EventAction.TASK_UNDONE, actor, now, {"task": row.pk})
+    audit_record(
+        actor=actor,
+        action=AuditAction.TASK_DONE if done else AuditAction.TASK_UNDONE,
+        target=visit,
+        detail={"task": row.pk},
+    )
     return row
 
 
@@ -631,6 +627,7 @@ def _district_in_scope(actor: User, district_id: int | None) -> Unit:
     return district
 
 
+@write_service
 def plan_set(*, actor: User, district_id: int, months: Any) -> VisitPlan | None:
     """Set how often every household of the district is to be visited. The plan in force changes
     from now: coverage is counted over the new window at once. Returns the new row, or None when
@@ -643,16 +640,15 @@ def plan_set(*, actor: User, district_id: int, months: Any) -> VisitPlan | None:
             _("Give a whole number of months from %(low)d to %(high)d.") % {"low": low, "high": high},
             "months",
         )
-    with transaction.atomic():
-        # The district row serialises two chiefs saving at once.
-        Unit.objects.select_for_update().filter(pk=district.pk).first()
-        before = current_months([district.pk])[district.pk]
-        if before == months:
-            return None
-        plan = VisitPlan.objects.create(district=district, months=months, set_at=timezone.now(), set_by=actor)
-        audit_record(
-            actor=actor, action=AuditAction.PLAN_SET, target=district, detail={"months": [before, months]}
-        )
+    # The district row serialises two chiefs saving at once.
+    Unit.objects.select_for_update().filter(pk=district.pk).first()
+    before = current_months([district.pk])[district.pk]
+    if before == months:
+        return None
+    plan = VisitPlan.objects.create(district=district, months=months, set_at=timezone.now(), set_by=actor)
+    audit_record(
+        actor=actor, action=AuditAction.PLAN_SET, target=district, detail={"months": [before, months]}
+    )
     return plan
 
 
@@ -686,6 +682,7 @@ def outline_valid(geometry: Any) -> bool:
     return False
 
 
+@write_service
 def outline_set(*, actor: User, district_id: int, geometry: Any) -> DistrictOutline:
     """Draw a police district's outline on the coverage map."""
     _require(actor, Cap.VISIT_PLAN)
@@ -695,18 +692,17 @@ def outline_set(*, actor: User, district_id: int, geometry: Any) -> DistrictOutl
             _("Give a GeoJSON Polygon or MultiPolygon: closed rings of [longitude, latitude] pairs."),
             "geometry",
         )
-    with transaction.atomic():
-        outline, created = DistrictOutline.objects.select_for_update().get_or_create(
-            district=district, defaults={"geometry": geometry}
-        )
-        if not created:
-            outline.geometry = geometry
-            outline.updated_at = timezone.now()
-            outline.save(update_fields=["geometry", "updated_at"])
-        audit_record(
-            actor=actor,
-            action=AuditAction.OUTLINE_SET,
-            target=district,
-            detail={"type": geometry["type"], "created": created},
-        )
+    outline, created = DistrictOutline.objects.select_for_update().get_or_create(
+        district=district, defaults={"geometry": geometry}
+    )
+    if not created:
+        outline.geometry = geometry
+        outline.updated_at = timezone.now()
+        outline.save(update_fields=["geometry", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.OUTLINE_SET,
+        target=district,
+        detail={"type": geometry["type"], "created": created},
+    )
     return outline

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from jingmin.audit.services import audit_record
 from jingmin.core.errors import ServiceError
+from jingmin.core.writes import write_service, write_steps
 from jingmin.org.roles import Cap
 from jingmin.org.selectors import require
 from jingmin.worktime.calendar import calendar_cache_clear_now_and_on_commit, weekend_rule
@@ -76,6 +77,7 @@ def _counts(days: Sequence[DaySpec]) -> dict[str, int]:
     }
 
 
+@write_service
 def calendar_year_publish(*, actor: User, year: int, days: list[DaySpec], note: str) -> CalendarYear:
     """Replace a year's schedule with the one the State Council published.
 
@@ -105,31 +107,31 @@ def calendar_year_publish(*, actor: User, year: int, days: list[DaySpec], note: 
         seen.add(day)
         _check_name(name, "days")
     stored = sorted(spec for spec in days if spec[1] != weekend_rule(spec[0]))
-    with transaction.atomic():
-        row, created = CalendarYear.objects.select_for_update().get_or_create(
-            year=year,
-            defaults={"source": CalendarSource.MANUAL, "published_note": note, "updated_by": actor},
-        )
-        before = {"source": row.source, **_counts(_year_rows(year))}
-        if not created:
-            row.source, row.published_note, row.updated_by = CalendarSource.MANUAL, note, actor
-            row.save()
-        _replace_year_days(year, stored, CalendarSource.MANUAL)
-        calendar_cache_clear_now_and_on_commit()
-        audit_record(
-            actor=actor,
-            action=AuditAction.YEAR_PUBLISH,
-            target=row,
-            detail={
-                "year": year,
-                **_counts(stored),
-                "before": None if created else before,
-                "note": note,
-            },
-        )
+    row, created = CalendarYear.objects.select_for_update().get_or_create(
+        year=year,
+        defaults={"source": CalendarSource.MANUAL, "published_note": note, "updated_by": actor},
+    )
+    before = {"source": row.source, **_counts(_year_rows(year))}
+    if not created:
+        row.source, row.published_note, row.updated_by = CalendarSource.MANUAL, note, actor
+        row.save()
+    _replace_year_days(year, stored, CalendarSource.MANUAL)
+    calendar_cache_clear_now_and_on_commit()
+    audit_record(
+        actor=actor,
+        action=AuditAction.YEAR_PUBLISH,
+        target=row,
+        detail={
+            "year": year,
+            **_counts(stored),
+            "before": None if created else before,
+            "note": note,
+        },
+    )
     return row
 
 
+@write_service
 def calendar_day_set(*, actor: User, day: date, is_workday: bool, name: str) -> CalendarDay | None:
     """Correct one day of a published year; answers the stored exception, or None when the day
     now simply follows the weekend rule.
@@ -139,44 +141,43 @@ def calendar_day_set(*, actor: User, day: date, is_workday: bool, name: str) -> 
     require(actor, Cap.MANAGE_CALENDAR)
     _check_year(day.year)
     _check_name(name, "name")
-    with transaction.atomic():
-        year_row = CalendarYear.objects.select_for_update().filter(year=day.year).first()
-        if year_row is None:
-            # A lone exception in a year without a schedule would be ignored (the year counts
-            # weekends only), so the year must be published first.
-            raise ServiceError(
-                _("There is no schedule for %(year)s yet: publish the year first.") % {"year": str(day.year)},
-                code=ErrorCode.YEAR_NOT_PUBLISHED,
-                field="day",
-            )
-        previous = CalendarDay.objects.filter(day=day).first()
-        before: dict[str, Any] | None = (
-            {"is_workday": previous.is_workday, "name": previous.name} if previous else None
+    year_row = CalendarYear.objects.select_for_update().filter(year=day.year).first()
+    if year_row is None:
+        # A lone exception in a year without a schedule would be ignored (the year counts
+        # weekends only), so the year must be published first.
+        raise ServiceError(
+            _("There is no schedule for %(year)s yet: publish the year first.") % {"year": str(day.year)},
+            code=ErrorCode.YEAR_NOT_PUBLISHED,
+            field="day",
         )
-        row: CalendarDay | None = None
-        if is_workday == weekend_rule(day):
-            CalendarDay.objects.filter(day=day).delete()
-        else:
-            row, _created = CalendarDay.objects.update_or_create(
-                day=day,
-                defaults={"is_workday": is_workday, "name": name, "source": CalendarSource.MANUAL},
-            )
-        year_row.source, year_row.updated_by = CalendarSource.MANUAL, actor
-        year_row.save()
-        calendar_cache_clear_now_and_on_commit()
-        audit_record(
-            actor=actor,
-            action=AuditAction.DAY_SET,
-            target_type=CalendarDay._meta.label_lower,
-            target_id=day.isoformat(),
-            target_repr=str(row) if row is not None else day.isoformat(),
-            detail={
-                "day": day.isoformat(),
-                "is_workday": is_workday,
-                "name": name if row is not None else "",
-                "before": before,
-            },
+    previous = CalendarDay.objects.filter(day=day).first()
+    before: dict[str, Any] | None = (
+        {"is_workday": previous.is_workday, "name": previous.name} if previous else None
+    )
+    row: CalendarDay | None = None
+    if is_workday == weekend_rule(day):
+        CalendarDay.objects.filter(day=day).delete()
+    else:
+        row, _created = CalendarDay.objects.update_or_create(
+            day=day,
+            defaults={"is_workday": is_workday, "name": name, "source": CalendarSource.MANUAL},
         )
+    year_row.source, year_row.updated_by = CalendarSource.MANUAL, actor
+    year_row.save()
+    calendar_cache_clear_now_and_on_commit()
+    audit_record(
+        actor=actor,
+        action=AuditAction.DAY_SET,
+        target_type=CalendarDay._meta.label_lower,
+        target_id=day.isoformat(),
+        target_repr=str(row) if row is not None else day.isoformat(),
+        detail={
+            "day": day.isoformat(),
+            "is_workday": is_workday,
+            "name": name if row is not None else "",
+            "before": before,
+        },
+    )
     return row
 
 
@@ -186,6 +187,7 @@ class SeedOutcome:
     result: str  # "created", "updated", "unchanged" or "manual" (left alone)
 
 
+@write_steps
 def calendar_seed(*, years: list[int] | None = None, operator: str) -> list[SeedOutcome]:
     """(Re)load years from the chinese-calendar package; safe to run again and again.
 

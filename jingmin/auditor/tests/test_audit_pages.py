@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from conftest import PASSWORD, signed_in
 from jingmin.audit.models import AuditEntry
-from jingmin.audit.services import audit_record
+from jingmin.audit.services import audit_record, audit_seal
 from jingmin.org.codes import AuditAction
 
 
@@ -78,3 +78,13 @@ def test_nobody_can_edit_the_log_through_the_product(persona):
     before = AuditEntry.objects.count()
     assert client.post(reverse("audit:log"), {"action": "x"}).status_code in (200, 405)
     assert AuditEntry.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_the_audit_page_shows_rows_not_sealed_yet(persona):
+    audit_record(actor=None, actor_username="sealed-one", action=AuditAction.SIGNIN_FAIL)
+    audit_seal()
+    audit_record(actor=None, actor_username="waiting-one", action=AuditAction.SIGNIN_FAIL)
+    page = signed_in(persona.audrey).get(reverse("audit:log")).content.decode()
+    assert "waiting-one" in page and "sealed-one" in page
+    assert page.count(">尚未封存<") == 1

@@ -53,6 +53,10 @@ def test_every_known_back_edge_still_exists():
     assert [(a, b) for a, b in sorted(arch.KNOWN_BACK_EDGES) if b not in graph.get(a, set())] == []
 
 
+def test_every_public_write_of_a_services_module_is_a_write_service():
+    assert arch.unguarded_writes() == []
+
+
 def test_the_checkers_read_the_whole_project():
     packages = {source.package for source in arch.sources()}
     assert {"appeals", "ledger", "visits", "org", "core", "api", "portal", "open311", "field"} <= packages
@@ -244,4 +248,73 @@ def test_planted_error_codes_spelled_as_literals_are_reported(tmp_path):
         'jingmin/ledger/services.py:9: the error code "too_long" spelled out',
         'jingmin/ledger/services.py:10: the error code "not_found" spelled out',
         'jingmin/ledger/services.py:11: the error code "required" spelled out',
+    ]
+
+
+def test_planted_writes_outside_a_write_service_are_reported(tmp_path):
+    root = plant(
+        tmp_path,
+        {
+            "ledger/services.py": """
+                from django.db import transaction
+
+                from jingmin.audit.services import audit_record
+                from jingmin.core.writes import write_service, write_steps
+                from jingmin.visits import services as visits
+
+                def house_rename(house, name):
+                    house.name = name
+                    house.save()
+
+                def house_close(House, pk):
+                    House.objects.filter(pk=pk).update(closed=True)
+
+                def house_log(actor, house):
+                    audit_record(actor=actor, target=house)
+
+                def house_visit(actor, house):
+                    return visits.visit_record(actor=actor, household=house)
+
+                def house_merge(a, b):
+                    return _merge(a, b)
+
+                def _merge(a, b):
+                    with transaction.atomic(durable=True):
+                        return a, b
+
+                @write_service
+                def house_create(House, name):
+                    return House.objects.create(name=name)
+
+                @write_steps
+                def house_sweep(House):
+                    for house in House.objects.all():
+                        with transaction.atomic():
+                            house.save()
+
+                def house_label(house, extra):
+                    # A dict's update and a read are no writes.
+                    extra.update({"name": house.name})
+                    return extra
+            """,
+            "visits/services.py": """
+                from jingmin.core.writes import write_service
+
+                @write_service
+                def visit_record(*, actor, household):
+                    return household.visits.create(officer=actor)
+            """,
+            # The audit log's appends are the services' building block; the writes module is the
+            # one place that opens a durable transaction.
+            "audit/services.py": "def audit_record(*, actor, target):\n    target.save()\n",
+            "core/writes.py": "def run(transaction):\n    return transaction.atomic(durable=True)\n",
+        },
+    )
+    assert arch.unguarded_writes(root) == [
+        "jingmin/ledger/services.py:8: house_rename() writes but is no @write_service",
+        "jingmin/ledger/services.py:12: house_close() writes but is no @write_service",
+        "jingmin/ledger/services.py:15: house_log() writes but is no @write_service",
+        "jingmin/ledger/services.py:18: house_visit() writes but is no @write_service",
+        "jingmin/ledger/services.py:21: house_merge() writes but is no @write_service",
+        "jingmin/ledger/services.py:25: a durable transaction opened by hand, not by @write_service",
     ]

@@ -80,3 +80,26 @@ def test_a_sheet_written_without_a_dimension_is_read_whole(tmp_path):
     path = tmp_path / "streamed.xlsx"
     workbook.save(path)
     assert _our_rows(path, "人口", 200) == _openpyxl_rows(path, "人口")
+
+
+def test_a_sheet_declaring_entities_is_refused_as_damaged(persona, tmp_path):
+    """A DTD (the way to an entity that expands a billion times) has no place in a workbook."""
+    import zipfile
+
+    import pytest
+
+    from jingmin.ledger.excel import WorkbookError, read_workbook
+    from jingmin.ledger.tests.conftest import person_row, write_workbook
+
+    good = write_workbook(tmp_path / "good.xlsx", {"人口": [person_row()]})
+    bad = tmp_path / "entities.xlsx"
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(bad, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename.startswith("xl/worksheets/"):
+                data = data.replace(b"<worksheet", b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">]><worksheet', 1)
+            target.writestr(info, data)
+    with pytest.raises(WorkbookError) as error:
+        read_workbook(bad, unit=persona.bureau)
+    assert error.value.code == "damaged"
+    assert read_workbook(good, unit=persona.bureau).persons

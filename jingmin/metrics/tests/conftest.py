@@ -311,3 +311,17 @@ def station(persona: Personas, request: pytest.FixtureRequest) -> Station:
 
 def pct(text: str) -> Decimal:
     return Decimal(text)
+
+
+def signed_in_desktop_page(browser: Any, base: str, username: str) -> Any:
+    """A desktop page of Chromium in Chinese, signed in as `username` (the browser tests)."""
+    from conftest import PASSWORD
+    from jingmin.core.browser import DESKTOP
+
+    page = browser.new_context(viewport=DESKTOP, locale="zh-CN").new_page()
+    page.goto(f"{base}/signin/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("nav.mainnav", state="attached")
+    return page

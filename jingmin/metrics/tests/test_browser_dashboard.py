@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import PASSWORD
-from jingmin.core.browser import DESKTOP, chromium
-from jingmin.metrics.tests.conftest import build_station
+from jingmin.core.browser import chromium
+from jingmin.metrics.tests.conftest import build_station, signed_in_desktop_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,12 +20,7 @@ def _seeded(audit_guard_lifted, reference_data):
 def test_li_opens_a_stations_satisfaction_rate_and_sees_the_follow_ups_counted(live_server, persona):
     station = build_station(persona)
     with chromium() as browser:
-        page = browser.new_context(viewport=DESKTOP, locale="zh-CN").new_page()
-        page.goto(f"{live_server.url}/signin/")
-        page.fill("#id_username", "li")
-        page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_selector("nav.mainnav", state="attached")
+        page = signed_in_desktop_page(browser, live_server.url, "li")
 
         page.goto(f"{live_server.url}/metrics/?from=2026-03-01&to=2026-03-31")
         assert persona.bureau.name in page.inner_text("h1")

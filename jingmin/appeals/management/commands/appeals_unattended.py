@@ -11,11 +11,11 @@ import logging
 from typing import Any
 
 from django.core.management.base import BaseCommand
-from django.db import transaction
 from django.utils import timezone
 
 from jingmin.appeals import notifications
 from jingmin.appeals.attention import unattended
+from jingmin.core.writes import composing
 
 log = logging.getLogger("jingmin.appeals")
 
@@ -28,6 +28,6 @@ class Command(BaseCommand):
         for appeal in stranded:
             log.warning("appeal %s (%s) waits where no one can act", appeal.tracking_code, appeal.state)
             self.stdout.write(f"{appeal.tracking_code} {appeal.state} unit={appeal.unit_id}")
-        with transaction.atomic():
+        with composing():
             notified = notifications.unattended_alert(stranded, day=timezone.localdate().isoformat())
         self.stdout.write(f"{len(stranded)} appeals no one can act on; {notified} people alerted")

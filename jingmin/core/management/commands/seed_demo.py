@@ -2,12 +2,12 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
 from django.db.models import Count
 
 from jingmin.appeals.demo import DEFAULT_COUNTS, seed_appeals
 from jingmin.appeals.models import Appeal, AppealEvent, FollowUp, State
 from jingmin.cases.demo import seed_cases
+from jingmin.core.writes import composing
 from jingmin.disputes.demo import seed_disputes
 from jingmin.evaluation.demo import seed_evaluation
 from jingmin.ledger.demo import seed_ledger
@@ -56,7 +56,7 @@ class Command(BaseCommand):
             raise CommandError("--appeals cannot be negative")
         started = time.monotonic()
         # One transaction: a load that fails half-way leaves nothing that --if-empty would keep.
-        with transaction.atomic():
+        with composing():
             org = seed_org(seed=options["seed"], size=options["size"])
             loaded = seed_appeals(seed=options["seed"], org=org, count=count) if count else 0
             seed_routing()

@@ -3,9 +3,9 @@ import os
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
 
 from jingmin.core.errors import ServiceError
+from jingmin.core.writes import composing
 from jingmin.org.models import Unit, UnitKind
 from jingmin.org.roles import ADMIN_ROLES
 from jingmin.org.services import intake_desk_ensure, staff_create, unit_create
@@ -35,7 +35,7 @@ class Command(BaseCommand):
         else:
             password = getpass.getpass("Temporary password: ")
         try:
-            with transaction.atomic():
+            with composing():
                 bureau = Unit.objects.filter(kind=UnitKind.BUREAU, parent=None).first()
                 if bureau is None:
                     if not options["bureau"] or not options["code"]:
