@@ -175,7 +175,16 @@ def rows_of(appeals: Q) -> list[dict[str, Any]]:
 def facts_of(appeals: Q, *, windows: list[int] | None = None, ignoring: Sequence[int] = ()) -> Facts:
     """The facts of the appeals matching `appeals` (with `ignoring`, as if those appeals did not
     exist: what the roll-up held before they were registered)."""
-    rows = rows_of(appeals)
+    return _facts_of_rows(rows_of(appeals), windows=windows, ignoring=ignoring)
+
+
+def _facts_of_rows(
+    rows: list[dict[str, Any]],
+    *,
+    windows: list[int] | None = None,
+    ignoring: Sequence[int] = (),
+    follow_ups_read: bool = True,
+) -> Facts:
     out: Facts = Counter()
     if not rows:
         return out
@@ -186,17 +195,12 @@ def facts_of(appeals: Q, *, windows: list[int] | None = None, ignoring: Sequence
         flagged = Appeal.objects.filter(pk__in=ids).filter(repeat_q(window, ignoring=ignoring))
         for pk in flagged.values_list("pk", flat=True):
             repeats[pk].append(window)
-    answered = FollowUp.objects.filter(appeal_id__in=ids, answered_at__isnull=False)
-    for fu in answered.order_by().values(*_FOLLOW_UP_FIELDS):
-        follow_ups[fu["appeal_id"]].append(fu)
+    if follow_ups_read:
+        answered = FollowUp.objects.filter(appeal_id__in=ids, answered_at__isnull=False)
+        for fu in answered.order_by().values(*_FOLLOW_UP_FIELDS):
+            follow_ups[fu["appeal_id"]].append(fu)
     for row in rows:
-        out.update(
-            _facts(
-                row,
-                repeats[row["pk"]],
-                follow_ups[row["pk"]],
-            )
-        )
+        out.update(_facts(row, repeats[row["pk"]], follow_ups[row["pk"]]))
     return out
 
 
@@ -204,10 +208,9 @@ def appeal_facts(appeal_id: int) -> Facts:
     return facts_of(Q(pk=appeal_id))
 
 
-def later_repeats(appeal: Appeal) -> Q:
+def later_repeats(appeal: Appeal, longest_days: int) -> Q:
     """The appeals whose repeat flag this one may decide: of its category, from its citizen or
     address, received after it within the longest repeat window."""
-    longest = timedelta(days=max(rollup.repeat_windows()))
     same = Q(pk__in=[])
     if appeal.citizen_phone_hash:
         same |= Q(citizen_phone_hash=appeal.citizen_phone_hash)
@@ -215,25 +218,28 @@ def later_repeats(appeal: Appeal) -> Q:
         same |= Q(address=appeal.address)
     return (
         Q(category_id=appeal.category_id, received_at__gt=appeal.received_at)
-        & Q(received_at__lte=appeal.received_at + longest)
+        & Q(received_at__lte=appeal.received_at + timedelta(days=longest_days))
         & same
     )
 
 
 def appeals_registered(appeals: Sequence[Appeal]) -> None:
-    """New appeals: their own facts, and the repeat flags they give appeals received after them
-    (one registered up to 30 days late comes before appeals already counted): those appeals'
-    facts as they were without the new ones, and with them."""
+    """New appeals: their own facts (read from the instances just saved: a new appeal has no
+    follow-up yet), and the repeat flags they give appeals received after them (one registered
+    up to 30 days late comes before appeals already counted): those appeals' facts as they were
+    without the new ones, and with them."""
     ids = [a.pk for a in appeals]
     if not ids:
         return
-    rollup.apply(Counter(), facts_of(Q(pk__in=ids)))
+    windows = rollup.repeat_windows()
+    rows = [{name: getattr(a, name) for name in _FIELDS} for a in appeals]
+    rollup.apply(Counter(), _facts_of_rows(rows, windows=windows, follow_ups_read=False))
     later = Q(pk__in=[])
     for appeal in appeals:
-        later |= later_repeats(appeal)
+        later |= later_repeats(appeal, max(windows))
     later &= ~Q(pk__in=ids)
     if Appeal.objects.filter(later).exists():
-        rollup.apply(facts_of(later, ignoring=ids), facts_of(later))
+        rollup.apply(facts_of(later, windows=windows, ignoring=ids), facts_of(later, windows=windows))
 
 
 @tally_source(key="appeals", kinds=KINDS)
