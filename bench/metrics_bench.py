@@ -25,6 +25,7 @@ What it does:
 from __future__ import annotations
 
 import argparse
+import os
 import time
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -165,7 +166,9 @@ def figures(scale: str) -> Iterator[dict[str, Any]]:
     yield from measure(scale, runs=RUNS[scale], budget_s=BUDGET_S[scale])
 
 
-def measure(scale: str, *, runs: int, budget_s: float, only: str = "") -> Iterator[dict[str, Any]]:
+def measure(
+    scale: str, *, runs: int, budget_s: float, only: str = "", skip: str = ""
+) -> Iterator[dict[str, Any]]:
     import city as city_data
 
     city = city_data.ensure(scale)
@@ -176,7 +179,7 @@ def measure(scale: str, *, runs: int, budget_s: float, only: str = "") -> Iterat
     size = city.size_note()
     clients: dict[int, Any] = {}
     for label, who, url in cases(city):
-        if only and only not in label:
+        if (only and only not in label) or (skip and skip in label):
             continue
         client = clients.get(who.pk)
         if client is None:
@@ -205,12 +208,14 @@ def main() -> None:
         "--budget", type=float, default=90.0, help="seconds of requests a page at most (3 at least)"
     )
     parser.add_argument("--only", default="", help="pages whose label contains this")
+    parser.add_argument("--skip", default="", help="leave out the pages whose label contains this")
     args = parser.parse_args()
-    print("| page | p50 ms | p95 ms | max ms | runs | SQL queries |")
-    print("|---|---:|---:|---:|---:|---:|")
-    for f in measure(args.scale, runs=args.runs, budget_s=args.budget, only=args.only):
+    print("| page | p50 ms | p95 ms | max ms | runs | SQL queries | load |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for f in measure(args.scale, runs=args.runs, budget_s=args.budget, only=args.only, skip=args.skip):
         print(
-            f"| {f['name']} | {f['p50_ms']:.0f} | {f['p95_ms']:.0f} | {f['max_ms']:.0f} | {f['runs']} | {f['queries']} |",
+            f"| {f['name']} | {f['p50_ms']:.0f} | {f['p95_ms']:.0f} | {f['max_ms']:.0f} | {f['runs']} "
+            f"| {f['queries']} | {os.getloadavg()[0]:.1f} |",
             flush=True,
         )
 

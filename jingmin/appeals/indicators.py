@@ -12,15 +12,18 @@ which the citizen answered.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
-from datetime import timedelta
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jingmin.appeals.models import Appeal, FollowUp, ReviewOutcome, State
+from jingmin.appeals import tallies
+from jingmin.appeals.models import Appeal, Category, FollowUp, ReviewOutcome, State
 from jingmin.metrics.registry import (
     LOCAL_TZ,
     Context,
@@ -35,11 +38,13 @@ from jingmin.metrics.registry import (
     exclusion_label,
     indicator,
     measure_of,
+    month_key,
     rating_source,
     register_exclusion,
     register_record_type,
     weight_note,
 )
+from jingmin.metrics.rollup import judged_on, read, use_rollup
 
 register_exclusion("pending_review", _("Dissatisfied answer awaiting the reasonableness review"))
 register_exclusion("unreasonable", _("Unreasonable complaint after review"))
@@ -91,6 +96,129 @@ def _appeals(ctx: Context, *, denominator: Q, numerator: Q, sum_field: str = "")
     )
 
 
+# --- the count path: the roll-ups (`jingmin/appeals/tallies.py`) -----------------------------
+
+Weigh = Callable[[dict[str, Any]], tuple[int, int]]
+
+
+def _tallied(ctx: Context) -> list[dict[str, Any]]:
+    """The period's appeal tallies in the scope, read once per computation, with the running
+    clocks due today judged live (their deadline before now or not)."""
+
+    def make() -> list[dict[str, Any]]:
+        rows = read(ctx, tallies.KINDS)
+        return rows + _due_today(ctx)
+
+    rows: list[dict[str, Any]] = ctx.cached("tally:appeals", make)
+    return rows
+
+
+def _due_today(ctx: Context) -> list[dict[str, Any]]:
+    """A clock running out today is judged as of now: the few appeals of the period (in a trend,
+    of the month holding today) with such a clock, read from the records. Each comes back as a
+    row "judged" (its deadline has passed)."""
+    now = timezone.now()
+    today = now.astimezone(LOCAL_TZ).date()
+    period = next((m for m in ctx.months if m.start <= today <= m.end), None) if ctx.months else ctx.period
+    if period is None or not period.start <= today <= period.end:
+        return []
+    first = datetime.combine(today, datetime.min.time(), tzinfo=LOCAL_TZ) - timedelta(microseconds=1)
+    last = first + timedelta(days=1)
+    running = Q(pk__in=[])
+    for _kind, deadline_field, done_field in tallies.CLOCKS:
+        running |= Q(
+            **{f"{done_field}__isnull": True, f"{deadline_field}__gte": first, f"{deadline_field}__lt": last}
+        )
+    appeals = received(ctx).filter(running, received_at__range=period.bounds)
+    group = month_key(period) if ctx.months else None
+    out = []
+    for row in tallies.rows_of(Q(pk__in=appeals.values("pk"))):
+        for kind, status, deadline in tallies.clock_statuses(row):
+            if status == "open" and deadline is not None and judged_on(deadline) == today and deadline < now:
+                out.append(
+                    {
+                        "kind": kind,
+                        "part": "judged",
+                        "excluded_by": tallies.appeal_exclusion(row["state"]),
+                        "due": tallies.NO_DUE,
+                        "group": group if group is not None else (row["unit_path"] if ctx.grouped else ""),
+                        "total": 1,
+                    }
+                )
+    return out
+
+
+def _judged_by(ctx: Context) -> Callable[[dict[str, Any]], bool]:
+    """Whether a row's running clock, judged on its day, is judged by the period's end (in a
+    trend, by the end of the row's month); for a period holding today, by now: the days before
+    today (today's are the live rows)."""
+    today = timezone.now().astimezone(LOCAL_TZ).date()
+    ends = {month_key(m): m.end for m in ctx.months}
+
+    def judged(row: dict[str, Any]) -> bool:
+        end = ends.get(row["group"], ctx.period.end) if ctx.months else ctx.period.end
+        return bool(row["due"] <= end) if end < today else bool(row["due"] < today)
+
+    return judged
+
+
+def _tally_measure(ctx: Context, rows: list[dict[str, Any]], weigh: Weigh, *, count: bool = False) -> Measure:
+    """Add up (numerator, denominator) of each row, by police district when grouped."""
+    by_path: dict[str, list[int]] = {}
+    for row in rows:
+        num, den = weigh(row)
+        if num or den:
+            sums = by_path.setdefault(row["group"], [0, 0])
+            sums[0] += num
+            sums[1] += den
+
+    def measure(num: int, den: int) -> Measure:
+        return Measure(numerator=Decimal(num), denominator=None if count else den)
+
+    m = measure(sum(v[0] for v in by_path.values()), sum(v[1] for v in by_path.values()))
+    if ctx.grouped:
+        m.groups = {path: measure(*v) for path, v in by_path.items()}
+    return m
+
+
+def _appeal_tallies(ctx: Context, weigh: Weigh, *, count: bool = False) -> Measure:
+    """A measure of the appeals received: rows whose appeal an exclusion switched on leaves out
+    count in neither part."""
+    excludes = ctx.settings.excludes
+
+    def counted(row: dict[str, Any]) -> tuple[int, int]:
+        if row["excluded_by"] and row["excluded_by"] in excludes:
+            return 0, 0
+        return weigh(row)
+
+    return _tally_measure(ctx, _tallied(ctx), counted, count=count)
+
+
+def _clock_tallies(ctx: Context, kind: str) -> Measure:
+    judged = _judged_by(ctx)
+
+    def weigh(row: dict[str, Any]) -> tuple[int, int]:
+        if row["kind"] != kind:
+            return 0, 0
+        n = row["total"]
+        if row["part"] == "kept":
+            return n, n
+        if row["part"] in ("missed", "judged") or (row["part"] == "open" and judged(row)):
+            return 0, n
+        return 0, 0
+
+    return _appeal_tallies(ctx, weigh)
+
+
+def _follow_up_excluded(ctx: Context, reasons: str, *, first_only: bool = False) -> bool:
+    """Whether an exclusion switched on applies to a follow-up (the satisfaction rate asks only
+    the first reason, as `follow_up_exclusion` names it)."""
+    found = [r for r in reasons.split(",") if r]
+    if first_only:
+        found = found[:1]
+    return any(r in ctx.settings.excludes for r in found)
+
+
 def _judged(ctx: Context, deadline: str, done: str) -> Q:
     """The clock `deadline` ran and has stopped (`done` set) or run out by the period's end."""
     return Q(**{f"{deadline}__isnull": False}) & (
@@ -111,6 +239,8 @@ def _kept(deadline: str, done: str) -> Q:
     order=10,
 )
 def response(ctx: Context) -> Measure:
+    if use_rollup(ctx):
+        return _clock_tallies(ctx, "clock_response")
     no_contact_clock = Q(contact_by__isnull=True)
     return _appeals(
         ctx,
@@ -129,6 +259,8 @@ def response(ctx: Context) -> Measure:
     order=40,
 )
 def on_time_sign(ctx: Context) -> Measure:
+    if use_rollup(ctx):
+        return _clock_tallies(ctx, "clock_sign")
     return _appeals(
         ctx, denominator=_judged(ctx, "sign_by", "signed_at"), numerator=_kept("sign_by", "signed_at")
     )
@@ -143,6 +275,8 @@ def on_time_sign(ctx: Context) -> Measure:
     order=50,
 )
 def first_contact(ctx: Context) -> Measure:
+    if use_rollup(ctx):
+        return _clock_tallies(ctx, "clock_contact")
     return _appeals(
         ctx,
         denominator=_judged(ctx, "contact_by", "contacted_at"),
@@ -159,6 +293,8 @@ def first_contact(ctx: Context) -> Measure:
     order=60,
 )
 def on_time_conclusion(ctx: Context) -> Measure:
+    if use_rollup(ctx):
+        return _clock_tallies(ctx, "clock_conclude")
     return _appeals(
         ctx,
         denominator=_judged(ctx, "conclude_by", "concluded_at"),
@@ -176,23 +312,22 @@ def on_time_conclusion(ctx: Context) -> Measure:
     higher_is_better=False,
 )
 def handoffs(ctx: Context) -> Measure:
+    if use_rollup(ctx):
+        return _appeal_tallies(
+            ctx,
+            lambda r: (
+                (r["total"], 0)
+                if r["kind"] == "handoffs"
+                else (0, r["total"] if r["kind"] == "appeals" else 0)
+            ),
+        )
     return _appeals(ctx, denominator=Q(), numerator=Q(), sum_field="handoffs")
 
 
 def repeat_condition(ctx: Context) -> Q:
     """An earlier appeal of the same category from the same citizen (phone) or address, within the
     window of the settings (30 days by default) before this one was received."""
-    window = timedelta(days=ctx.settings.repeat_window_days)
-    earlier = Appeal.objects.filter(
-        category_id=OuterRef("category_id"),
-        received_at__lt=OuterRef("received_at"),
-        received_at__gte=OuterRef("received_at") - window,
-    )
-    same_citizen = earlier.filter(citizen_phone_hash=OuterRef("citizen_phone_hash")).exclude(
-        citizen_phone_hash=""
-    )
-    same_address = earlier.filter(address=OuterRef("address")).exclude(address="")
-    return Q(Exists(same_citizen)) | Q(Exists(same_address))
+    return tallies.repeat_q(ctx.settings.repeat_window_days)
 
 
 @indicator(
@@ -208,6 +343,15 @@ def repeat_condition(ctx: Context) -> Q:
     higher_is_better=False,
 )
 def repeat(ctx: Context) -> Measure:
+    if use_rollup(ctx):
+        window = str(ctx.settings.repeat_window_days)
+
+        def weigh(r: dict[str, Any]) -> tuple[int, int]:
+            if r["kind"] == "repeat" and r["part"] == window:
+                return r["total"], 0
+            return 0, r["total"] if r["kind"] == "appeals" else 0
+
+        return _appeal_tallies(ctx, weigh)
     return _appeals(ctx, denominator=Q(), numerator=repeat_condition(ctx))
 
 
@@ -221,6 +365,10 @@ def repeat(ctx: Context) -> Measure:
     per_residents=True,
 )
 def appeals(ctx: Context) -> Measure:
+    if use_rollup(ctx):
+        return _appeal_tallies(
+            ctx, lambda r: (r["total"], 0) if r["kind"] == "appeals" else (0, 0), count=True
+        )
     m = _appeals(ctx, denominator=Q(), numerator=Q())
     m.denominator = None
     return m
@@ -235,6 +383,14 @@ def appeals(ctx: Context) -> Measure:
     order=20,
 )
 def resolution(ctx: Context) -> Measure:
+    if use_rollup(ctx):
+
+        def weigh(r: dict[str, Any]) -> tuple[int, int]:
+            if r["kind"] != "resolution" or _follow_up_excluded(ctx, r["excluded_by"]):
+                return 0, 0
+            return (r["total"] if r["part"] == "1" else 0), r["total"]
+
+        return _tally_measure(ctx, _tallied(ctx), weigh)
     return measure_of(
         ctx,
         answered_follow_ups(ctx),
@@ -261,6 +417,13 @@ def follow_up_exclusion(review: str, state: str) -> str:
 
 
 def follow_up_counts(ctx: Context) -> dict[tuple[int | str, str, str], int]:
+    if use_rollup(ctx):
+        tallied: Counter[tuple[int | str, str, str]] = Counter()
+        for r in _tallied(ctx):
+            if r["kind"] == "satisfaction":
+                first = r["excluded_by"].split(",")[0]
+                tallied[(int(r["part"]), first, r["group"])] += r["total"]
+        return dict(tallied)
     # By unit path, or in a trend by the month of the answer (`Context.group_of`).
     rows = (
         answered_follow_ups(ctx)
@@ -380,6 +543,20 @@ def _top(ctx: Context, field: str) -> dict[str, int]:
 
 @breakdown(key="categories", label=_("Categories"))
 def by_category(ctx: Context) -> dict[str, int]:
+    if use_rollup(ctx):
+        counted: Counter[int] = Counter()
+        # The appeals' tallies when this computation read them; else the categories' alone (the
+        # hot issues of the period before, which shows nothing else).
+        rows = ctx.memo["tally:appeals"] if "tally:appeals" in ctx.memo else read(ctx, ("category",))
+        for r in rows:
+            if r["kind"] == "category" and r["excluded_by"] != "merged":
+                counted[int(r["part"])] += r["total"]
+        names = dict(Category.objects.filter(pk__in=list(counted)).values_list("pk", "name"))
+        by_name: Counter[str] = Counter()
+        for pk, n in counted.items():
+            if n and names.get(pk):
+                by_name[names[pk]] += n
+        return dict(by_name.most_common(200))
     return _top(ctx, "category__name")
 
 

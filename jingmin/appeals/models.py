@@ -331,6 +331,23 @@ class Appeal(models.Model):
                 fields=["category", "citizen_phone_hash", "received_at"], name="appeal_repeat_citizen"
             ),
             models.Index(fields=["category", "address", "received_at"], name="appeal_repeat_address"),
+            # The indicators judge a clock that runs out today live (`indicators._due_today`): the
+            # running clocks by deadline, a small index each beside the million that stopped.
+            models.Index(
+                fields=["sign_by"],
+                condition=Q(signed_at__isnull=True, sign_by__isnull=False),
+                name="appeal_sign_running",
+            ),
+            models.Index(
+                fields=["contact_by"],
+                condition=Q(contacted_at__isnull=True, contact_by__isnull=False),
+                name="appeal_contact_running",
+            ),
+            models.Index(
+                fields=["conclude_by"],
+                condition=Q(concluded_at__isnull=True, conclude_by__isnull=False),
+                name="appeal_conclude_running",
+            ),
         ]
         constraints = [
             # A clock runs only while the bureau owes the citizen something (clocks.running).

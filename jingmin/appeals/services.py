@@ -23,7 +23,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jingmin.appeals import clocks, notifications, urgency
+from jingmin.appeals import clocks, notifications, tallies, urgency
 from jingmin.appeals.codes import AuditAction, ErrorCode, step_action
 from jingmin.appeals.models import (
     OPEN_STATES,
@@ -60,6 +60,7 @@ from jingmin.core.errors import ServiceError
 from jingmin.core.search import index_text
 from jingmin.core.uploads import CheckedUpload, check_upload, store_upload
 from jingmin.core.writes import write_service, write_steps
+from jingmin.metrics import rollup
 from jingmin.org.models import Unit, UnitKind, User
 from jingmin.org.roles import Cap, can
 from jingmin.org.scope import Scope, scope_tokens
@@ -266,6 +267,7 @@ def appeal_register(
         with transaction.atomic():
             appeal = _new_appeal(fields, actor, intake_unit, submission_key, now)
             appeal.save(force_insert=True)
+            tallies.appeals_registered([appeal])
             event = _registered_event(appeal, actor, now)
             event.save(force_insert=True)
             for checked in checked_files:
@@ -433,6 +435,7 @@ def _register_set_wise(
     if not new:
         return outcomes
     Appeal.objects.bulk_create(new)
+    tallies.appeals_registered(new)
     AppealEvent.objects.bulk_create([_registered_event(a, actor, a.created_at) for a in new])
     # Early warning reads every new appeal once it is committed (one task for the batch).
     hooks.written_many("appeal", [appeal.pk for appeal in new])
@@ -574,6 +577,9 @@ def _apply(
             guard(appeal)
         before_state = appeal.state
         before_clocks = (appeal.sign_by, appeal.contact_by, appeal.conclude_by)
+        # What the appeal counts for in the roll-ups, read under its lock: the step's change is
+        # added to them in this transaction.
+        before_facts = tallies.appeal_facts(appeal.pk)
         step = _Step(appeal=appeal, actor=actor, now=timezone.now(), data={})
         if change is not None:
             change(step)
@@ -595,6 +601,7 @@ def _apply(
         )
         for fn in step.after or []:
             fn(event)
+        rollup.apply(before_facts, tallies.appeal_facts(appeal.pk))
         audit_record(
             actor=actor,
             actor_username="" if actor is not None else "citizen",

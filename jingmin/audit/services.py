@@ -84,21 +84,25 @@ def audit_append(entries: Sequence[dict[str, Any]]) -> list[AuditEntry]:
     # No savepoint of its own: an audit row that cannot be written must undo the whole change it
     # records, never leave it committed unaudited.
     rows = AuditEntry.objects.bulk_create([AuditEntry(**content) for content in entries])
-    _seal_after_commit()
+    _queue_seal()
     return rows
 
 
-def _seal_after_commit() -> None:
+def _queue_seal() -> None:
     # Once per transaction: a callback already queued where no savepoint can drop it will seal
     # these rows too. (Django keeps each callback with the savepoints open when it was queued.)
     connection = transaction.get_connection()
     open_now = set(connection.savepoint_ids)
-    if any(func is _seal_soon and sids <= open_now for sids, func, _robust in connection.run_on_commit):
+    if any(
+        func is seal_after_commit and sids <= open_now for sids, func, _robust in connection.run_on_commit
+    ):
         return
-    transaction.on_commit(_seal_soon, robust=True)
+    transaction.on_commit(seal_after_commit, robust=True)
 
 
-def _seal_soon() -> None:
+def seal_after_commit() -> None:
+    """What every writing transaction runs once after its commit (tests that count a request's
+    callbacks after commit tell it apart by this name)."""
     # Never waits: if the head is taken, another transaction is sealing, and what it misses the
     # next sealer takes. A failure here is logged (robust) and leaves the rows to the sweep: the
     # writer's change is committed and its row with it.

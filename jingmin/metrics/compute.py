@@ -78,8 +78,10 @@ def context(
     detail: bool = False,
     grouped: bool = False,
     memo: Memo | None = None,
+    fresh: bool = False,
 ) -> Context:
-    """The context of a computation; with `memo`, the same one for the same question in a request."""
+    """The context of a computation; with `memo`, the same one for the same question in a request.
+    With `fresh`, counted from the records even where the roll-ups hold the counts."""
     if memo is None:
         return Context(
             scope=scope,
@@ -88,8 +90,9 @@ def context(
             officer_id=officer_id,
             detail=detail,
             grouped=grouped,
+            fresh=fresh,
         )
-    key = (scope, period, officer_id, detail, grouped)
+    key = (scope, period, officer_id, detail, grouped, fresh)
     if key not in memo.contexts:
         memo.contexts[key] = Context(
             scope=scope,
@@ -98,6 +101,7 @@ def context(
             officer_id=officer_id,
             detail=detail,
             grouped=grouped,
+            fresh=fresh,
         )
     return memo.contexts[key]
 
@@ -130,8 +134,9 @@ def figures(
     keys: Iterable[str] | None = None,
     detail: bool = False,
     memo: Memo | None = None,
+    fresh: bool = False,
 ) -> list[Figure]:
-    ctx = context(scope=scope, period=period, officer_id=officer_id, detail=detail, memo=memo)
+    ctx = context(scope=scope, period=period, officer_id=officer_id, detail=detail, memo=memo, fresh=fresh)
     wanted = set(keys) if keys is not None else None
     chosen = [
         i
@@ -182,6 +187,7 @@ def figures_by_unit(
     period: Period,
     keys: Iterable[str] | None = None,
     memo: Memo | None = None,
+    fresh: bool = False,
 ) -> dict[int, list[Figure]]:
     """The figures of many units under `top` at once: each indicator is computed once over the
     whole scope grouped by the unit path of its records, and the groups are added up per unit
@@ -189,7 +195,7 @@ def figures_by_unit(
     unit; a composite is made per unit from its added-up parts."""
     from jingmin.metrics.indicators import composite_of
 
-    ctx = context(scope=Scope.under(top), period=period, grouped=True, memo=memo)
+    ctx = context(scope=Scope.under(top), period=period, grouped=True, memo=memo, fresh=fresh)
     wanted = set(keys) if keys is not None else None
     chosen = [i for i in registry.indicators() if wanted is None or i.key in wanted]
     scopes = {u.pk: Scope.under(u) for u in units}
@@ -199,9 +205,9 @@ def figures_by_unit(
         m: Measure = ctx.cached(f"measure:{ind.key}", lambda: ind.compute(ctx))
         if m.groups is None:
             for u in units:
-                per_unit[u.pk][ind.key] = figure(
-                    scope=scopes[u.pk], period=period, key=ind.key, memo=memo
-                ).measure
+                per_unit[u.pk][ind.key] = figures(
+                    scope=scopes[u.pk], period=period, keys=[ind.key], memo=memo, fresh=fresh
+                )[0].measure
             return
         numerators = dict.fromkeys(per_unit, Decimal(0))
         denominators = dict.fromkeys(per_unit, 0)

@@ -55,3 +55,55 @@ class IndicatorSettings(models.Model):
 
     def __str__(self) -> str:
         return f"v{self.version} ({self.effective_from:%Y-%m-%d})"
+
+
+class Tally(models.Model):
+    """One count of a roll-up (`jingmin/metrics/rollup.py`): how many records of a `kind` (appeals
+    received, a clock kept, a follow-up's score ...) fell on a day, a month or a year (`grain`,
+    `day` the first day) in a police district, with the `part` the indicator splits them by, the
+    exclusion that may leave them out and, for a clock still running, the day its deadline is
+    judged. Day rows also carry the officer (0: none); month and year rows are every officer's."""
+
+    kind = models.CharField(max_length=24)
+    grain = models.CharField(max_length=1)
+    day = models.DateField()
+    unit_path = models.CharField(max_length=255)
+    officer_id = models.IntegerField(default=0)
+    part = models.CharField(max_length=40, blank=True, default="")
+    excluded_by = models.CharField(max_length=64, blank=True, default="")
+    due = models.DateField()
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "grain", "day", "unit_path", "officer_id", "part", "excluded_by", "due"],
+                name="metrics_tally_key",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["grain", "day", "unit_path"],
+                opclasses=["varchar_ops", "date_ops", "varchar_pattern_ops"],
+                name="metrics_tally_period",
+            ),
+            models.Index(
+                fields=["officer_id", "day"],
+                condition=models.Q(grain="d") & ~models.Q(officer_id=0),
+                name="metrics_tally_officer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.grain} {self.day} {self.unit_path} {self.part} = {self.n}"
+
+
+class RollupState(models.Model):
+    """Whether the roll-ups are built (by `metrics_rollup --rebuild` or a settings change): until
+    then every figure is counted from the records."""
+
+    built_at = models.DateTimeField(null=True, blank=True)
+    seconds = models.FloatField(default=0)
+
+    def __str__(self) -> str:
+        return f"roll-ups built at {self.built_at}"

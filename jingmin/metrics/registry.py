@@ -187,6 +187,8 @@ class Context:
     # adds them up per unit. One grouped query instead of one per unit; an indicator that ignores
     # this is computed unit by unit instead.
     grouped: bool = False
+    # Count from the records even where a roll-up holds the counts (`metrics_rollup --verify`).
+    fresh: bool = False
     # Set by the trend, with `grouped`: the calendar months `period` is made of. A measure that
     # can (`measure_of` given its `period_field`) then carries `groups` by month (`month_key`)
     # instead of by unit path, each exactly the month's own figure: one grouped query for twelve

@@ -10,15 +10,17 @@ import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from jingmin.audit.services import audit_record
 from jingmin.core.errors import ServiceError
 from jingmin.core.writes import write_service
-from jingmin.metrics import registry
+from jingmin.metrics import registry, rollup
 from jingmin.metrics.codes import AuditAction, ErrorCode
 from jingmin.metrics.models import IndicatorSettings
+from jingmin.metrics.tasks import metrics_rollup_rebuild
 from jingmin.org.models import User
 from jingmin.org.roles import Cap, can
 
@@ -85,6 +87,10 @@ def settings_change(
             "excludes": sorted(set(excludes)),
         },
     )
+    if rollup.ready():
+        # A new repeat window changes what the roll-ups hold: they are counted afresh (the worker,
+        # once this version is committed); everything else is chosen when read.
+        transaction.on_commit(metrics_rollup_rebuild.enqueue)
     return row
 
 

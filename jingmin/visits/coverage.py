@@ -20,7 +20,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
 from django.contrib.postgres.aggregates import ArrayAgg
@@ -258,10 +257,6 @@ def position_fields() -> tuple[Coalesce, Coalesce]:
     return Coalesce(*lat), Coalesce(*lng)
 
 
-def _number(value: Decimal | float | None) -> float | None:
-    return float(value) if value is not None else None
-
-
 # At most this many households not yet visited are listed with each place on the map.
 PLACE_LIST = 8
 
@@ -279,7 +274,14 @@ def map_data(*, actor: User, unit: Unit, now: datetime | None = None) -> dict[st
     require(actor, Cap.LEDGER_VIEW)
     now = now or timezone.now()
     districts = list(districts_under(unit).values_list("pk", flat=True))
-    by_district = coverage_by_district(districts, now=now)
+    places: list[list[Any]] = []
+    if unit.kind == UnitKind.DISTRICT:
+        # The pass that groups the district's households by place counts them too: counting
+        # them again for the district's figure was a second pass over the same rows.
+        places, counted = _places(actor, unit, now)
+        by_district = {unit.pk: counted} if unit.pk in districts else {}
+    else:
+        by_district = coverage_by_district(districts, now=now)
     total = sum(by_district.values(), NONE)
     outlines = DistrictOutline.objects.filter(district__in=districts).values_list(
         "district_id", "district__name", "geometry"
@@ -298,9 +300,6 @@ def map_data(*, actor: User, unit: Unit, now: datetime | None = None) -> dict[st
         }
         for district_id, name, geometry in outlines
     ]
-    places: list[list[Any]] = []
-    if unit.kind == UnitKind.DISTRICT:
-        places = _places(actor, unit, now)
     return {
         "unit": {"id": unit.pk, "name": unit.name, "kind": unit.kind},
         "coverage": {"total": total.total, "covered": total.covered, "percent": total.percent},
@@ -315,50 +314,45 @@ class _First(Func):
     template = f"(%(expressions)s)[1:{PLACE_LIST}]"
 
 
-def _places(actor: User, district: Unit, now: datetime) -> list[list[Any]]:
-    """The district's located households grouped by position, with those not yet visited."""
+def _places(actor: User, district: Unit, now: datetime) -> tuple[list[list[Any]], Coverage]:
+    """The district's located households grouped by position, with those not yet visited, and
+    the district's coverage (all its households, located or not), counted in the same pass."""
     start = months_before(now, current_months([district.pk])[district.pk])
     lat, lng = position_fields()
-    located = (
-        households_in_scope(actor)
-        .filter(district=district)
-        .annotate(lat=lat, lng=lng)
-        .filter(lat__isnull=False, lng__isnull=False)
-    )
+    households = households_in_scope(actor).filter(district=district).annotate(lat=lat, lng=lng)
+    located = Q(lat__isnull=False, lng__isnull=False)
     visited = Q(visit_cover__visited_at__gte=start)
+    # Households without a position fall into groups of their own, counted and not shown.
     counts = (
-        located.values("lat", "lng")
+        households.values("lat", "lng")
         .annotate(total=Count("pk"), covered=Count("pk", filter=visited))
         .order_by("lat", "lng")
     )
+    places: list[list[Any]] = []
+    total = covered = 0
     if connection.vendor == "postgresql":
         # One pass over the district: each place's first households not yet visited are
         # aggregated with its counts (two arrays in the same order, cut to PLACE_LIST).
         first: dict[str, Any] = {
-            "filter": ~visited,
+            "filter": ~visited & located,
             "order_by": (F("visit_cover__visited_at").asc(nulls_first=True), F("pk").asc()),
         }
         label = Concat("house__address__full_name", Value(" "), "number", output_field=CharField())
         rows = counts.annotate(
             waiting_ids=_First(ArrayAgg("pk", **first)), waiting_labels=_First(ArrayAgg(label, **first))
-        )
-        return [
-            [
-                _number(row["lat"]),
-                _number(row["lng"]),
-                row["total"],
-                row["covered"],
-                [
-                    [pk, text.strip()]
-                    for pk, text in zip(row["waiting_ids"] or [], row["waiting_labels"] or [], strict=True)
-                ],
-            ]
-            for row in rows
-        ]
+        ).values_list("lat", "lng", "total", "covered", "waiting_ids", "waiting_labels")
+        for lat_, lng_, n, done, ids, labels in rows:
+            total += n
+            covered += done
+            if lat_ is not None and lng_ is not None:
+                waiting = [[pk, text.strip()] for pk, text in zip(ids or (), labels or (), strict=True)]
+                places.append([float(lat_), float(lng_), n, done, waiting])
+        return places, Coverage(total, covered)
     # SQLite: the counts, then the first households not yet visited of every place, ranked.
-    waiting: dict[tuple[Any, Any], list[list[Any]]] = defaultdict(list)
-    listed = (
-        located.filter(Q(visit_cover__visited_at__lt=start) | Q(visit_cover__isnull=True))
+    listed: dict[tuple[Any, Any], list[list[Any]]] = defaultdict(list)
+    ranked = (
+        households.filter(located)
+        .filter(Q(visit_cover__visited_at__lt=start) | Q(visit_cover__isnull=True))
         .annotate(
             rank=Window(
                 RowNumber(),
@@ -370,18 +364,22 @@ def _places(actor: User, district: Unit, now: datetime) -> list[list[Any]]:
         .order_by("rank")
         .values_list("lat", "lng", "pk", "house__address__full_name", "number")
     )
-    for lat_, lng_, pk, full_name, number in listed:
-        waiting[lat_, lng_].append([pk, f"{full_name} {number}".strip()])
-    return [
-        [
-            _number(row["lat"]),
-            _number(row["lng"]),
-            row["total"],
-            row["covered"],
-            waiting.get((row["lat"], row["lng"]), []),
-        ]
-        for row in counts
-    ]
+    for lat_, lng_, pk, full_name, number in ranked:
+        listed[lat_, lng_].append([pk, f"{full_name} {number}".strip()])
+    for row in counts:
+        total += row["total"]
+        covered += row["covered"]
+        if row["lat"] is not None and row["lng"] is not None:
+            places.append(
+                [
+                    float(row["lat"]),
+                    float(row["lng"]),
+                    row["total"],
+                    row["covered"],
+                    listed[row["lat"], row["lng"]],
+                ]
+            )
+    return places, Coverage(total, covered)
 
 
 def mask_name(name: str) -> str:

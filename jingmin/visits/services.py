@@ -7,6 +7,7 @@ rows in one transaction, appends the visit's event and writes the audit row last
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -32,9 +33,11 @@ from jingmin.core.uploads import check_upload, store_upload
 from jingmin.core.writes import write_service
 from jingmin.ledger import selectors as ledger
 from jingmin.ledger.models import Household, Organisation, Person
+from jingmin.metrics import rollup
 from jingmin.org.models import Unit, UnitKind, User
 from jingmin.org.roles import Cap, can
 from jingmin.org.scope import Scope
+from jingmin.visits import tallies
 from jingmin.visits.codes import AuditAction
 from jingmin.visits.coverage import counting_visits
 from jingmin.visits.models import (
@@ -404,6 +407,7 @@ def visit_record(
             )
             if visit.household_id is not None and not visit.restricted:
                 _cover_raise(visit.household_id, visit.visited_at)
+            rollup.apply(Counter(), tallies.visit_facts(visit.pk))
             for item in items:
                 item.visit = visit
                 item.created_at = now
@@ -550,8 +554,10 @@ def visit_amend(
     for checked_photo in checked_photos:
         _store_photo(visit, amendment, checked_photo, actor, now)
     if withdraw:
+        before = tallies.visit_facts(visit.pk)
         visit.withdrawn = True
         visit.save(update_fields=["withdrawn"])
+        rollup.apply(before, tallies.visit_facts(visit.pk))
         if visit.household_id is not None:
             _cover_recompute(visit.household_id)
     detail = {

@@ -487,7 +487,9 @@ def coverage_map(request: StaffRequest) -> JsonResponse:
     data = coverage.map_data(actor=actor, unit=unit)
     if can(actor, Cap.VISIT_RECORD) and unit.kind == UnitKind.DISTRICT:
         data["record_url"] = reverse("visits:record")
-    response = JsonResponse(data)
+    # Compact: a district's map is a thousand or two places, each with addresses in Chinese,
+    # which the default escaping would send six bytes a character.
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "separators": (",", ":")})
     response["Cache-Control"] = "private, no-store"
     return response
 

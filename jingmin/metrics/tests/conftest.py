@@ -37,11 +37,12 @@ from typing import Any
 import pytest
 
 from conftest import Personas
-from jingmin.appeals import services
+from jingmin.appeals import services, tallies
 from jingmin.appeals.clocks import ALERT_FIELDS
 from jingmin.appeals.models import Appeal, Category, FollowUp, State
 from jingmin.appeals.tests.conftest import appeal_input
 from jingmin.ledger.models import AddressKind, Household, Person
+from jingmin.metrics import rollup
 from jingmin.metrics.registry import LOCAL_TZ, Period
 from jingmin.visits.models import Visit
 from jingmin.visits.tests.conftest import _address, make_household
@@ -104,7 +105,10 @@ def _clocks(*, sign: str = "", contact: str = "", conclude: str = "", at: dt.dat
 def _follow_up(
     appeal: Appeal, *, answered: dt.datetime, resolved: bool, score: int, review: str = ""
 ) -> FollowUp:
-    return FollowUp.objects.create(
+    """An answered follow-up, written straight to its table and added to the roll-ups as the
+    services add one (its appeal's facts before and after)."""
+    before = tallies.appeal_facts(appeal.pk)
+    row = FollowUp.objects.create(
         appeal=appeal,
         due_at=answered,
         token_hash=f"metrics-test-{next(_tokens)}",
@@ -115,6 +119,8 @@ def _follow_up(
         satisfaction=score,
         review=review,
     )
+    rollup.apply(before, tallies.appeal_facts(appeal.pk))
+    return row
 
 
 def build_station(p: Personas) -> Station:
@@ -293,9 +299,14 @@ def _home_figures_not_cached(settings):
     settings.METRICS_HOME_CACHE_SECONDS = 0
 
 
-@pytest.fixture
-def station(persona: Personas) -> Station:
-    return build_station(persona)
+@pytest.fixture(params=["records", "roll-ups"])
+def station(persona: Personas, request: pytest.FixtureRequest) -> Station:
+    """The station, its figures counted from the records and (the second run of each test) from
+    the roll-ups, built from the tables the station was written to."""
+    built = build_station(persona)
+    if request.param == "roll-ups":
+        rollup.rebuild()
+    return built
 
 
 def pct(text: str) -> Decimal:
