@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 from jingmin.audit.services import audit_record
 from jingmin.core.codes import CommonError
 from jingmin.core.errors import ServiceError
+from jingmin.core.writes import write_service, write_steps
 from jingmin.ledger.codes import AuditAction, ErrorCode
 from jingmin.ledger.excel import ParsedWorkbook, Rejection, WorkbookError, read_workbook, write_report
 from jingmin.ledger.importer import ImportResult, ImportRolledBack, import_apply
@@ -50,6 +51,7 @@ def _rejections(rejected: list[Rejection]) -> list[dict[str, object]]:
     return [r.as_dict() for r in rejected[: settings.LEDGER_IMPORT_REJECTED_SHOWN]]
 
 
+@write_steps
 def import_upload(*, actor: User, upload: UploadedFile, mode: str) -> ImportRun:
     """Keep the uploaded workbook and queue its check. The file is refused at once when it is
     empty, too large or not named .xlsx; everything else is the check's business."""
@@ -119,6 +121,7 @@ def _progress(run_id: int) -> Callable[[int, int], None]:
     return report
 
 
+@write_steps
 def import_check(*, run_id: int) -> ImportRun | None:
     """The task body: read and check every row, and keep what the preview shows."""
     with transaction.atomic():
@@ -141,6 +144,7 @@ def import_check(*, run_id: int) -> ImportRun | None:
     return run
 
 
+@write_service
 def import_confirm(*, actor: User, run_id: int) -> ImportRun:
     """The chief confirms a checked file: queue the writing. A second confirmation is a no-op."""
     if not can(actor, Cap.LEDGER_IMPORT):
@@ -173,6 +177,7 @@ def import_confirm(*, actor: User, run_id: int) -> ImportRun:
     return run
 
 
+@write_steps
 def import_write(*, run_id: int) -> ImportRun | None:
     """The task body: read the file again and write its valid rows."""
     with transaction.atomic():
@@ -260,6 +265,7 @@ def _finish(run: ImportRun, state: str, *, error: str = "") -> None:
     run.save()
 
 
+@write_steps
 def import_file(
     *,
     path: Path,

@@ -10,10 +10,11 @@ from datetime import date
 from typing import Any
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import translation
 
 from jingmin.core.crypto import decrypt
+from jingmin.core.writes import composing
 from jingmin.ledger import excel
 from jingmin.ledger.imports import import_file
 from jingmin.ledger.models import (
@@ -125,7 +126,8 @@ def _import(path, unit, mode: str) -> tuple[dict[str, Any], list[Any], dict[str,
     _restart_sequences()
     seen: dict[str, Any] = {}
     try:
-        with transaction.atomic():
+        # One transaction around the import's steps, rolled back at the end.
+        with composing():
             outcome = import_file(path=path, unit=unit, mode=mode)
             seen["ledger"] = _snapshot()
             seen["rejected"] = [r.as_dict() for r in outcome.parsed.rejected]
