@@ -90,7 +90,7 @@ def test_an_edit_keeps_the_history_and_a_withdrawal_takes_it_off_the_portal(pers
     ]
     assert list(
         AuditEntry.objects.filter(target_id=str(notice.pk), action__startswith="portal.notice_")
-        .order_by("seq")
+        .order_by("id")
         .values_list("action", flat=True)
     ) == [
         "portal.notice_publish",
