@@ -45,6 +45,16 @@ def period_of(grain: str, anchor: dt.date) -> Period:
     raise ServiceError(_("Unknown period."), code=ErrorCode.BAD_PERIOD, field="grain")
 
 
+def grain_of(period: Period) -> str:
+    """The calendar grain `period` is one whole of (a day, a week, a month ...), or "" for a
+    from–to range: the period chooser shows what a page was opened for, also through a link
+    that names only the dates."""
+    for grain in (Grain.DAY, Grain.WEEK, Grain.MONTH, Grain.QUARTER, Grain.YEAR):
+        if period_of(grain, period.start) == period:
+            return str(grain)
+    return ""
+
+
 def _month_end(year: int, month: int) -> dt.date:
     nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
     return nxt - dt.timedelta(days=1)

@@ -31,7 +31,7 @@ from jingmin.core.http import StaffRequest
 from jingmin.metrics import exports, registry, selectors, services
 from jingmin.metrics.compute import Figure, Memo, figure, figures, figures_by_month, make_figure
 from jingmin.metrics.forms import SettingsForm, weighted_keys
-from jingmin.metrics.periods import Grain, months_back, parse_period, period_of, today
+from jingmin.metrics.periods import Grain, grain_of, months_back, parse_period, period_of, today
 from jingmin.metrics.registry import Period
 from jingmin.metrics.versions import settings_for
 from jingmin.org.models import Unit, UnitKind, User
@@ -157,7 +157,7 @@ def dashboard(request: StaffRequest) -> HttpResponse:
         "unit": unit,
         "crumbs": _crumbs(actor, unit),
         "period": period,
-        "grain": request.GET.get("grain", ""),
+        "grain": grain_of(period),
         "key": key,
         "chosen": chosen,
         "own": [(f, figure_url(f.key, unit, period)) for f in own],
@@ -290,6 +290,7 @@ def figure_page(request: StaffRequest, key: str) -> HttpResponse:
             "unit": unit,
             "officer": officer,
             "period": period,
+            "grain": grain_of(period),
             "crumbs": _crumbs(actor, unit),
             "record_sections": _record_sections(request, fig),
             "parts": parts,
@@ -318,6 +319,7 @@ def officer_page(request: StaffRequest, pk: int) -> HttpResponse:
         {
             "officer": officer,
             "period": period,
+            "grain": grain_of(period),
             "composite": composite,
             "inputs": [
                 (by_key[k], w, figure_url(k, officer.unit, period, officer))
