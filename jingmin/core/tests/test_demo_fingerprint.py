@@ -13,6 +13,9 @@ Re-recorded again when some appeals came to be told in a neighbouring category's
 (`_Planner.words_of`), so that the demo's routing figures are not those of a model never wrong,
 together with the changes to the appeal row of the same days (clocks by a sweep, the Open311
 partner kept by its adapter), after which the recorded hash no longer matched either.
+Re-recorded when the indicators' roll-ups added two tables, empty after this load (the hash names
+every table it counts); compared table by table with the load before them, every other table's
+rows and hash were unchanged.
 """
 
 from datetime import UTC, datetime
@@ -27,7 +30,7 @@ from jingmin.org.demo import seed_org
 
 AT = datetime(2026, 6, 1, 2, 0, tzinfo=UTC)
 
-RECORDED = "781a634ea5d26433835c4633fac9a36b1338c457f5ba261b231eff358f12162d"
+RECORDED = "0653b55005cc598e109766350fe3483592b3af47b01e6a4e8835fa3a8c435d16"
 
 
 @pytest.mark.django_db
