@@ -193,14 +193,15 @@ def _secondary_indexes() -> list[tuple[str, str]]:
 
 def load(*, rows: int, seed: int) -> None:
     from django.core.management.color import no_style
-    from django.db import connection, connections, transaction
+    from django.db import connection, connections
 
     from jingmin.appeals.demo import CHUNK, demo_world, schedule
     from jingmin.appeals.models import Appeal
+    from jingmin.core.writes import composing
     from jingmin.org.demo import seed_org
 
     started = time.monotonic()
-    with transaction.atomic():
+    with composing():
         org = seed_org(seed=seed, size="city")
     print(
         f"organisation: {len(org.stations)} stations, {len(org.districts)} districts ({time.monotonic() - started:.0f} s)"

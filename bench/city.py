@@ -190,9 +190,10 @@ def _step(cursor: Any, what: str, sql: str, started: float) -> None:
 
 
 def load(size: Size, ends: datetime) -> None:
-    from django.db import connection, transaction
+    from django.db import connection
 
     from jingmin.appeals.models import Appeal, AppealEvent, Category, FollowUp
+    from jingmin.core.writes import composing
     from jingmin.disputes.models import Dispute, DisputeEvent, Party
     from jingmin.ledger.models import Address, House, Household, Person
     from jingmin.org.demo import seed_org
@@ -201,7 +202,7 @@ def load(size: Size, ends: datetime) -> None:
     from jingmin.visits.models import Visit, VisitItem
 
     started = time.perf_counter()
-    with transaction.atomic():
+    with composing():
         seed_org(seed=1, size="city")
     log(f"organisation: {time.perf_counter() - started:.0f} s")
     leaves = list(Category.objects.filter(parent__isnull=False).order_by("pk").values_list("pk", flat=True))

@@ -155,15 +155,16 @@ def main() -> None:
 
     django.setup()
     from django.core.management import call_command
-    from django.db import connection, transaction
+    from django.db import connection
 
+    from jingmin.core.writes import composing
     from jingmin.ledger.models import Address, House, Household, LedgerChange, Person
     from jingmin.org.demo import seed_org
     from jingmin.org.models import Unit, UnitKind
 
     started = time.monotonic()
     call_command("migrate", verbosity=0)
-    with transaction.atomic():
+    with composing():
         org = seed_org(seed=args.seed, size="small")
     bureau = Unit.objects.get(pk=org.bureau.pk)
     districts = []

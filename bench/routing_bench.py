@@ -77,14 +77,14 @@ def ms(values: list[float]) -> str:
 def load(*, open_count: int, concluded: int, seed: int) -> None:
     """The organisation and appeals, written in bulk (rows only: no events are needed here)."""
     from django.conf import settings
-    from django.db import transaction
 
     from jingmin.appeals.demo import demo_world, generate_chunk, schedule
     from jingmin.appeals.models import OPEN_STATES, Appeal, State
+    from jingmin.core.writes import composing
     from jingmin.org.demo import seed_org
 
     started = time.monotonic()
-    with transaction.atomic():
+    with composing():
         org = seed_org(seed=seed, size="city")
     print(f"organisation: {len(org.stations)} stations, {len(org.districts)} districts", flush=True)
     now = datetime.now(UTC).replace(microsecond=0)

@@ -39,8 +39,8 @@ def measure(scale: str) -> list[dict[str, Any]]:
     import city as city_data
 
     city = city_data.ensure(scale)
-    from django.db import transaction
 
+    from jingmin.core.writes import composing
     from jingmin.warnings.models import Signal
     from jingmin.warnings.services import signals_sweep
 
@@ -49,7 +49,8 @@ def measure(scale: str) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     before = Signal.objects.count()
     try:
-        with transaction.atomic():
+        # Both sweeps in one transaction, rolled back at the end: the city is left as it was.
+        with composing():
             for label in ("first sweep of the city (no signals yet)", "the same sweep again (nothing new)"):
                 started = time.perf_counter()
                 result = signals_sweep(now=now, since=since)
