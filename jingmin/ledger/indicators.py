@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.db.models import Count, QuerySet
 
 from jingmin.ledger.models import Person
-from jingmin.metrics.registry import population, population_by_path
+from jingmin.metrics.registry import population
 from jingmin.org.scope import Scope
 
 
@@ -16,11 +16,6 @@ def _living(scope: Scope) -> QuerySet[Person]:
 
 
 @population
-def residents(scope: Scope) -> int:
-    return _living(scope).count()
-
-
-@population_by_path
 def residents_by_path(scope: Scope) -> dict[str, int]:
     rows = _living(scope).order_by().values_list("district_path").annotate(n=Count("pk"))
     return dict(rows)

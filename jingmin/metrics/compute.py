@@ -107,8 +107,7 @@ def context(
 
 
 def residents_by_unit(*, top: Unit, units: Sequence[Unit], memo: Memo | None = None) -> dict[int, int | None]:
-    """The residents of each of `units` (all under `top`): one grouped count added up per unit
-    where the population counts by unit path, else one count per unit."""
+    """The residents of each of `units` (all under `top`): one grouped count, added up per unit."""
     scope = Scope.under(top)
     if memo is not None and scope in memo.residents:
         by_path = memo.residents[scope]
@@ -117,7 +116,7 @@ def residents_by_unit(*, top: Unit, units: Sequence[Unit], memo: Memo | None = N
         if memo is not None:
             memo.residents[scope] = by_path
     if by_path is None:
-        return {u.pk: registry.residents(Scope.under(u)) for u in units}
+        return dict.fromkeys((u.pk for u in units), None)
     out: dict[int, int | None] = {u.pk: 0 for u in units}
     for group, holders in units_holding(by_path, units).items():
         living = by_path.get(group, 0)

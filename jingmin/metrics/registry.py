@@ -69,7 +69,8 @@ A **breakdown** (`@breakdown(key=..., label=...)`) counts the period's records b
 {value: count}, the most frequent first.
 
 The **residents** of a scope (for rates per 1,000 residents) come from the one function
-registered with `@population` (the ledger's).
+registered with `@population` (the ledger's): the scope's residents by the unit path they live
+under, added up for the scope or per unit compared.
 
 An **exclusion** is a named reason to leave a record out (`register_exclusion`). Which ones are
 switched on is a setting with history; excluded records are listed with their reason, never hidden.
@@ -680,8 +681,7 @@ class Breakdown:
 
 _INDICATORS: dict[str, Indicator] = {}
 _BREAKDOWNS: dict[str, Breakdown] = {}
-_POPULATION: list[Callable[[Scope], int]] = []
-_POPULATION_BY_PATH: list[Callable[[Scope], dict[str, int]]] = []
+_POPULATION: list[Callable[[Scope], dict[str, int]]] = []
 _SOURCES: dict[str, RatingSource] = {}
 _EXCLUSIONS: dict[str, Exclusion] = {}
 _LINKS: dict[str, RecordLink] = {}
@@ -763,16 +763,10 @@ def breakdowns() -> list[Breakdown]:
     return sorted(_BREAKDOWNS.values(), key=lambda b: b.key)
 
 
-def population(fn: Callable[[Scope], int]) -> Callable[[Scope], int]:
-    """Register the count of residents of a scope (the ledger's), for rates per 1,000 residents."""
+def population(fn: Callable[[Scope], dict[str, int]]) -> Callable[[Scope], dict[str, int]]:
+    """Register the residents of a scope by the unit path they live under (the ledger's), in one
+    grouped query: a scope's figure adds them all up, a dashboard adds them up per unit compared."""
     _POPULATION[:] = [fn]
-    return fn
-
-
-def population_by_path(fn: Callable[[Scope], dict[str, int]]) -> Callable[[Scope], dict[str, int]]:
-    """Register the residents of a scope counted by the unit path they live under, in one grouped
-    query: a dashboard adds them up per unit compared instead of counting each unit's."""
-    _POPULATION_BY_PATH[:] = [fn]
     return fn
 
 
@@ -798,12 +792,13 @@ def register_source_indicators() -> None:
 
 
 def residents(scope: Scope) -> int | None:
-    return _POPULATION[0](scope) if _POPULATION else None
+    by_path = residents_by_path(scope)
+    return None if by_path is None else sum(by_path.values())
 
 
 def residents_by_path(scope: Scope) -> dict[str, int] | None:
-    """The residents of `scope` by unit path, or None when no population counts that way."""
-    return _POPULATION_BY_PATH[0](scope) if _POPULATION_BY_PATH else None
+    """The residents of `scope` by unit path, or None when no population is registered."""
+    return _POPULATION[0](scope) if _POPULATION else None
 
 
 def register_exclusion(key: str, label: Promise | str) -> None:
